@@ -1,0 +1,37 @@
+using Miraie.SafeMail.Core.Text;
+
+namespace Miraie.SafeMail.Core.Inspection;
+
+/// <summary>What a format reader concluded about some bytes; the dispatcher turns it into an <see cref="AttachmentNode"/>.</summary>
+internal sealed record Assessment(FileKind Kind, ProtectionStatus Protection, LocalizedText Detail)
+{
+    public UnknownReason? UnknownReason { get; init; }
+    public string? Encryption { get; init; }
+    public IReadOnlyList<AttachmentNode> Children { get; init; } = [];
+
+    public static Assessment Plain(FileKind kind) => new(kind, ProtectionStatus.NotProtected, InspectionTexts.NotEncrypted);
+
+    public static Assessment Unknown(FileKind kind, UnknownReason reason, InspectionLimits limits, string? detail = null) =>
+        new(kind, ProtectionStatus.Unknown, InspectionTexts.Unknown(reason, limits, detail)) { UnknownReason = reason };
+
+    /// <summary>
+    /// A container that is not itself encrypted (plain zip, tar, gzip, attached message, TNEF): protected only when
+    /// everything inside is. Not-protected outweighs unknown, which outweighs protected.
+    /// </summary>
+    public static Assessment Transparent(FileKind kind, IReadOnlyList<AttachmentNode> children)
+    {
+        if (children.Count == 0)
+        {
+            return new Assessment(kind, ProtectionStatus.NotProtected, InspectionTexts.EmptyArchive) { Children = children };
+        }
+
+        if (children.Any(c => c.Protection == ProtectionStatus.NotProtected))
+        {
+            return new Assessment(kind, ProtectionStatus.NotProtected, InspectionTexts.ContainerNotProtected) { Children = children };
+        }
+
+        return children.Any(c => c.Protection == ProtectionStatus.Unknown)
+            ? new Assessment(kind, ProtectionStatus.Unknown, InspectionTexts.ContainerUnknown) { Children = children }
+            : new Assessment(kind, ProtectionStatus.Protected, InspectionTexts.ContainerProtected) { Children = children };
+    }
+}

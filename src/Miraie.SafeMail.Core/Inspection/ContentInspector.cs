@@ -1,0 +1,193 @@
+using System.Collections.Frozen;
+using Miraie.SafeMail.Core.Inspection.Formats;
+
+namespace Miraie.SafeMail.Core.Inspection;
+
+/// <summary>
+/// Inspects one piece of content: sniffs its kind, hands it to the reader of that format, and builds the node.
+/// Every failure below this point becomes an Unknown node with a reason; nothing escapes as an exception
+/// except the caller's own cancellation.
+/// </summary>
+internal sealed class ContentInspector(InspectionContext context)
+{
+    /// <summary>Text files Windows runs when opened: text content under these names is an executable script.</summary>
+    private static readonly FrozenSet<string> ScriptExtensions = new[]
+    {
+        "bat", "cmd", "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "wsc", "sct", "hta", "reg", "inf", "scf", "url", "sh", "command",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    public InspectionContext Context => context;
+
+    public InspectionLimits Limits => context.Limits;
+
+    /// <summary>Inspects <paramref name="content"/> found at <paramref name="site"/>.</summary>
+    /// <param name="content">The decoded bytes.</param>
+    /// <param name="site">Where they were found.</param>
+    /// <param name="sha256">The content hash, for top-level attachments.</param>
+    /// <param name="knownKind">Set when the MIME structure already proves the kind (message/rfc822).</param>
+    public async Task<AttachmentNode> InspectAsync(ContentBuffer content, NodeSite site, string? sha256 = null, FileKind? knownKind = null)
+    {
+        var sniff = knownKind is { } kind ? new SniffResult(kind, kind.ToString()) : KindSniffer.Sniff(content.Head, content.Length);
+        Assessment assessment;
+        try
+        {
+            context.ThrowIfExpired();
+            assessment = await AssessAsync(content, site, sniff).ConfigureAwait(false);
+        }
+        catch (InspectionLimitException limit)
+        {
+            assessment = Assessment.Unknown(sniff.Kind, limit.Reason, Limits, limit.Reason == UnknownReason.LimitEntries ? limit.Message : null);
+        }
+        catch (OperationCanceledException) when (context.TimedOut)
+        {
+            assessment = Assessment.Unknown(sniff.Kind, UnknownReason.LimitTime, Limits);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Any reader failure on hostile or damaged input: the content could not be inspected.
+            assessment = Assessment.Unknown(sniff.Kind, UnknownReason.Corrupt, Limits, sniff.Format);
+        }
+
+        return BuildNode(site, assessment, content.Length, sha256);
+    }
+
+    /// <summary>A node for an archive entry we cannot and need not read because it is encrypted.</summary>
+    public static AttachmentNode EncryptedEntry(NodeSite site, long size, string method) => BuildNode(
+        site,
+        new Assessment(FileKind.Unknown, ProtectionStatus.Protected, InspectionTexts.EntryEncrypted(method)) { Encryption = method },
+        size,
+        sha256: null);
+
+    /// <summary>The same node marked unknown because its transfer encoding was damaged.</summary>
+    public static AttachmentNode WithBrokenEncoding(AttachmentNode node, string encoding) => new()
+    {
+        Name = node.Name,
+        PathSegments = node.PathSegments,
+        DeclaredType = node.DeclaredType,
+        Kind = node.Kind,
+        Size = node.Size,
+        Protection = ProtectionStatus.Unknown,
+        Detail = InspectionTexts.TransferEncodingBroken(encoding),
+        UnknownReason = UnknownReason.Corrupt,
+        Disguise = node.Disguise,
+        Sha256 = node.Sha256,
+        Children = node.Children,
+    };
+
+    /// <summary>A node for content that was not inspected because of a limit.</summary>
+    public AttachmentNode LimitedEntry(NodeSite site, long size, UnknownReason reason) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, reason, Limits), size, sha256: null);
+
+    /// <summary>
+    /// Copies an archive entry's decompressed bytes into a buffer, charging the message-wide expansion budget and the
+    /// archive's ratio as it goes, then inspects it. Entries deeper than the nesting limit are not expanded.
+    /// </summary>
+    public async Task<AttachmentNode> ExpandAsync(Func<Stream> open, NodeSite site, long statedSize, ExpansionMeter meter)
+    {
+        if (site.Depth > Limits.MaxDepth)
+        {
+            return LimitedEntry(site, statedSize, UnknownReason.LimitDepth);
+        }
+
+        ContentBuffer buffer;
+        try
+        {
+            await using var stream = open();
+            long counted = 0;
+            buffer = await ContentBuffer.CopyFromAsync(stream, total =>
+            {
+                context.ChargeExpansion(total - counted);
+                meter.Add(total - counted);
+                counted = total;
+            }, context.Token).ConfigureAwait(false);
+        }
+        catch (InspectionLimitException limit) when (limit.Reason is UnknownReason.LimitRatio)
+        {
+            throw; // a bomb condemns the whole archive, not one entry
+        }
+        catch (InspectionLimitException limit)
+        {
+            return LimitedEntry(site, statedSize, limit.Reason);
+        }
+        catch (OperationCanceledException) when (context.TimedOut)
+        {
+            return LimitedEntry(site, statedSize, UnknownReason.LimitTime);
+        }
+        catch (NotSupportedException unsupported)
+        {
+            return BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, Limits, unsupported.Message), statedSize, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Corrupt, Limits), statedSize, null);
+        }
+
+        using (buffer)
+        {
+            return await InspectAsync(buffer, site).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, SniffResult sniff)
+    {
+        switch (sniff.Kind)
+        {
+            case FileKind.Zip:
+                return await ZipInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.SevenZip or FileKind.Rar:
+                return await SharpCompressInspector.AssessAsync(content, site, sniff, this).ConfigureAwait(false);
+            case FileKind.Gzip:
+                return await GzipInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Tar:
+                return await TarInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Pdf:
+                using (var stream = content.OpenRead())
+                {
+                    return PdfInspector.Assess(stream, Limits);
+                }
+
+            case FileKind.Cfb:
+                using (var stream = content.OpenRead())
+                {
+                    return CfbInspector.Assess(stream);
+                }
+
+            case FileKind.Tnef:
+                return await MessageWalker.AssessTnefAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Message:
+                return await MessageWalker.AssessAttachedMessageAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Executable:
+                return new Assessment(FileKind.Executable, ProtectionStatus.NotProtected, InspectionTexts.ExecutableFile(sniff.Format));
+            case FileKind.Text when IsScriptName(site.Name):
+                return new Assessment(FileKind.Executable, ProtectionStatus.NotProtected, InspectionTexts.ExecutableFile("script"));
+            case FileKind.Image or FileKind.Text:
+                return Assessment.Plain(sniff.Kind);
+            default:
+                return sniff.Unsupported
+                    ? Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, Limits, sniff.Format)
+                    : Assessment.Unknown(FileKind.Unknown, UnknownReason.Unrecognised, Limits);
+        }
+    }
+
+    private static bool IsScriptName(string name)
+    {
+        var extensions = DisguiseDetector.Extensions(name);
+        return extensions.Count > 0 && ScriptExtensions.Contains(extensions[^1]);
+    }
+
+    private static AttachmentNode BuildNode(NodeSite site, Assessment assessment, long size, string? sha256) => new()
+    {
+        Name = site.Name,
+        PathSegments = site.Path,
+        DeclaredType = site.DeclaredType,
+        Kind = assessment.Kind,
+        Size = size,
+        Protection = assessment.Protection,
+        Detail = assessment.Detail,
+        UnknownReason = assessment.UnknownReason,
+        Encryption = assessment.Encryption,
+        Disguise = DisguiseDetector.Detect(site.Name, assessment.Kind),
+        Sha256 = sha256,
+        Children = assessment.Children,
+    };
+}

@@ -1,0 +1,63 @@
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Exceptions;
+using UglyToad.PdfPig.Tokens;
+
+namespace Miraie.SafeMail.Core.Inspection.Formats;
+
+/// <summary>
+/// PDF: protected only when a user password is needed to open it. An owner (permissions) password alone does not
+/// protect anything — every viewer opens the file. PdfPig decides whether opening needs a password (it implements
+/// the standard security handler R2–R6); a handler other than <c>/Standard</c> is unknown, never protected.
+/// </summary>
+internal static class PdfInspector
+{
+    public static Assessment Assess(Stream stream, InspectionLimits limits)
+    {
+        PdfDocument document;
+        try
+        {
+            document = PdfDocument.Open(stream, new ParsingOptions { UseLenientParsing = false });
+        }
+        catch (PdfDocumentEncryptedException)
+        {
+            var described = PdfEncryptionScanner.Describe(stream);
+            if (described is { Filter: not "Standard" })
+            {
+                return Assessment.Unknown(FileKind.Pdf, UnknownReason.Unsupported, limits, $"/Filter /{described.Filter}");
+            }
+
+            var algorithm = described?.Algorithm ?? "standard security handler";
+            return new Assessment(FileKind.Pdf, ProtectionStatus.Protected, InspectionTexts.PdfUserPassword(algorithm)) { Encryption = algorithm };
+        }
+
+        using (document)
+        {
+            if (!document.IsEncrypted)
+            {
+                return Assessment.Plain(FileKind.Pdf);
+            }
+
+            var filter = EncryptFilter(document);
+            if (filter != "Standard")
+            {
+                return Assessment.Unknown(FileKind.Pdf, UnknownReason.Unsupported, limits, $"/Filter /{filter ?? "?"}");
+            }
+
+            var algorithm = PdfEncryptionScanner.Describe(stream)?.Algorithm ?? "standard security handler";
+            return new Assessment(FileKind.Pdf, ProtectionStatus.NotProtected, InspectionTexts.PdfOwnerOnly) { Encryption = algorithm };
+        }
+    }
+
+    private static string? EncryptFilter(PdfDocument document)
+    {
+        var token = document.Structure.Trailer.EncryptionToken;
+        if (token is IndirectReferenceToken reference)
+        {
+            token = document.Structure.GetObject(reference.Data).Data;
+        }
+
+        return token is DictionaryToken dictionary && dictionary.TryGet(NameToken.Filter, out var filter) && filter is NameToken name
+            ? name.Data
+            : null;
+    }
+}

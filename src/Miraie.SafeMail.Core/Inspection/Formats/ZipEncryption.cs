@@ -1,0 +1,13 @@
+namespace Miraie.SafeMail.Core.Inspection.Formats;
+
+/// <summary>How one ZIP entry is encrypted.</summary>
+internal enum ZipEncryption
+{
+    None,
+    ZipCrypto,
+    Aes128,
+    Aes192,
+    Aes256,
+    /// <summary>PKWARE Strong Encryption (general-purpose flag bit 6).</summary>
+    Strong,
+}

@@ -1,0 +1,60 @@
+namespace Miraie.SafeMail.Core.Inspection.Formats;
+
+/// <summary>
+/// ZIP archives: every file entry encrypted (ZipCrypto or WinZip AES) is protected; plain entries are expanded
+/// and inspected in turn, so a plain ZIP holding only an encrypted ZIP is protected and one holding a plain file
+/// is not. A ZIP holding <c>[Content_Types].xml</c> is an OOXML document.
+/// </summary>
+internal static class ZipInspector
+{
+    public static async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
+    {
+        using var stream = content.OpenRead();
+        var directory = ZipDirectory.Read(stream, inspector.Limits.MaxEntries);
+        var files = directory.Entries.Where(e => !e.IsDirectory).ToList();
+
+        if (files.Any(e => e.Encryption == ZipEncryption.None && e.Name.Equals("[Content_Types].xml", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Assessment.Plain(FileKind.Ooxml);
+        }
+
+        var encrypted = files.Where(e => e.Encryption != ZipEncryption.None).ToList();
+        if (files.Count > 0 && encrypted.Count == files.Count)
+        {
+            var methods = string.Join(", ", encrypted.Select(e => MethodName(e.Encryption)).Distinct());
+            var children = encrypted.Select(e => ContentInspector.EncryptedEntry(site.Child(e.Name), e.UncompressedSize, MethodName(e.Encryption))).ToList();
+            return new Assessment(FileKind.Zip, ProtectionStatus.Protected, InspectionTexts.AllEntriesEncrypted(files.Count, methods))
+            {
+                Encryption = methods,
+                Children = children,
+            };
+        }
+
+        var meter = new ExpansionMeter(inspector.Context, content.Length);
+        var nodes = new List<AttachmentNode>(files.Count);
+        foreach (var entry in files)
+        {
+            inspector.Context.ThrowIfExpired();
+            var childSite = site.Child(entry.Name);
+            nodes.Add(entry.Encryption != ZipEncryption.None
+                ? ContentInspector.EncryptedEntry(childSite, entry.UncompressedSize, MethodName(entry.Encryption))
+                : await inspector.ExpandAsync(() => directory.OpenEntry(entry), childSite, entry.UncompressedSize, meter).ConfigureAwait(false));
+        }
+
+        var result = Assessment.Transparent(FileKind.Zip, nodes);
+        var plain = files.Count - encrypted.Count;
+        return encrypted.Count > 0 && result.Protection == ProtectionStatus.NotProtected
+            ? result with { Detail = InspectionTexts.SomeEntriesPlain(plain, files.Count) }
+            : result;
+    }
+
+    internal static string MethodName(ZipEncryption encryption) => encryption switch
+    {
+        ZipEncryption.Aes128 => "AES-128",
+        ZipEncryption.Aes192 => "AES-192",
+        ZipEncryption.Aes256 => "AES-256",
+        ZipEncryption.ZipCrypto => "ZipCrypto",
+        ZipEncryption.Strong => "PKWARE strong encryption",
+        _ => "none",
+    };
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Miraie.SafeMail.Core.Text;
+
+namespace Miraie.SafeMail.Core.Inspection;
+
+/// <summary>Every sentence the inspector says about a node, in Japanese and English.</summary>
+public static class InspectionTexts
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Plain content anyone can read.</summary>
+    public static LocalizedText NotEncrypted { get; } = new("暗号化されていません", "not encrypted");
+
+    /// <summary>An archive whose every file is encrypted.</summary>
+    public static LocalizedText AllEntriesEncrypted(int count, string method) => new(
+        string.Create(Invariant, $"{count}件のファイルすべてが暗号化されています（{method}）"),
+        string.Create(Invariant, $"all {count} files are encrypted ({method})"));
+
+    /// <summary>An archive with some plain files.</summary>
+    public static LocalizedText SomeEntriesPlain(int plain, int total) => new(
+        string.Create(Invariant, $"{total}件中{plain}件のファイルが暗号化されていません"),
+        string.Create(Invariant, $"{plain} of {total} files are not encrypted"));
+
+    /// <summary>One encrypted archive entry.</summary>
+    public static LocalizedText EntryEncrypted(string method) => new($"暗号化されています（{method}）", $"encrypted ({method})");
+
+    /// <summary>An archive that hides its file list too.</summary>
+    public static LocalizedText HeadersEncrypted(string format) =>
+        new($"ファイル名を含めて暗号化されています（{format}）", $"encrypted, file names included ({format})");
+
+    /// <summary>A transparent container whose contents are all protected.</summary>
+    public static LocalizedText ContainerProtected { get; } = new("中のファイルはすべて暗号化されています", "everything inside is encrypted");
+
+    /// <summary>A transparent container holding readable files.</summary>
+    public static LocalizedText ContainerNotProtected { get; } = new("暗号化されていないファイルを含みます", "contains files that are not encrypted");
+
+    /// <summary>A transparent container holding something unidentified.</summary>
+    public static LocalizedText ContainerUnknown { get; } = new("種類を判別できないファイルを含みます", "contains files that cannot be identified");
+
+    /// <summary>An archive with no files at all.</summary>
+    public static LocalizedText EmptyArchive { get; } = new("ファイルを含まない空のアーカイブです", "an empty archive with no files");
+
+    /// <summary>A PDF that asks for a password to open.</summary>
+    public static LocalizedText PdfUserPassword(string algorithm) =>
+        new($"開くときにパスワードが必要です（{algorithm}）", $"a password is needed to open it ({algorithm})");
+
+    /// <summary>A PDF with permissions restrictions only.</summary>
+    public static LocalizedText PdfOwnerOnly { get; } = new(
+        "権限パスワードのみが設定されており、パスワードなしで開けます",
+        "has only a permissions (owner) password and opens without a password");
+
+    /// <summary>An attached message (or TNEF) with no attachments: its body is readable.</summary>
+    public static LocalizedText AttachedMessageBody { get; } = new("添付されたメールの本文は暗号化されていません", "the attached message's body is not encrypted");
+
+    /// <summary>An encrypted Office document.</summary>
+    public static LocalizedText OfficeEncrypted(string what) =>
+        new($"パスワードで暗号化された Office 文書です（{what}）", $"an Office document encrypted with a password ({what})");
+
+    /// <summary>Something that runs.</summary>
+    public static LocalizedText ExecutableFile(string format) => new($"実行ファイルです（{format}）", $"an executable file ({format})");
+
+    /// <summary>Why a node is unknown, with the limit's value where there is one.</summary>
+    public static LocalizedText Unknown(UnknownReason reason, InspectionLimits limits, string? detail = null)
+    {
+        var suffixJa = detail is null ? "" : $"（{detail}）";
+        var suffixEn = detail is null ? "" : $" ({detail})";
+        return reason switch
+        {
+            UnknownReason.Unrecognised => new("種類を判別できません", "the content cannot be identified"),
+            UnknownReason.Corrupt => new("ファイルが壊れているか途中で切れているため、中身を確認できません" + suffixJa,
+                "the file is corrupt or truncated and cannot be checked" + suffixEn),
+            UnknownReason.Unsupported => new("対応していない形式のため中身を確認できません" + suffixJa,
+                "a format that cannot be checked" + suffixEn),
+            UnknownReason.LimitDepth => new(
+                string.Create(Invariant, $"入れ子が深すぎるため確認できません（上限 {limits.MaxDepth} 階層）"),
+                string.Create(Invariant, $"nested too deeply to check (limit {limits.MaxDepth} levels)")),
+            UnknownReason.LimitEntries => new(
+                string.Create(Invariant, $"ファイル数が多すぎるため確認できません（上限 {limits.MaxEntries:N0}件）") + suffixJa,
+                string.Create(Invariant, $"too many files to check (limit {limits.MaxEntries:N0})") + suffixEn),
+            UnknownReason.LimitSize => new(
+                $"展開後のサイズが上限（{FormatBytes(limits.MaxExpandedBytes)}）を超えるため確認できません",
+                $"expands beyond the size limit ({FormatBytes(limits.MaxExpandedBytes)})"),
+            UnknownReason.LimitRatio => new(
+                string.Create(Invariant, $"圧縮率が異常です（元の {limits.MaxExpansionRatio}倍を超えて展開されます）。圧縮爆弾の可能性があります"),
+                string.Create(Invariant, $"expands to more than {limits.MaxExpansionRatio}× its size: possibly a compression bomb")),
+            UnknownReason.LimitTime => new(
+                string.Create(Invariant, $"検査が時間内に終わりませんでした（上限 {limits.Timeout.TotalSeconds:0.#}秒）"),
+                string.Create(Invariant, $"inspection did not finish in time (limit {limits.Timeout.TotalSeconds:0.#} s)")),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+        };
+    }
+
+    /// <summary>A message-level problem: the MIME structure is incomplete.</summary>
+    public static LocalizedText MimeIncomplete { get; } = new(
+        "メールの構造が壊れているか途中で切れています（終端の区切りがありません）",
+        "the message structure is broken or truncated (a closing MIME boundary is missing)");
+
+    /// <summary>The input is not an RFC 5322 message at all.</summary>
+    public static LocalizedText NotAMessage { get; } = new("メールとして読み取れません", "the input cannot be read as a mail message");
+
+    /// <summary>A message-level problem: a part's transfer encoding is damaged.</summary>
+    public static LocalizedText TransferEncodingBroken(string encoding) => new(
+        $"添付ファイルのエンコード（{encoding}）が壊れています", $"the attachment's {encoding} encoding is damaged");
+
+    /// <summary>The name people see for a kind.</summary>
+    public static LocalizedText KindName(FileKind kind) => kind switch
+    {
+        FileKind.Pdf => new("PDF", "PDF"),
+        FileKind.Ooxml => new("Office 文書", "Office document"),
+        FileKind.Cfb => new("OLE 複合文書", "OLE compound file"),
+        FileKind.Zip => new("ZIP", "ZIP"),
+        FileKind.SevenZip => new("7z", "7z"),
+        FileKind.Rar => new("RAR", "RAR"),
+        FileKind.Gzip => new("gzip", "gzip"),
+        FileKind.Tar => new("tar", "tar"),
+        FileKind.Image => new("画像", "image"),
+        FileKind.Text => new("テキスト", "text"),
+        FileKind.Executable => new("実行ファイル", "executable"),
+        FileKind.Tnef => new("TNEF (winmail.dat)", "TNEF (winmail.dat)"),
+        FileKind.Message => new("メール", "message"),
+        _ => new("不明", "unknown"),
+    };
+
+    /// <summary>Sizes as people read them: 1.5 MB, 200 MB.</summary>
+    public static string FormatBytes(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(Invariant, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(Invariant, $"{bytes / 1024.0:0.#} KB"),
+        < 1024L * 1024 * 1024 => string.Create(Invariant, $"{bytes / (1024.0 * 1024):0.#} MB"),
+        _ => string.Create(Invariant, $"{bytes / (1024.0 * 1024 * 1024):0.#} GB"),
+    };
+}

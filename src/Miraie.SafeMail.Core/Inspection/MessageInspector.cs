@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+using MimeKit;
+
+namespace Miraie.SafeMail.Core.Inspection;
+
+/// <summary>
+/// Inspects a whole message: walks its MIME tree, inspects every attachment by content and returns the report.
+/// Never throws for bad input — a message that cannot be read, or that takes too long, comes back with a problem
+/// that the policy treats as unknown content (fail closed). Thread-safe; one instance serves a whole host.
+/// </summary>
+public sealed class MessageInspector
+{
+    /// <summary>The header the Outlook add-in sets to record the sender's confirmation.</summary>
+    public const string ConfirmationHeader = "X-SafeMail-Confirmation";
+
+    // Extra time after the limit before the caller gets an answer even if a reader library ignores cancellation.
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(1);
+
+    private readonly Func<InspectionLimits> _limits;
+
+    static MessageInspector() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Creates an inspector that reads its limits from <paramref name="limits"/> at each message (they can change while running).</summary>
+    public MessageInspector(Func<InspectionLimits> limits) => _limits = limits;
+
+    /// <summary>Creates an inspector with fixed limits.</summary>
+    public MessageInspector(InspectionLimits limits) : this(() => limits) { }
+
+    /// <summary>Inspects a message held in memory.</summary>
+    public Task<InspectionReport> InspectAsync(byte[] message, CancellationToken cancellationToken = default) =>
+        InspectAsync(new MemoryStream(message, writable: false), cancellationToken);
+
+    /// <summary>
+    /// Inspects the message in <paramref name="message"/>. A seekable stream (a spool file) is not copied: MimeKit reads
+    /// part contents from it in place, so memory stays bounded by the limits rather than by the message size.
+    /// </summary>
+    public async Task<InspectionReport> InspectAsync(Stream message, CancellationToken cancellationToken = default)
+    {
+        var limits = _limits();
+        var stopwatch = Stopwatch.StartNew();
+        using var context = new InspectionContext(limits, cancellationToken);
+        var work = Task.Run(() => InspectCoreAsync(message, context), CancellationToken.None);
+        try
+        {
+            var report = await work.WaitAsync(limits.Timeout + Backstop, cancellationToken).ConfigureAwait(false);
+            return WithElapsed(report, stopwatch.Elapsed);
+        }
+        catch (TimeoutException)
+        {
+            // A reader stuck inside a library call: answer now, fail closed, and let the work finish in the background.
+            _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            return Failed(message, "timeout", InspectionTexts.Unknown(UnknownReason.LimitTime, limits), stopwatch.Elapsed);
+        }
+    }
+
+    private static async Task<InspectionReport> InspectCoreAsync(Stream input, InspectionContext context)
+    {
+        var inspector = new ContentInspector(context);
+        MimeMessage message;
+        try
+        {
+            var parser = new MimeParser(input, MimeFormat.Entity, persistent: input.CanSeek);
+            message = await parser.ParseMessageAsync(context.Token).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return Failed(input, "unreadable", InspectionTexts.NotAMessage, TimeSpan.Zero);
+        }
+
+        MessageWalker.Result walked;
+        try
+        {
+            walked = await MessageWalker.WalkAsync(message, input, parent: null, inspector).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InspectionLimitException || (e is OperationCanceledException && context.TimedOut))
+        {
+            return Failed(input, "timeout", InspectionTexts.Unknown(UnknownReason.LimitTime, context.Limits), TimeSpan.Zero);
+        }
+
+        return new InspectionReport
+        {
+            Attachments = walked.Attachments,
+            Excluded = walked.Excluded,
+            Problems = walked.Problems.DistinctBy(p => p.Code).ToList(),
+            MessageSize = input.CanSeek ? input.Length : 0,
+            Subject = message.Subject,
+            MessageId = message.MessageId,
+            HeaderFrom = message.From.Mailboxes.Select(m => m.Address).ToList(),
+            HeaderRecipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes)
+                .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            ConfirmationStamp = message.Headers[ConfirmationHeader],
+        };
+    }
+
+    private static InspectionReport Failed(Stream input, string code, Text.LocalizedText text, TimeSpan elapsed) => new()
+    {
+        Attachments = [],
+        Excluded = [],
+        Problems = [new InspectionProblem(code, text)],
+        MessageSize = input.CanSeek ? input.Length : 0,
+        Elapsed = elapsed,
+    };
+
+    private static InspectionReport WithElapsed(InspectionReport report, TimeSpan elapsed) => new()
+    {
+        Attachments = report.Attachments,
+        Excluded = report.Excluded,
+        Problems = report.Problems,
+        MessageSize = report.MessageSize,
+        Subject = report.Subject,
+        MessageId = report.MessageId,
+        HeaderFrom = report.HeaderFrom,
+        HeaderRecipients = report.HeaderRecipients,
+        ConfirmationStamp = report.ConfirmationStamp,
+        Elapsed = elapsed,
+    };
+}

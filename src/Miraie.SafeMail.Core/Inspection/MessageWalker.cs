@@ -1,0 +1,278 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Tnef;
+
+namespace Miraie.SafeMail.Core.Inspection;
+
+/// <summary>
+/// Walks a message's MIME tree as PRODUCT.md defines "attachment": every leaf that is not the text/plain or
+/// text/html body, including inside attached messages and TNEF; inline images referenced from the HTML by
+/// <c>cid:</c> and meeting-request calendar data count as body. Whatever is excluded must prove it (an image
+/// really is an image, a calendar really holds VCALENDAR); otherwise it is inspected as an attachment.
+/// </summary>
+internal static partial class MessageWalker
+{
+    private const int CalendarProbeBytes = 4096;
+
+    public sealed class Result
+    {
+        public List<AttachmentNode> Attachments { get; } = [];
+        public List<ExcludedPart> Excluded { get; } = [];
+        public List<InspectionProblem> Problems { get; } = [];
+    }
+
+    /// <summary>Walks <paramref name="message"/>; attachments are placed under <paramref name="parent"/> (null: top level).</summary>
+    /// <param name="message">The parsed message.</param>
+    /// <param name="raw">The bytes it was parsed from, to check that every multipart is closed.</param>
+    /// <param name="parent">Where an attached message sits; null for the message itself.</param>
+    /// <param name="inspector">Inspects each attachment.</param>
+    public static async Task<Result> WalkAsync(MimeMessage message, Stream raw, NodeSite? parent, ContentInspector inspector)
+    {
+        var result = new Result();
+        if (message.Body is null)
+        {
+            return result;
+        }
+
+        if (await BoundaryChecker.AnyUnclosedAsync(raw, message.Body, inspector.Context.Token).ConfigureAwait(false))
+        {
+            result.Problems.Add(new InspectionProblem("mime-incomplete", InspectionTexts.MimeIncomplete));
+        }
+
+        var referencedCids = CollectCidReferences(message.Body);
+        var counter = 0;
+        await VisitAsync(message.Body, parent, inspector, referencedCids, result, () => ++counter).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>An attached message (message/rfc822 or an .eml file): transparent over its own attachments.</summary>
+    public static async Task<Assessment> AssessAttachedMessageAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
+    {
+        if (site.Depth + 1 > inspector.Limits.MaxDepth)
+        {
+            return Assessment.Unknown(FileKind.Message, UnknownReason.LimitDepth, inspector.Limits);
+        }
+
+        using var stream = content.OpenRead();
+        var parser = new MimeParser(stream, MimeFormat.Entity, persistent: true);
+        var message = await parser.ParseMessageAsync(inspector.Context.Token).ConfigureAwait(false);
+        var inner = await WalkAsync(message, stream, site, inspector).ConfigureAwait(false);
+        if (inner.Problems.Count > 0)
+        {
+            return new Assessment(FileKind.Message, ProtectionStatus.Unknown, inner.Problems[0].Text)
+            {
+                UnknownReason = UnknownReason.Corrupt,
+                Children = inner.Attachments,
+            };
+        }
+
+        return inner.Attachments.Count == 0
+            ? new Assessment(FileKind.Message, ProtectionStatus.NotProtected, InspectionTexts.AttachedMessageBody) { Children = inner.Attachments }
+            : Assessment.Transparent(FileKind.Message, inner.Attachments);
+    }
+
+    /// <summary>Outlook's winmail.dat: the attachments it carries are inspected like any others.</summary>
+    public static async Task<Assessment> AssessTnefAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
+    {
+        if (site.Depth + 1 > inspector.Limits.MaxDepth)
+        {
+            return Assessment.Unknown(FileKind.Tnef, UnknownReason.LimitDepth, inspector.Limits);
+        }
+
+        using var stream = content.OpenRead();
+        var tnef = new TnefPart { Content = new MimeContent(stream) };
+        var children = new List<AttachmentNode>();
+        var index = 0;
+        foreach (var part in tnef.ExtractAttachments().OfType<MimePart>())
+        {
+            inspector.Context.ThrowIfExpired();
+            index++;
+            if (children.Count >= inspector.Limits.MaxEntries)
+            {
+                throw new InspectionLimitException(UnknownReason.LimitEntries, $"more than {inspector.Limits.MaxEntries} attachments");
+            }
+
+            var childSite = site.Child(part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
+            children.Add(await InspectPartAsync(part, childSite, inspector, topLevel: false).ConfigureAwait(false));
+        }
+
+        return children.Count == 0
+            ? new Assessment(FileKind.Tnef, ProtectionStatus.NotProtected, InspectionTexts.AttachedMessageBody)
+            : Assessment.Transparent(FileKind.Tnef, children);
+    }
+
+    private static async Task VisitAsync(MimeEntity entity, NodeSite? parent, ContentInspector inspector, HashSet<string> cids, Result result, Func<int> next)
+    {
+        inspector.Context.Token.ThrowIfCancellationRequested();
+        switch (entity)
+        {
+            case Multipart multipart:
+                foreach (var child in multipart)
+                {
+                    await VisitAsync(child, parent, inspector, cids, result, next).ConfigureAwait(false);
+                }
+
+                break;
+
+            case MessagePart messagePart:
+                {
+                    var index = next();
+                    var name = messagePart.ContentDisposition?.FileName ?? MessageName(messagePart.Message, index);
+                    var site = Site(parent, name, messagePart.ContentType.MimeType);
+                    var writer = new ContentBufferWriter();
+                    await using (writer.ConfigureAwait(false))
+                    {
+                        if (messagePart.Message is not null)
+                        {
+                            await messagePart.Message.WriteToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
+                        }
+
+                        using var buffer = writer.ToBuffer();
+                        result.Attachments.Add(await inspector.InspectAsync(buffer, site, parent is null ? await HashAsync(buffer).ConfigureAwait(false) : null, FileKind.Message).ConfigureAwait(false));
+                    }
+
+                    break;
+                }
+
+            case MimePart part:
+                {
+                    var index = next();
+                    if (IsBody(part))
+                    {
+                        break;
+                    }
+
+                    if (await IsCalendarAsync(part).ConfigureAwait(false))
+                    {
+                        result.Excluded.Add(new ExcludedPart(part.FileName ?? "calendar", part.ContentType.MimeType, ExclusionReason.Calendar));
+                        break;
+                    }
+
+                    if (await IsReferencedInlineImageAsync(part, cids).ConfigureAwait(false))
+                    {
+                        result.Excluded.Add(new ExcludedPart(part.FileName ?? part.ContentId ?? "", part.ContentType.MimeType, ExclusionReason.InlineImage));
+                        break;
+                    }
+
+                    var site = Site(parent, part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
+                    result.Attachments.Add(await InspectPartAsync(part, site, inspector, topLevel: parent is null).ConfigureAwait(false));
+                    break;
+                }
+        }
+    }
+
+    /// <summary>Decodes a leaf and inspects it; damaged base64 makes it unknown rather than silently repaired.</summary>
+    private static async Task<AttachmentNode> InspectPartAsync(MimePart part, NodeSite site, ContentInspector inspector, bool topLevel)
+    {
+        var writer = new ContentBufferWriter();
+        await using (writer.ConfigureAwait(false))
+        {
+            var encodingBroken = false;
+            if (part.Content is not null)
+            {
+                encodingBroken = part.ContentTransferEncoding == ContentEncoding.Base64 && part.Content.Stream is { } encoded
+                    && !await Base64Validator.IsValidAsync(encoded, inspector.Context.Token).ConfigureAwait(false);
+                await part.Content.DecodeToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
+            }
+
+            using var buffer = writer.ToBuffer();
+            var sha = topLevel ? await HashAsync(buffer).ConfigureAwait(false) : null;
+            var node = await inspector.InspectAsync(buffer, site, sha).ConfigureAwait(false);
+            return encodingBroken ? ContentInspector.WithBrokenEncoding(node, "base64") : node;
+        }
+    }
+
+    private static bool IsBody(MimePart part) =>
+        part is TextPart text && (text.IsPlain || text.IsHtml) && !part.IsAttachment && part.FileName is null;
+
+    /// <summary>text/calendar, or an application/ics (or invite.ics) copy, that really holds an iCalendar object.</summary>
+    private static async Task<bool> IsCalendarAsync(MimePart part)
+    {
+        var mime = part.ContentType.MimeType;
+        var named = part.FileName?.EndsWith(".ics", StringComparison.OrdinalIgnoreCase) == true;
+        if (!mime.Equals("text/calendar", StringComparison.OrdinalIgnoreCase)
+            && !mime.Equals("application/ics", StringComparison.OrdinalIgnoreCase)
+            && !(named && mime.StartsWith("text/", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var head = await DecodeHeadAsync(part, CalendarProbeBytes).ConfigureAwait(false);
+        var text = Encoding.UTF8.GetString(head).TrimStart('\uFEFF', ' ', '\r', '\n', '\t');
+        return text.StartsWith("BEGIN:VCALENDAR", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Inline (not "attachment"), has a Content-ID the HTML body refers to, and is an image by content.</summary>
+    private static async Task<bool> IsReferencedInlineImageAsync(MimePart part, HashSet<string> cids)
+    {
+        if (part.ContentDisposition?.Disposition.Equals(ContentDisposition.Attachment, StringComparison.OrdinalIgnoreCase) == true
+            || string.IsNullOrEmpty(part.ContentId)
+            || !cids.Contains(part.ContentId))
+        {
+            return false;
+        }
+
+        var head = await DecodeHeadAsync(part, ContentBuffer.HeadSize).ConfigureAwait(false);
+        return KindSniffer.Sniff(head, head.Length).Kind == FileKind.Image;
+    }
+
+    private static async Task<byte[]> DecodeHeadAsync(MimePart part, int count)
+    {
+        if (part.Content is null)
+        {
+            return [];
+        }
+
+        using var decoded = part.Content.Open();
+        var head = new byte[count];
+        var read = await decoded.ReadAtLeastAsync(head, count, throwOnEndOfStream: false).ConfigureAwait(false);
+        return head[..read];
+    }
+
+    /// <summary>Every <c>cid:</c> reference in the HTML body parts of this message (not of attached messages).</summary>
+    private static HashSet<string> CollectCidReferences(MimeEntity body)
+    {
+        var cids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        void Collect(MimeEntity entity)
+        {
+            switch (entity)
+            {
+                case Multipart multipart:
+                    foreach (var child in multipart)
+                    {
+                        Collect(child);
+                    }
+
+                    break;
+                case TextPart { IsHtml: true } html when !html.IsAttachment:
+                    foreach (Match match in CidReference().Matches(html.Text ?? ""))
+                    {
+                        cids.Add(Uri.UnescapeDataString(match.Groups[1].Value));
+                    }
+
+                    break;
+            }
+        }
+
+        Collect(body);
+        return cids;
+    }
+
+    private static async Task<string> HashAsync(ContentBuffer buffer)
+    {
+        using var stream = buffer.OpenRead();
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream).ConfigureAwait(false));
+    }
+
+    private static NodeSite Site(NodeSite? parent, string name, string declaredType) =>
+        parent is null ? NodeSite.TopLevel(name, declaredType) : parent.Child(name, declaredType);
+
+    private static string UnnamedPart(int index) => $"(名前なし/unnamed #{index})";
+
+    private static string MessageName(MimeMessage? message, int index) =>
+        string.IsNullOrWhiteSpace(message?.Subject) ? $"(message #{index}).eml" : message.Subject + ".eml";
+
+    [GeneratedRegex(@"cid:([^""'\s>)]+)", RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex CidReference();
+}
