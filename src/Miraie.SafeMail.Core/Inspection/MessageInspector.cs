@@ -17,6 +17,12 @@ public sealed class MessageInspector
     // Extra time after the limit before the caller gets an answer even if a reader library ignores cancellation.
     private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(1);
 
+    // A message has at least one of these; MimeKit parses any bytes as "a message", so this tells a .eml from a PDF.
+    private static readonly HashSet<string> MessageHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Received", "Return-Path", "Content-Type",
+    };
+
     private readonly Func<InspectionLimits> _limits;
 
     static MessageInspector() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -64,6 +70,11 @@ public sealed class MessageInspector
             message = await parser.ParseMessageAsync(context.Token).ConfigureAwait(false);
         }
         catch (FormatException)
+        {
+            return Failed(input, "unreadable", InspectionTexts.NotAMessage, TimeSpan.Zero);
+        }
+
+        if (!message.Headers.Any(h => MessageHeaders.Contains(h.Field)))
         {
             return Failed(input, "unreadable", InspectionTexts.NotAMessage, TimeSpan.Zero);
         }

@@ -90,7 +90,7 @@ public sealed class PolicyEvaluator
 
             if (IsUnprotected(node))
             {
-                yield return new Candidate("not-encrypted", node, PolicyTexts.NotEncrypted(node.Kind));
+                yield return new Candidate("not-encrypted", node, PolicyTexts.NotEncrypted(node.Kind, node.Detail));
             }
 
             if (node is { Protection: ProtectionStatus.Unknown, UnknownReason: not null })

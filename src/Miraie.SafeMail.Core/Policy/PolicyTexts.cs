@@ -16,11 +16,14 @@ public static class PolicyTexts
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
-    /// <summary>An attachment readable without a password.</summary>
-    public static LocalizedText NotEncrypted(FileKind kind)
+    /// <summary>An attachment readable without a password, with the inspector's detail when it says more (an owner-only PDF).</summary>
+    public static LocalizedText NotEncrypted(FileKind kind, LocalizedText? detail = null)
     {
         var name = InspectionTexts.KindName(kind);
-        return new($"暗号化されていません（{name.Ja}）", $"not encrypted ({name.En})");
+        var more = detail is null || detail == InspectionTexts.NotEncrypted;
+        return new(
+            $"暗号化されていません（{name.Ja}）" + (more ? "" : $"。{detail!.Ja}"),
+            $"not encrypted ({name.En})" + (more ? "" : $"; {detail!.En}"));
     }
 
     /// <summary>A disguised name, saying how it lies.</summary>
