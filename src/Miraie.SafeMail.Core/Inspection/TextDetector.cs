@@ -62,14 +62,15 @@ internal static class TextDetector
             return "UTF-8";
         }
 
-        if (IsShiftJis(head, truncated))
-        {
-            return "Shift_JIS";
-        }
-
+        // EUC-JP first: its byte ranges are narrower, so EUC-JP text also reads as valid Shift_JIS but rarely the reverse.
         if (IsEucJp(head, truncated))
         {
             return "EUC-JP";
+        }
+
+        if (IsShiftJis(head, truncated))
+        {
+            return "Shift_JIS";
         }
 
         // Single-byte Western text (Windows-1252) still reads as text when high bytes are a minority.

@@ -1,0 +1,78 @@
+using System.Text;
+using Miraie.SafeMail.Core.Inspection;
+
+namespace Miraie.SafeMail.Core.Tests.Inspection;
+
+public class KindSnifferTests
+{
+    private static FileKind Kind(byte[] bytes) => KindSniffer.Sniff(bytes, bytes.Length).Kind;
+
+    [Test]
+    public void Pdf_header_is_found_after_leading_junk()
+    {
+        Kind(Encoding.ASCII.GetBytes("\r\n\r\n%PDF-1.7\n1 0 obj")).Should().Be(FileKind.Pdf);
+    }
+
+    [Test]
+    public void Pe_needs_the_pe_signature_where_the_dos_header_points()
+    {
+        var pe = new byte[512];
+        pe[0] = (byte)'M';
+        pe[1] = (byte)'Z';
+        BitConverter.GetBytes(0x80).CopyTo(pe, 0x3C);
+        "PE\0\0"u8.CopyTo(pe.AsSpan(0x80));
+        var sniff = KindSniffer.Sniff(pe, pe.Length);
+        sniff.Kind.Should().Be(FileKind.Executable);
+        sniff.Format.Should().Be("PE");
+    }
+
+    [Test]
+    public void Java_class_and_universal_mach_o_are_both_executables_but_told_apart()
+    {
+        byte[] javaClass = [0xCA, 0xFE, 0xBA, 0xBE, 0x00, 0x00, 0x00, 0x34, 0, 0];
+        byte[] universal = [0xCA, 0xFE, 0xBA, 0xBE, 0x00, 0x00, 0x00, 0x02, 0, 0];
+        KindSniffer.Sniff(javaClass, javaClass.Length).Format.Should().Be("Java class");
+        KindSniffer.Sniff(universal, universal.Length).Format.Should().Be("Mach-O universal");
+    }
+
+    [Test]
+    public void Shift_jis_csv_is_text_and_random_bytes_are_unknown()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var csv = Encoding.GetEncoding(932).GetBytes("顧客名,金額\r\n株式会社サンプル,1000000\r\n");
+        Kind(csv).Should().Be(FileKind.Text);
+
+        var random = new byte[4096];
+        new Random(42).NextBytes(random);
+        Kind(random).Should().Be(FileKind.Unknown);
+    }
+
+    [Test]
+    public void Shebang_text_is_an_executable_script()
+    {
+        Kind("#!/bin/sh\nrm -rf /tmp/x\n"u8.ToArray()).Should().Be(FileKind.Executable);
+    }
+
+    [Test]
+    public void Rfc822_text_is_a_message_but_a_csv_with_a_colon_is_not()
+    {
+        Kind("From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nbody"u8.ToArray()).Should().Be(FileKind.Message);
+        Kind("Name: value\r\nplain line without colon\r\n\r\nmore"u8.ToArray()).Should().Be(FileKind.Text);
+    }
+
+    [Test]
+    public void Lzh_is_recognised_but_unsupported()
+    {
+        var lzh = new byte[64];
+        "\0\0-lh5-"u8.CopyTo(lzh);
+        var sniff = KindSniffer.Sniff(lzh, lzh.Length);
+        sniff.Should().Be(new SniffResult(FileKind.Unknown, "LZH", Unsupported: true));
+    }
+
+    [Test]
+    public void Utf16_text_with_bom_is_text_not_mp3()
+    {
+        var text = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("見積")).ToArray();
+        Kind(text).Should().Be(FileKind.Text);
+    }
+}
