@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Core.Text;
 
 namespace Miraie.SafeMail.Cli;
@@ -51,9 +52,10 @@ internal sealed class SettingsLoader
         {
             options = PolicyConfiguration.Bind(_configuration);
         }
-        catch (InvalidOperationException e)
+        catch (SettingsException e)
         {
-            throw new CliException(ExitCodes.Config, new LocalizedText($"ポリシーの設定が正しくありません: {e.Message}", $"invalid policy setting: {e.Message}"));
+            var joined = string.Join(Environment.NewLine + "safemail: ", e.Errors);
+            throw new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
         }
 
         var errors = PolicyOptionsValidator.Check(options);
@@ -70,13 +72,11 @@ internal sealed class SettingsLoader
     /// <summary>The stamp keys, when configured (normally only through environment variables).</summary>
     public ConfirmationSigner Confirmation()
     {
-        var options = new ConfirmationOptions();
         try
         {
-            _configuration.GetSection(ConfirmationOptions.SectionName).Bind(options);
-            return new ConfirmationSigner(options);
+            return new ConfirmationSigner(SettingsChecker.Bind<ConfirmationOptions>(_configuration.GetSection(ConfirmationOptions.SectionName)));
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is SettingsException or ArgumentException)
         {
             throw new CliException(ExitCodes.Config, new LocalizedText($"確認スタンプの設定が正しくありません: {e.Message}", $"invalid confirmation setting: {e.Message}"));
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Miraie.SafeMail.Core.Settings;
 
 namespace Miraie.SafeMail.Core.Policy;
 
@@ -8,13 +9,12 @@ public static class PolicyConfiguration
     /// <summary>
     /// Binds <c>SafeMail:Policy</c>. Lists are bound into empty lists (the configuration binder appends to existing
     /// ones, which would merge a file's rules into the defaults); the default rules apply only when no rule is configured.
-    /// Throws <see cref="InvalidOperationException"/> naming the key when a value cannot be converted.
+    /// Throws <see cref="SettingsException"/> naming every misspelt key and unconvertible value.
     /// </summary>
     public static PolicyOptions Bind(IConfiguration configuration)
     {
         var section = configuration.GetSection(PolicyOptions.SectionName);
-        var options = new PolicyOptions();
-        section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        var options = SettingsChecker.Bind<PolicyOptions>(section);
         if (!section.GetSection(nameof(PolicyOptions.Rules)).Exists())
         {
             options.Rules = PolicyDefaults.Rules();
