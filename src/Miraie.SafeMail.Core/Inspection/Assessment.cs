@@ -16,13 +16,14 @@ internal sealed record Assessment(FileKind Kind, ProtectionStatus Protection, Lo
 
     /// <summary>
     /// A container that is not itself encrypted (plain zip, tar, gzip, attached message, TNEF): protected only when
-    /// everything inside is. Not-protected outweighs unknown, which outweighs protected.
+    /// everything inside is. Not-protected outweighs unknown, which outweighs protected. An archive with no files holds
+    /// nothing readable and is protected vacuously (Windows' "New > Compressed folder" makes such a 22-byte file).
     /// </summary>
     public static Assessment Transparent(FileKind kind, IReadOnlyList<AttachmentNode> children)
     {
         if (children.Count == 0)
         {
-            return new Assessment(kind, ProtectionStatus.NotProtected, InspectionTexts.EmptyArchive) { Children = children };
+            return new Assessment(kind, ProtectionStatus.Protected, InspectionTexts.EmptyArchive) { Children = children };
         }
 
         if (children.Any(c => c.Protection == ProtectionStatus.NotProtected))

@@ -74,6 +74,10 @@ internal sealed class ContentInspector(InspectionContext context)
         Children = node.Children,
     };
 
+    /// <summary>A node for content whose inspection did not come back in time.</summary>
+    public static AttachmentNode Unanswered(NodeSite site, InspectionLimits limits) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.LimitTime, limits), 0, sha256: null);
+
     /// <summary>A node for content that was not inspected because of a limit.</summary>
     public AttachmentNode LimitedEntry(NodeSite site, long size, UnknownReason reason) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, reason, Limits), size, sha256: null);
@@ -117,11 +121,9 @@ internal sealed class ContentInspector(InspectionContext context)
         {
             return BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, Limits, unsupported.Message), statedSize, null);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Corrupt, Limits), statedSize, null);
-        }
 
+        // Any other failure while decompressing (bad data, CRC mismatch, truncation) propagates: the archive itself is
+        // corrupt, and the archive's node becomes unknown rather than trusting what the rest of it says.
         using (buffer)
         {
             return await InspectAsync(buffer, site).ConfigureAwait(false);
@@ -130,6 +132,11 @@ internal sealed class ContentInspector(InspectionContext context)
 
     private async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, SniffResult sniff)
     {
+        if (content.Length == 0)
+        {
+            return new Assessment(FileKind.Text, ProtectionStatus.Protected, InspectionTexts.EmptyFile);
+        }
+
         switch (sniff.Kind)
         {
             case FileKind.Zip:

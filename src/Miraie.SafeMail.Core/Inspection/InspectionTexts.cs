@@ -37,8 +37,11 @@ public static class InspectionTexts
     /// <summary>A transparent container holding something unidentified.</summary>
     public static LocalizedText ContainerUnknown { get; } = new("種類を判別できないファイルを含みます", "contains files that cannot be identified");
 
-    /// <summary>An archive with no files at all.</summary>
-    public static LocalizedText EmptyArchive { get; } = new("ファイルを含まない空のアーカイブです", "an empty archive with no files");
+    /// <summary>An archive with no files at all: nothing in it can be read.</summary>
+    public static LocalizedText EmptyArchive { get; } = new("ファイルを含まない空のアーカイブです（読み取れる内容はありません）", "an empty archive: nothing in it can be read");
+
+    /// <summary>A zero-byte file: nothing to read, whatever its name.</summary>
+    public static LocalizedText EmptyFile { get; } = new("空のファイルです（読み取れる内容はありません）", "an empty file: nothing to read");
 
     /// <summary>A PDF that asks for a password to open.</summary>
     public static LocalizedText PdfUserPassword(string algorithm) =>

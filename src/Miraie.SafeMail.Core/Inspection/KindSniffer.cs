@@ -37,6 +37,11 @@ internal static class KindSniffer
             return new SniffResult(FileKind.Cfb, "CFB");
         }
 
+        if (IsTar(head))
+        {
+            return new SniffResult(FileKind.Tar, "tar");
+        }
+
         if (head.IndexOf("%PDF-"u8) is >= 0 and < 1024)
         {
             return new SniffResult(FileKind.Pdf, "PDF");
@@ -65,11 +70,6 @@ internal static class KindSniffer
         if (head.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(head) == 0x223E9F78)
         {
             return new SniffResult(FileKind.Tnef, "TNEF");
-        }
-
-        if (IsTar(head))
-        {
-            return new SniffResult(FileKind.Tar, "tar");
         }
 
         if (SniffExecutable(head) is { } executable)

@@ -60,6 +60,32 @@ public sealed class MessageInspector
         }
     }
 
+    /// <summary>
+    /// Inspects one file as if it were a top-level attachment named <paramref name="name"/> (the console's dry run,
+    /// the add-in backend checking what it was given). Same limits, same fail-closed answers as for a message.
+    /// </summary>
+    public async Task<AttachmentNode> InspectFileAsync(Stream content, string name, CancellationToken cancellationToken = default)
+    {
+        var limits = _limits();
+        using var context = new InspectionContext(limits, cancellationToken);
+        var work = Task.Run(async () =>
+        {
+            using var buffer = await ContentBuffer.CopyFromAsync(content, onChunk: null, context.Token).ConfigureAwait(false);
+            using var stream = buffer.OpenRead();
+            var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, context.Token).ConfigureAwait(false));
+            return await new ContentInspector(context).InspectAsync(buffer, NodeSite.TopLevel(name, null), sha).ConfigureAwait(false);
+        }, CancellationToken.None);
+        try
+        {
+            return await work.WaitAsync(limits.Timeout + Backstop, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            return ContentInspector.Unanswered(NodeSite.TopLevel(name, null), limits);
+        }
+    }
+
     private static async Task<InspectionReport> InspectCoreAsync(Stream input, InspectionContext context)
     {
         var inspector = new ContentInspector(context);

@@ -49,6 +49,13 @@ internal static class GzipInspector
         }
 
         var end = offset < head.Length ? Array.IndexOf(head, (byte)0, offset) : -1;
-        return end > offset ? Encoding.Latin1.GetString(head, offset, end - offset) : null;
+        if (end <= offset)
+        {
+            return null;
+        }
+
+        // RFC 1952 says ISO-8859-1, but gzip on Linux and macOS stores the file name's bytes as they are: UTF-8.
+        var bytes = head.AsSpan(offset, end - offset);
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes);
     }
 }

@@ -18,6 +18,11 @@ internal static class PdfInspector
         {
             document = PdfDocument.Open(stream, new ParsingOptions { UseLenientParsing = false });
         }
+        catch (Exception e) when (e is not PdfDocumentEncryptedException && PdfEncryptionScanner.Describe(stream) is { Filter: not "Standard" } other)
+        {
+            // PdfPig fails outright on public-key (/Adobe.PubSec) and other handlers: name the handler instead of "corrupt".
+            return Assessment.Unknown(FileKind.Pdf, UnknownReason.Unsupported, limits, $"/Filter /{other.Filter}");
+        }
         catch (PdfDocumentEncryptedException)
         {
             var described = PdfEncryptionScanner.Describe(stream);

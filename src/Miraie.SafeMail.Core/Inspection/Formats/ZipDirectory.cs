@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using ICSharpCode.SharpZipLib.Checksum;
 
 namespace Miraie.SafeMail.Core.Inspection.Formats;
 
@@ -121,8 +120,13 @@ internal sealed class ZipDirectory
         return new ZipDirectory(stream, entries);
     }
 
-    /// <summary>Opens the decompressed data of a plain entry. Throws <see cref="NotSupportedException"/> for methods we cannot read.</summary>
-    public Stream OpenEntry(ZipEntryInfo entry)
+    /// <summary>
+    /// Opens the decompressed data of a plain entry; reading it to the end checks the CRC-32 and the stated size
+    /// (<see cref="InvalidDataException"/> on a mismatch). Throws <see cref="NotSupportedException"/> for methods we cannot read.
+    /// </summary>
+    public Stream OpenEntry(ZipEntryInfo entry) => new CheckedReadStream(OpenData(entry), entry.Crc32, entry.UncompressedSize);
+
+    private Stream OpenData(ZipEntryInfo entry)
     {
         var header = ReadAt(_stream, entry.LocalHeaderOffset, 30);
         if (BinaryPrimitives.ReadUInt32LittleEndian(header) != LocalHeaderSignature)
@@ -143,8 +147,36 @@ internal sealed class ZipDirectory
             0 => raw,
             8 => new System.IO.Compression.DeflateStream(raw, System.IO.Compression.CompressionMode.Decompress),
             9 => new SharpCompress.Compressors.Deflate64.Deflate64Stream(raw, SharpCompress.Compressors.CompressionMode.Decompress),
+            12 => SharpCompress.Compressors.BZip2.BZip2Stream.Create(raw, SharpCompress.Compressors.CompressionMode.Decompress,
+                decompressConcatenated: false, leaveOpen: false, tolerateTruncatedStream: false),
+            14 => OpenLzma(raw, entry),
+            98 => OpenPpmd(raw),
             _ => throw new NotSupportedException($"compression method {entry.Method}"),
         };
+    }
+
+    /// <summary>ZIP's LZMA (method 14): a 2-byte version, a 2-byte properties length, the properties, then the stream.</summary>
+    private static SharpCompress.Compressors.LZMA.LzmaStream OpenLzma(Stream raw, ZipEntryInfo entry)
+    {
+        var header = new byte[4];
+        raw.ReadExactly(header);
+        var propertiesLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(2));
+        if (propertiesLength is 0 or > 64)
+        {
+            throw new InvalidDataException("LZMA properties invalid");
+        }
+
+        var properties = new byte[propertiesLength];
+        raw.ReadExactly(properties);
+        return SharpCompress.Compressors.LZMA.LzmaStream.Create(properties, raw, entry.CompressedSize - 4 - propertiesLength, entry.UncompressedSize, leaveOpen: false);
+    }
+
+    /// <summary>ZIP's PPMd (method 98, variant I): two property bytes before the stream.</summary>
+    private static SharpCompress.Compressors.PPMd.PpmdStream OpenPpmd(Stream raw)
+    {
+        var properties = new byte[2];
+        raw.ReadExactly(properties);
+        return SharpCompress.Compressors.PPMd.PpmdStream.Create(new SharpCompress.Compressors.PPMd.PpmdProperties(properties), raw, false);
     }
 
     private static ZipEntryInfo ParseCentralHeader(byte[] directory, ref int offset, long prefix, long archiveLength)
@@ -152,6 +184,7 @@ internal sealed class ZipDirectory
         var span = directory.AsSpan(offset);
         var flags = BinaryPrimitives.ReadUInt16LittleEndian(span[8..]);
         var method = BinaryPrimitives.ReadUInt16LittleEndian(span[10..]);
+        var crc32 = BinaryPrimitives.ReadUInt32LittleEndian(span[16..]);
         long compressed = BinaryPrimitives.ReadUInt32LittleEndian(span[20..]);
         long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(span[24..]);
         var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(span[28..]);
@@ -193,9 +226,7 @@ internal sealed class ZipDirectory
                     actualMethod = BinaryPrimitives.ReadUInt16LittleEndian(data[5..]);
                     break;
                 case 0x7075 when size >= 5 && data[0] == 1: // Info-ZIP Unicode Path, valid only if the CRC matches the header name
-                    var crc = new Crc32();
-                    crc.Update(nameBytes.ToArray());
-                    if ((uint)crc.Value == BinaryPrimitives.ReadUInt32LittleEndian(data[1..]))
+                    if (System.IO.Hashing.Crc32.HashToUInt32(nameBytes) == BinaryPrimitives.ReadUInt32LittleEndian(data[1..]))
                     {
                         unicodeName = Encoding.UTF8.GetString(data[5..]);
                     }
@@ -226,7 +257,7 @@ internal sealed class ZipDirectory
         offset += recordLength;
         var isDirectory = name.EndsWith('/') || name.EndsWith('\\');
         return new ZipEntryInfo(name.Replace('\\', '/'), isDirectory, encryption, encryption == ZipEncryption.None ? method : actualMethod,
-            compressed, uncompressed, localOffset);
+            compressed, uncompressed, localOffset, crc32);
     }
 
     /// <summary>

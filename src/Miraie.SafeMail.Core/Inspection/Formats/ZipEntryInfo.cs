@@ -8,4 +8,5 @@ internal sealed record ZipEntryInfo(
     ushort Method,
     long CompressedSize,
     long UncompressedSize,
-    long LocalHeaderOffset);
+    long LocalHeaderOffset,
+    uint Crc32);
