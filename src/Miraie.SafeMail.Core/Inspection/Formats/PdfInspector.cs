@@ -16,7 +16,7 @@ internal static class PdfInspector
         PdfDocument document;
         try
         {
-            document = PdfDocument.Open(stream, new ParsingOptions { UseLenientParsing = false });
+            document = PdfDocument.Open(stream, new ParsingOptions { UseLenientParsing = true });
         }
         catch (Exception e) when (e is not PdfDocumentEncryptedException && PdfEncryptionScanner.Describe(stream) is { Filter: not "Standard" } other)
         {

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Miraie.SafeMail.Cli.Tests;
+
+/// <summary>Runs the real <c>safemail</c> program (the built safemail.dll) as a separate process and captures what it prints.</summary>
+internal static class SafemailProcess
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static async Task<Result> RunInAsync(string language, IDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = RepositoryRoot,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "safemail.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["LANG"] = language == "ja" ? "ja_JP.UTF-8" : "en_US.UTF-8";
+        start.Environment["LC_ALL"] = start.Environment["LANG"];
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SafeMail__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    public static Task<Result> RunAsync(params string[] args) => RunInAsync("en", null, args);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+}

@@ -1,0 +1,93 @@
+using CsCheck;
+using Miraie.SafeMail.Core.Inspection;
+
+namespace Miraie.SafeMail.Core.Tests.Inspection;
+
+/// <summary>
+/// Hostile and damaged input is ordinary input: corpus files with bytes flipped, cut short, grown or with a
+/// length/offset field overwritten must always come back as a report — never an exception, never a hang.
+/// </summary>
+public class MutationPropertyTests
+{
+    private static readonly MessageInspector Inspector = new(new InspectionLimits { Timeout = TimeSpan.FromSeconds(2) });
+
+    private static byte[][] Seeds(string folder, long maxBytes)
+    {
+        var root = Path.Combine(TestPaths.CorpusOutput, folder);
+        Directory.Exists(root).Should().BeTrue("the corpus must exist: run tests/corpus/make-corpus.sh");
+        var seeds = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".expected.json", StringComparison.Ordinal) && new FileInfo(f).Length is > 0 and var n && n <= maxBytes)
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllBytes)
+            .ToArray();
+        seeds.Should().NotBeEmpty();
+        return seeds;
+    }
+
+    private static Gen<byte[]> Mutated(byte[][] seeds) =>
+        from seed in Gen.Int[0, seeds.Length - 1].Select(i => seeds[i])
+        from kind in Gen.Int[0, 4]
+        from position in Gen.Double[0, 1]
+        from value in Gen.Int
+        from count in Gen.Int[1, 16]
+        select Mutate(seed, kind, (int)(position * (seed.Length - 1)), value, count);
+
+    internal static byte[] Mutate(byte[] seed, int kind, int at, int value, int count)
+    {
+        var bytes = (byte[])seed.Clone();
+        switch (kind)
+        {
+            case 0: // flip bits in a few bytes
+                for (var i = 0; i < count; i++)
+                {
+                    bytes[(at + (i * 97)) % bytes.Length] ^= (byte)(1 << ((value + i) & 7));
+                }
+
+                return bytes;
+            case 1: // cut short
+                return bytes[..at];
+            case 2: // overwrite a 32-bit field: sizes, offsets and counts in headers
+                BitConverter.GetBytes(value).AsSpan(0, Math.Min(4, bytes.Length - at)).CopyTo(bytes.AsSpan(at));
+                return bytes;
+            case 3: // insert bytes, shifting everything after
+                return [.. bytes[..at], .. Enumerable.Repeat((byte)value, count * 13), .. bytes[at..]];
+            default: // duplicate a slice
+                var slice = bytes.AsSpan(at, Math.Min(count * 64, bytes.Length - at)).ToArray();
+                return [.. bytes[..at], .. slice, .. bytes[at..]];
+        }
+    }
+
+    [Test]
+    public async Task Mutated_attachments_always_yield_a_node()
+    {
+        var seeds = Seeds("files", maxBytes: 256 * 1024);
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var node = await Inspector.InspectFileAsync(new MemoryStream(bytes), "mutated.bin");
+            node.Should().NotBeNull();
+            node.Protection.Should().BeDefined();
+        }, iter: 400, threads: 1);
+    }
+
+    [Test]
+    public async Task Mutated_messages_always_yield_a_report()
+    {
+        var seeds = Seeds("messages", maxBytes: 512 * 1024);
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var report = await Inspector.InspectAsync(bytes);
+            report.Should().NotBeNull();
+            report.AllNodes.Should().OnlyContain(n => n.Protection != ProtectionStatus.Unknown || n.UnknownReason != null || n.Children.Count > 0);
+        }, iter: 300, threads: 1);
+    }
+
+    [Test]
+    public async Task Random_bytes_are_unknown_never_protected()
+    {
+        await Gen.Byte.Array[1, 20_000].SampleAsync(async bytes =>
+        {
+            var node = await Inspector.InspectFileAsync(new MemoryStream(bytes), "random.zip");
+            node.Protection.Should().NotBe(ProtectionStatus.Protected, "random bytes are not a password-protected file");
+        }, iter: 300, threads: 1);
+    }
+}
