@@ -98,6 +98,10 @@ public static class InspectionTexts
         "メールの構造が壊れているか途中で切れています（終端の区切りがありません）",
         "the message structure is broken or truncated (a closing MIME boundary is missing)");
 
+    /// <summary>The inspector itself failed (a defect): the message is treated as unknown content.</summary>
+    public static LocalizedText InspectionFailed(string what) =>
+        new($"検査中にエラーが発生したため中身を確認できません（{what}）", $"inspection failed with an error, so the content could not be checked ({what})");
+
     /// <summary>The input is not an RFC 5322 message at all.</summary>
     public static LocalizedText NotAMessage { get; } = new("メールとして読み取れません", "the input cannot be read as a mail message");
 

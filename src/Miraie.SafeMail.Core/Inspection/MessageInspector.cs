@@ -58,6 +58,15 @@ public sealed class MessageInspector
             _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default);
             return Failed(message, "timeout", InspectionTexts.Unknown(UnknownReason.LimitTime, limits), stopwatch.Elapsed);
         }
+        catch (OperationCanceledException) when (context.TimedOut)
+        {
+            return Failed(message, "timeout", InspectionTexts.Unknown(UnknownReason.LimitTime, limits), stopwatch.Elapsed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect in the inspector must not let a message through: report it as a problem (unknown content).
+            return Failed(message, "inspection-error", InspectionTexts.InspectionFailed(e.GetType().Name), stopwatch.Elapsed);
+        }
     }
 
     /// <summary>
@@ -82,6 +91,10 @@ public sealed class MessageInspector
         catch (TimeoutException)
         {
             _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            return ContentInspector.Unanswered(NodeSite.TopLevel(name, null), limits);
+        }
+        catch (OperationCanceledException) when (context.TimedOut)
+        {
             return ContentInspector.Unanswered(NodeSite.TopLevel(name, null), limits);
         }
     }
