@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# run-all.sh - every test of Miraie SafeMail, from a fresh clone: corpus, build, all suites, one summary line.
+#
+#   tests/run-all.sh            install missing Debian packages (root or sudo), build the corpus, run every suite
+#
+# The last line is "N passed, N failed" summed over all suites; the exit code is non-zero if anything failed.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+RESULTS=$ROOT/artifacts/test-results
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+tests/install-deps.sh
+echo "== corpus (tests/corpus/make-corpus.sh)"
+tests/corpus/make-corpus.sh
+
+echo "== build"
+dotnet build Miraie.SafeMail.slnx -c Release -nologo -v quiet
+
+status=0
+echo "== dotnet test"
+dotnet test Miraie.SafeMail.slnx -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || status=$?
+
+# Sum every suite's counters from its TRX file.
+read -r passed failed < <(python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+print(passed, failed)
+PY
+)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # a suite crashed before writing results: count it as a failure, never as a pass
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
