@@ -70,16 +70,15 @@ public sealed class ProtectedZipWriter
 
         var entries = new List<ProtectedZipEntry>(planned.Count);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var zip = new ZipOutputStream(output, OutputBufferSize)
+        {
+            IsStreamOwner = false,
+            Password = password,
+            NameTransform = null, // names are cleaned here; SharpZipLib's transform would rewrite them again
+        };
         try
         {
-            using var zip = new ZipOutputStream(output, OutputBufferSize)
-            {
-                IsStreamOwner = false,
-                Password = password,
-                NameTransform = null, // names are cleaned here; SharpZipLib's transform would rewrite them again
-            };
             zip.SetLevel(_options.CompressionLevel);
-
             foreach (var (input, name) in planned)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -88,12 +87,35 @@ public sealed class ProtectedZipWriter
 
             zip.Finish();
         }
+        catch
+        {
+            Abandon(zip);
+            throw;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        zip.Dispose();
         return entries;
+    }
+
+    /// <summary>
+    /// Releases a half-written archive. Disposing a <see cref="ZipOutputStream"/> tries to finish the open entry,
+    /// which fails on its size check and would hide the original error; the output is garbage either way, and the
+    /// caller discards it.
+    /// </summary>
+    private static void Abandon(ZipOutputStream zip)
+    {
+        try
+        {
+            zip.Dispose();
+        }
+        catch (Exception)
+        {
+            // Deliberately ignored: the exception being propagated says what went wrong.
+        }
     }
 
     private static void CheckPassword(string password)
