@@ -5,13 +5,13 @@ namespace Miraie.SafeMail.Benchmarks;
 
 /// <summary>
 /// Command line of the harness:
-/// <c>protect IN... -o OUT [--password P] [--zipcrypto] [--non-seekable]</c>,
+/// <c>protect IN... -o OUT [--password P] [--zipcrypto] [--level 1-9] [--non-seekable]</c>,
 /// <c>gen-random BYTES OUT</c>, <c>gen-text BYTES OUT</c>.
 /// </summary>
 internal static class BenchCommand
 {
     private const string Usage = """
-        usage: safemail-bench protect IN... -o OUT [--password P] [--zipcrypto] [--non-seekable]
+        usage: safemail-bench protect IN... -o OUT [--password P] [--zipcrypto] [--level 1-9] [--non-seekable]
                safemail-bench gen-random BYTES OUT     deterministic incompressible bytes
                safemail-bench gen-text BYTES OUT       deterministic Japanese/English CSV-like text
         """;
@@ -41,6 +41,7 @@ internal static class BenchCommand
         string? password = null;
         var encryption = ZipEncryption.Aes256;
         var nonSeekable = false;
+        var level = new ProtectedZipOptions().CompressionLevel;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -53,6 +54,9 @@ internal static class BenchCommand
                     break;
                 case "--zipcrypto":
                     encryption = ZipEncryption.ZipCrypto;
+                    break;
+                case "--level" when i + 1 < args.Length:
+                    level = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 case "--non-seekable":
                     nonSeekable = true;
@@ -76,7 +80,7 @@ internal static class BenchCommand
 
         using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         using var target = nonSeekable ? new ForwardOnlyStream(file) : (Stream)file;
-        new ProtectedZipWriter(new ProtectedZipOptions { Encryption = encryption })
+        new ProtectedZipWriter(new ProtectedZipOptions { Encryption = encryption, CompressionLevel = level })
             .Write(target, password, inputs.Select(path => ProtectedZipInput.FromFile(path)));
         return 0;
     }

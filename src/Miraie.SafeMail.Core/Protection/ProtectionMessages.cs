@@ -20,4 +20,8 @@ internal static class ProtectionMessages
     internal static readonly LocalizedText NonAsciiPassword = new(
         "パスワードには半角の英数字と記号だけを使用してください。全角文字や空白以外の制御文字を含むと、7-Zip などで開けなくなります。",
         "Use only ASCII letters, digits and symbols in the password. Other characters stop 7-Zip and other tools from opening the ZIP.");
+
+    internal static readonly LocalizedText TooLarge = new(
+        "添付ファイルが大きすぎる（合計4 GB以上、または65,535個を超える）ため、パスワード付きZIPを作成できません。",
+        "The attachments are too large (4 GB or more in total, or over 65,535 files) for a password-protected ZIP.");
 }

@@ -61,6 +61,33 @@ public sealed class ProtectedZipWriterTests
     }
 
     [Test]
+    public void More_entries_than_a_zip_without_zip64_holds_are_refused_before_anything_is_written()
+    {
+        using var output = new MemoryStream();
+        var inputs = Enumerable.Range(0, 65_536).Select(i => ProtectedZipInput.FromFile($"/nonexistent/{i}.txt"));
+
+        var write = () => new ProtectedZipWriter().Write(output, Password, inputs);
+
+        var error = write.Should().Throw<ProtectionException>().Which;
+        error.UserMessage.Ja.Should().Contain("65,535");
+        error.UserMessage.En.Should().Contain("65,535");
+        output.Length.Should().Be(0);
+    }
+
+    [TestCase(ZipEncryption.Aes256)]
+    [TestCase(ZipEncryption.ZipCrypto)]
+    public void An_input_shorter_than_its_stated_length_is_refused(ZipEncryption encryption)
+    {
+        using var output = new MemoryStream();
+        var liar = new GeneratedStream(200_000, statedLength: 300_000);
+
+        var write = () => new ProtectedZipWriter(new ProtectedZipOptions { Encryption = encryption })
+            .Write(output, Password, [ProtectedZipInput.FromStream("変わるファイル.csv", liar)]);
+
+        write.Should().Throw<IOException>().WithMessage("*変わるファイル.csv*changed*");
+    }
+
+    [Test]
     public void Invalid_options_name_the_setting()
     {
         var create = () => new ProtectedZipWriter(new ProtectedZipOptions { CompressionLevel = 0 });

@@ -2,9 +2,10 @@ namespace Miraie.SafeMail.Core.Tests.TestSupport;
 
 /// <summary>
 /// A read-only seekable stream of CSV-like text that is produced as it is read, so tests can feed tens of
-/// megabytes without allocating them.
+/// megabytes without allocating them. <paramref name="statedLength"/> lets a test make it claim more than it gives,
+/// as a file truncated while being read does.
 /// </summary>
-public sealed class GeneratedStream(long length, Action? afterFirstRead = null) : Stream
+public sealed class GeneratedStream(long length, Action? afterFirstRead = null, long? statedLength = null) : Stream
 {
     private static readonly byte[] Pattern = "12345,山田太郎,見積書,東京都千代田区 1-2,98000,2025-11-27,至急\n"u8.ToArray();
     private long _position;
@@ -16,7 +17,7 @@ public sealed class GeneratedStream(long length, Action? afterFirstRead = null) 
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => statedLength ?? length;
 
     public override long Position
     {
