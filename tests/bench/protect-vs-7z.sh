@@ -35,7 +35,7 @@ make_plain_zip_1000() {
         printf '顧客番号,%s\n氏名,山田太郎\nmemo,plain entry %s\n' "$i" "$i" > "$src/部署$((10#$i % 10))/顧客_$i.csv"
     done
     rm -f "$dir/plain-1000.zip"
-    (cd "$src" && zip -q -r "$dir/plain-1000.zip" .)
+    (cd "$src" && zip -q -r -D "$dir/plain-1000.zip" .) # -D: files only, exactly 1,000 entries
     rm -rf "$src"
     echo "$dir/plain-1000.zip"
 }
