@@ -6,8 +6,8 @@ namespace Miraie.SafeMail.Core.Protection;
 
 /// <summary>
 /// Writes a password-protected ZIP: WinZip AES-256 (AE-2) by default, ZipCrypto when asked. Hand-written on
-/// .NET's AES, HMAC and zlib-ng deflate because SharpZipLib's AES ran at about 27 MB/s, no faster than 7-Zip
-/// (ADR-002). Made to open cleanly in 7-Zip, Windows Explorer (ZipCrypto) and Info-ZIP unzip:
+/// .NET's AES, HMAC and zlib-ng deflate because SharpZipLib's AES ran at about 28 MiB/s, too close to 7-Zip's
+/// speed to meet the target (ADR-002). Made to open cleanly in 7-Zip, Windows Explorer (ZipCrypto) and Info-ZIP unzip:
 /// <list type="bullet">
 /// <item>names are cleaned (<see cref="EntryNameSanitizer"/>), de-duplicated, and written as UTF-8 with the UTF-8
 /// flag and a Unix "made by" with mode 0644, or unzip shows mojibake and mode 0000;</item>

@@ -90,9 +90,13 @@ public sealed class ProtectedZipWriterTests
     [Test]
     public void Invalid_options_name_the_setting()
     {
-        var create = () => new ProtectedZipWriter(new ProtectedZipOptions { CompressionLevel = 0 });
+        var badLevel = () => new ProtectedZipWriter(new ProtectedZipOptions { CompressionLevel = 0 });
+        var badZone = () => new ProtectedZipWriter(new ProtectedZipOptions { TimeZoneId = "Mars/Olympus_Mons" });
+        var badEncryption = () => new ProtectedZipWriter(new ProtectedZipOptions { Encryption = (ZipEncryption)7 });
 
-        create.Should().Throw<ArgumentException>().WithMessage("*SafeMail:Protection:Zip:CompressionLevel*");
+        badLevel.Should().Throw<ArgumentException>().WithMessage("*SafeMail:Protection:Zip:CompressionLevel*");
+        badZone.Should().Throw<ArgumentException>().WithMessage("*SafeMail:Protection:Zip:TimeZoneId*");
+        badEncryption.Should().Throw<ArgumentException>().WithMessage("*SafeMail:Protection:Zip:Encryption*");
     }
 
     [Test]
