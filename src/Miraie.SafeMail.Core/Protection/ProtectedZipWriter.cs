@@ -140,6 +140,7 @@ public sealed class ProtectedZipWriter
             var aes = _options.Encryption == ZipEncryption.Aes256;
             var store = CompressibilityProbe.ShouldStore(buffer.AsSpan(0, headLength));
             var level = _options.CompressionLevel;
+            CheckLimit(length ?? 0);
             var sizesKnown = store && length is not null;
             if (store && !sizesKnown && !zip.CanPatch)
             {
