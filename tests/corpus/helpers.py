@@ -260,13 +260,27 @@ def ooxml_parts(kind: str) -> dict[str, str]:
     raise SystemExit(f"unknown OOXML kind {kind}")
 
 
+THUMB_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
 def write_ooxml(out: str, kind: str) -> None:
+    parts = {n: t.encode("utf-8") for n, t in ooxml_parts(kind).items()}
+    if kind == "pptx":
+        # PowerPoint saves a JPEG thumbnail; it also makes this package larger than 4096 bytes, so that once
+        # encrypted its EncryptedPackage stream lives in regular CFB sectors (the docx/xlsx ones use the mini stream).
+        buf = io.BytesIO()
+        make_image(buf, "jpeg", 256, 192)
+        parts["docProps/thumbnail.jpeg"] = buf.getvalue()
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b'<Default Extension="xml"', b'<Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="xml"')
+        parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+            b"</Relationships>", f'<Relationship Id="rId3" Type="{THUMB_REL}" Target="docProps/thumbnail.jpeg"/></Relationships>'.encode())
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in ooxml_parts(kind).items():
+        for name, data in parts.items():
             zi = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.compress_type = zipfile.ZIP_STORED if name.endswith(".jpeg") else zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            z.writestr(zi, text.encode("utf-8"))
+            z.writestr(zi, data)
 
 
 def check_ooxml(path: str) -> None:
@@ -300,7 +314,7 @@ def check_ooxml(path: str) -> None:
 
 # ------------------------------------------------------------------------------------------- images
 
-def make_image(out: str, fmt: str, w: int, h: int) -> None:
+def make_image(out, fmt: str, w: int, h: int) -> None:
     from PIL import Image, ImageDraw
     img = Image.new("RGB", (w, h), (255, 255, 255))
     d = ImageDraw.Draw(img)

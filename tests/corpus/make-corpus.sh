@@ -41,6 +41,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "missing tool '$1' (apt-get inst
 need 7z p7zip-full; need zip zip; need unzip unzip; need qpdf qpdf
 need msoffcrypto-tool python3-msoffcrypto-tool; need tnef tnef; need makensis nsis
 need iconv libc-bin; need gzip gzip; need tar tar; need base64 coreutils
+need bzip2 bzip2; need xz xz-utils; need zstd zstd; need jlha jlha-utils; need gcab gcab
 [ -x "$PY" ] || die "missing /usr/bin/python3 (apt-get install python3)"
 "$PY" -c 'import msoffcrypto' 2>/dev/null || die "python3 cannot import msoffcrypto (apt-get install python3-msoffcrypto-tool)"
 "$PY" -c 'import PIL' 2>/dev/null || die "python3 cannot import PIL (apt-get install python3-pil)"
@@ -342,10 +343,10 @@ plain	utf8	見積/空のファイル.txt
 EOF
 q 7z t "$D/utf8-flag-names.zip"
 expect "$D/utf8-flag-names.zip" <<'EOF'
-{"kind": "zip", "protection": "not-protected", "disguised": false, "note": "7-Zip: UTF-8 names with general-purpose flag bit 11, directory entries, an empty file",
+{"kind": "zip", "protection": "not-protected", "disguised": false, "note": "7-Zip: UTF-8 names with general-purpose flag bit 11, directory entries, an empty file (0 bytes: nothing to read, so protected - ADR-003)",
  "entries": [{"name": "見積/2026年度/御見積書.pdf", "kind": "pdf", "protection": "not-protected"},
              {"name": "見積/顧客一覧.csv", "kind": "text", "protection": "not-protected"},
-             {"name": "見積/空のファイル.txt", "protection": "not-protected"}]}
+             {"name": "見積/空のファイル.txt", "protection": "protected"}]}
 EOF
 (cd "$J" && q Z7 a -tzip -mem=AES256 -p$PW "$D/utf8-flag-names-aes256.zip" 見積)
 zipls_is "$D/utf8-flag-names-aes256.zip" <<'EOF'
@@ -376,7 +377,7 @@ expect "$D/utf8-noflag-names.zip" <<'EOF'
 {"kind": "zip", "protection": "not-protected", "disguised": false, "note": "Info-ZIP on Linux: UTF-8 name bytes but flag bit 11 NOT set and no Unicode Path extra field",
  "entries": [{"name": "見積/2026年度/御見積書.pdf", "kind": "pdf", "protection": "not-protected"},
              {"name": "見積/顧客一覧.csv", "kind": "text", "protection": "not-protected"},
-             {"name": "見積/空のファイル.txt", "protection": "not-protected"}]}
+             {"name": "見積/空のファイル.txt", "protection": "protected"}]}
 EOF
 # Shift_JIS (CP932) names without the flag: what Windows Explorer ("Send to > Compressed folder") and
 # Japanese archivers (Lhaplus, Explzh, +Lhaca) write on Japanese Windows. Made for real: file names on
@@ -412,6 +413,34 @@ expect "$D/cp932-names-zipcrypto.zip" <<'EOF'
  "entries": [{"name": "見積/御見積書.pdf", "protection": "protected"},
              {"name": "見積/顧客一覧①.csv", "protection": "protected"},
              {"name": "ソフトウェア表示.txt", "protection": "protected"}]}
+EOF
+# Info-ZIP Unicode Path extra field (0x7075): what Info-ZIP zip on Windows writes - the header name in the OEM
+# code page ('?' for what it cannot show) plus the real name in UTF-8 with the CRC-32 of the header name.
+# No Debian tool writes it for non-UTF-8 names, so Python's zipfile writes the entries and the extra field.
+$PY - "$S/quote.pdf" "$D/unicode-path-extra.zip" <<'PYEOF'
+import struct, sys, zipfile, zlib
+class OemName(zipfile.ZipInfo):
+    def _encodeFilenameFlags(self):              # store the OEM bytes as they are, no UTF-8 flag
+        return self.filename.encode("ascii"), self.flag_bits
+pdf = open(sys.argv[1], "rb").read()
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    for oem, real in [("???.pdf", "見積書.pdf"), ("????.csv", "顧客一覧.csv")]:
+        zi = OemName(oem, (2026, 11, 27, 10, 30, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        utf8 = real.encode("utf-8")
+        zi.extra = struct.pack("<HHBI", 0x7075, 5 + len(utf8), 1, zlib.crc32(oem.encode("ascii"))) + utf8
+        z.writestr(zi, pdf if oem.endswith(".pdf") else "顧客名,電話番号\r\n".encode("utf-8"))
+PYEOF
+zipls_is "$D/unicode-path-extra.zip" <<'EOF'
+plain	noflag	???.pdf
+plain	noflag	????.csv
+EOF
+q unzip -tq "$D/unicode-path-extra.zip"
+grep -q '見積書.pdf' <<<"$(unzip -l "$D/unicode-path-extra.zip")" || die "unicode-path-extra.zip: unzip does not use the Unicode Path field"
+expect "$D/unicode-path-extra.zip" <<'EOF'
+{"kind": "zip", "protection": "not-protected", "disguised": false, "note": "header names '???.pdf' (the OEM code page could not hold them) with an Info-ZIP Unicode Path extra field (0x7075, CRC matches) carrying the real UTF-8 names",
+ "entries": [{"name": "見積書.pdf", "kind": "pdf", "protection": "not-protected"},
+             {"name": "顧客一覧.csv", "kind": "text", "protection": "not-protected"}]}
 EOF
 # macOS Finder/Archive Utility: UTF-8 in NFD (decomposed: テ + U+3099), no flag
 N=$WORK/nfd; mkdir -p "$N"
@@ -457,8 +486,8 @@ AES-256	noflag	docs/empty.txt
 EOF
 q unzip -tq "$D/dirs-and-empty-file.zip"; q unzip -tq -P $PW "$D/dirs-and-empty-file-zipcrypto.zip"; q 7z t -p$PW "$D/dirs-and-empty-file-aes256.zip"
 expect "$D/dirs-and-empty-file.zip" <<'EOF'
-{"kind": "zip", "protection": "not-protected", "disguised": false, "note": "directory entries (one empty directory) and an empty file, no encryption",
- "entries": [{"name": "docs/sub/readme.txt", "kind": "text", "protection": "not-protected"}, {"name": "docs/empty.txt", "protection": "not-protected"}]}
+{"kind": "zip", "protection": "not-protected", "disguised": false, "note": "directory entries (one empty directory) and an empty file, no encryption; the empty file has nothing to read (protected, ADR-003), readme.txt does",
+ "entries": [{"name": "docs/sub/readme.txt", "kind": "text", "protection": "not-protected"}, {"name": "docs/empty.txt", "protection": "protected"}]}
 EOF
 expect "$D/dirs-and-empty-file-zipcrypto.zip" <<'EOF'
 {"kind": "zip", "protection": "protected", "disguised": false, "note": "ZipCrypto; directory entries carry no encryption flag and must be skipped; the empty file is encrypted (12-byte header)",
@@ -472,14 +501,14 @@ EOF
 printf 'PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0' > "$D/empty.zip"
 q 7z l "$D/empty.zip"
 expect "$D/empty.zip" <<'EOF'
-{"kind": "zip", "protection": "protected", "disguised": false, "note": "the 22-byte empty archive Windows makes with New > Compressed (zipped) Folder: no file entry, nothing readable (vacuously protected, see README)", "entries": []}
+{"kind": "zip", "protection": "protected", "disguised": false, "note": "the 22-byte empty archive Windows makes with New > Compressed (zipped) Folder: no file entry, nothing to read (protected, ADR-003)", "entries": []}
 EOF
 (cd "$E" && zipx -r "$D/only-directories.zip" docs/empty-dir)
 zipls_is "$D/only-directories.zip" <<'EOF'
 dir	noflag	docs/empty-dir/
 EOF
 expect "$D/only-directories.zip" <<'EOF'
-{"kind": "zip", "protection": "protected", "disguised": false, "note": "directory entries only: no file data (vacuously protected, see README)", "entries": []}
+{"kind": "zip", "protection": "protected", "disguised": false, "note": "directory entries only: no file data, nothing to read (protected, ADR-003)", "entries": []}
 EOF
 
 # ZIP64
@@ -634,7 +663,7 @@ expect "$D/plain.7z" <<'EOF'
 {"kind": "7z", "protection": "not-protected", "disguised": false, "note": "7z, LZMA2, Japanese names, no password",
  "entries": [{"name": "見積/2026年度/御見積書.pdf", "kind": "pdf", "protection": "not-protected"},
              {"name": "見積/顧客一覧.csv", "kind": "text", "protection": "not-protected"},
-             {"name": "見積/空のファイル.txt", "protection": "not-protected"}]}
+             {"name": "見積/空のファイル.txt", "protection": "protected"}]}
 EOF
 enc7_is "$D/encrypted.7z" -p$PW <<'EOF'
 -	見積
@@ -809,15 +838,21 @@ for f in quote.docx customers.xlsx plan.pptx; do
   $H check-ooxml "$D/$f" >/dev/null
   fails msoffcrypto-tool -t "$D/$f"                      # exit 1: not encrypted
   enc_name="${f%.*}-encrypted.${f##*.}"
-  q msoffcrypto-tool -e -p $PW "$D/$f" "$D/$enc_name"
+  # Debian 12's msoffcrypto-tool (5.0.0) has no -e: ooxml_encrypt.py writes Agile encryption, msoffcrypto reads it
+  q $PY "$HERE/ooxml_encrypt.py" "$D/$f" "$D/$enc_name" $PW
   q msoffcrypto-tool -t "$D/$enc_name"                   # exit 0: encrypted
   [ "$(head -c 8 "$D/$enc_name" | od -An -tx1 | tr -d ' ')" == d0cf11e0a1b11ae1 ] || die "$enc_name is not CFB"
   q msoffcrypto-tool -p $PW "$D/$enc_name" "$WORK/roundtrip"; cmp -s "$WORK/roundtrip" "$D/$f" || die "$enc_name does not decrypt to $f"
   fails msoffcrypto-tool -p wrong "$D/$enc_name" "$WORK/roundtrip"
 done
-$PY - "$D/quote-encrypted.docx" <<'PYEOF' || die "encrypted OOXML lacks EncryptionInfo/EncryptedPackage"
+$PY - "$D"/*-encrypted.* <<'PYEOF' || die "encrypted OOXML lacks EncryptionInfo/EncryptedPackage"
 import sys, olefile
-o = olefile.OleFileIO(sys.argv[1]); assert o.exists("EncryptionInfo") and o.exists("EncryptedPackage"), o.listdir()
+for f in sys.argv[1:]:
+    o = olefile.OleFileIO(f)
+    assert o.exists("EncryptionInfo") and o.exists("EncryptedPackage"), (f, o.listdir())
+    assert o.openstream("EncryptionInfo").read(8) == bytes.fromhex("0400040040000000"), f   # Agile 4.4
+# plan-encrypted.pptx is over 4096 bytes: its EncryptedPackage is in regular sectors, the others in the mini stream
+assert olefile.OleFileIO([f for f in sys.argv[1:] if f.endswith(".pptx")][0]).get_size("EncryptedPackage") >= 4096
 PYEOF
 expect "$D/quote.docx" <<'EOF'
 {"kind": "ooxml", "protection": "not-protected", "disguised": false, "note": "minimal WordprocessingML package (a zip inside, but an Office document, not an archive)"}
@@ -829,13 +864,13 @@ expect "$D/plan.pptx" <<'EOF'
 {"kind": "ooxml", "protection": "not-protected", "disguised": false, "note": "minimal PresentationML package (master, layout, theme, one slide)"}
 EOF
 expect "$D/quote-encrypted.docx" <<'EOF'
-{"kind": "cfb", "protection": "protected", "disguised": false, "note": "msoffcrypto-tool -e (ECMA-376 Agile, AES-256): a CFB holding EncryptionInfo and EncryptedPackage, still named .docx - not disguised"}
+{"kind": "cfb", "protection": "protected", "disguised": false, "note": "ECMA-376 Agile encryption (AES-256, SHA-512), as Word 2010+ writes it: a CFB holding EncryptionInfo and EncryptedPackage (in the mini stream), still named .docx - not disguised"}
 EOF
 expect "$D/customers-encrypted.xlsx" <<'EOF'
 {"kind": "cfb", "protection": "protected", "disguised": false, "note": "encrypted xlsx (Agile encryption) = CFB named .xlsx"}
 EOF
 expect "$D/plan-encrypted.pptx" <<'EOF'
-{"kind": "cfb", "protection": "protected", "disguised": false, "note": "encrypted pptx (Agile encryption) = CFB named .pptx"}
+{"kind": "cfb", "protection": "protected", "disguised": false, "note": "encrypted pptx (Agile encryption) = CFB named .pptx; EncryptedPackage over 4096 bytes, so in regular sectors"}
 EOF
 # legacy binary Office (.doc/.xls/.ppt) needs LibreOffice: separate script so it can be dropped in one line
 bash "$HERE/make-legacy-office.sh" "$F/legacy-office"
@@ -893,6 +928,15 @@ EOF
 expect "$D/deploy.sh" <<'EOF'
 {"kind": "executable", "protection": "not-protected", "disguised": false, "note": "shell script with #!/bin/sh"}
 EOF
+printf '@echo off\r\nrem 一時ファイルを削除します\r\ndel /q "%%TEMP%%\\*.tmp"\r\n' > "$D/cleanup.bat"
+printf 'Get-ChildItem -Path $env:TEMP -Filter *.tmp | Remove-Item\r\n' > "$D/cleanup.ps1"
+grep -q '^@echo off' "$D/cleanup.bat" || die cleanup.bat
+expect "$D/cleanup.bat" <<'EOF'
+{"kind": "executable", "protection": "not-protected", "disguised": false, "note": "Windows batch file: text content named .bat, which Windows runs on double-click (ADR-003: text + executable extension = executable)"}
+EOF
+expect "$D/cleanup.ps1" <<'EOF'
+{"kind": "executable", "protection": "not-protected", "disguised": false, "note": "PowerShell script: text named .ps1 (ADR-003)"}
+EOF
 D=$F/disguised; mkdir -p "$D"
 cp "$S/hello.exe" "$D/請求書.pdf"; cp "$S/hello.exe" "$D/見積書.pdf.exe"
 cp "$S/quote.pdf" "$D/report"$'\u202e'"fdp.exe"            # shows as "reportexe.pdf"
@@ -921,6 +965,32 @@ expect "$D/見積書.pdf" <<'EOF'
 EOF
 expect "$D/報告書.pdf.zip" <<'EOF'
 {"kind": "zip", "protection": "protected", "disguised": false, "note": "double extension that ends in .zip and is a zip: not disguised"}
+EOF
+
+# ========================================================================= formats that are not read
+section "unsupported formats"
+D=$F/unsupported; mkdir -p "$D"
+U=$WORK/unsup; mkdir -p "$U"; cp "$S/quote.pdf" "$U/quote.pdf"; fix_time "$U/quote.pdf"
+bzip2 -9 -c "$U/quote.pdf" > "$D/quote.pdf.bz2"; q bzip2 -t "$D/quote.pdf.bz2"
+xz -9 -c "$U/quote.pdf" > "$D/quote.pdf.xz"; q xz -t "$D/quote.pdf.xz"
+zstd -q -19 -c "$U/quote.pdf" > "$D/quote.pdf.zst"; q zstd -q -t "$D/quote.pdf.zst"
+(cd "$U" && q jlha a "$D/quote.lzh" quote.pdf); q 7z t "$D/quote.lzh"
+(cd "$U" && q gcab -c -z "$D/quote.cab" quote.pdf); q 7z t "$D/quote.cab"
+[ "$(head -c 5 "$D/quote.lzh" | tail -c 3)" == '-lh' ] || die "quote.lzh is not LZH"
+expect "$D/quote.pdf.bz2" <<'EOF'
+{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "bzip2 stream: a format the inspector does not open (ADR-003), so unknown"}
+EOF
+expect "$D/quote.pdf.xz" <<'EOF'
+{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "xz stream (ADR-003: unsupported)"}
+EOF
+expect "$D/quote.pdf.zst" <<'EOF'
+{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "Zstandard frame (ADR-003: unsupported)"}
+EOF
+expect "$D/quote.lzh" <<'EOF'
+{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "LZH (-lh5-, made by jlha): the old Japanese archive format, still sent by some; not read (ADR-003)"}
+EOF
+expect "$D/quote.cab" <<'EOF'
+{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "Microsoft Cabinet (MSCF, made by gcab -z) - not read (ADR-003)"}
 EOF
 
 # ============================================================================================== TNEF
@@ -962,7 +1032,7 @@ expect "$D/exe-named-pdf.dat" <<'EOF'
  "entries": [{"name": "請求書.pdf", "kind": "executable", "protection": "not-protected", "disguised": true}]}
 EOF
 expect "$D/body-only.dat" <<'EOF'
-{"kind": "tnef", "protection": "protected", "disguised": false, "note": "TNEF with only the message body (RTF, as Outlook sends rich-text mail) and no attachment: nothing that is an attachment, vacuously protected (see README)", "entries": []}
+{"kind": "tnef", "protection": "not-protected", "disguised": false, "note": "TNEF with only the message body (RTF, as Outlook sends rich-text mail) and no attachment: its body is readable text, so not protected (ADR-003)", "entries": []}
 EOF
 expect "$D/truncated.dat" <<'EOF'
 {"kind": "tnef", "protection": "unknown", "unknownReason": "corrupt", "disguised": false, "note": "first half of pdf.dat: an attribute runs past the end"}

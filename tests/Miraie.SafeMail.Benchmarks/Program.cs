@@ -1,0 +1,3 @@
+using Miraie.SafeMail.Benchmarks;
+
+return BenchCommand.Run(args);
