@@ -17,6 +17,7 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
 {
     language,
     CheckCommand.Create(),
+    ProtectCommand.Create(),
 };
 
 var parsed = root.Parse(args);

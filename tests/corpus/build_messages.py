@@ -565,6 +565,15 @@ def build_all(c: Corpus) -> None:
         "attachments": [{"name": "見積依頼.eml", "kind": "message", "protection": "protected"}],
         "excluded": [],
         "note": "attached message whose only attachment is an AES-256 zip; its text body is body, not an attachment"})
+    in45 = outlook_mail("45i", ("山本 次郎", "yamamoto@example.co.jp"), [COLLEAGUE], "見積依頼", "見積金額は 1,234,000円 です。", []).decode("ascii")
+    c.write("ext-forwarded-message-no-attachment.eml", thunderbird_mail("45", TANAKA, [BUYER], "Fw: 見積依頼", "転送します。",
+                                                                        [rfc822_part("見積依頼.eml", in45)]), {
+        "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
+        "verdict": "quarantine", "rule": "external-unprotected",
+        "attachments": [{"name": "見積依頼.eml", "kind": "message", "protection": "not-protected"}],
+        "excluded": [],
+        "reasons": [{"path": "見積依頼.eml", "why": "not-protected"}],
+        "note": "an attached message with no attachments: its body is readable text, so not protected (ADR-003)"})
     # 19 / 20: TNEF --------------------------------------------------------------------------------------
     t_pdf = c.f("tnef/pdf.dat")
     c.write("ext-tnef-pdf.eml", outlook_mail("19", TANAKA, [BUYER], "御見積書送付の件", BODY, [att_tnef(t_pdf)], tnef=True), {
@@ -586,10 +595,11 @@ def build_all(c: Corpus) -> None:
     t_body = c.f("tnef/body-only.dat")
     c.write("ext-tnef-body-only.eml", outlook_mail("38", TANAKA, [BUYER], "打ち合わせのお礼", "本日はありがとうございました。", [att_tnef(t_body)], tnef=True), {
         "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
-        "verdict": "pass", "rule": "default-pass",
-        "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "protected"}],
+        "verdict": "quarantine", "rule": "external-unprotected",
+        "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "not-protected"}],
         "excluded": [],
-        "note": "rich-text Outlook mail without attachments: winmail.dat holds only the RTF body, so nothing unprotected is sent (vacuously protected, see README)"},
+        "reasons": [{"path": "winmail.dat", "why": "not-protected"}],
+        "note": "rich-text Outlook mail without attachments: winmail.dat holds only the RTF body; ADR-003: a TNEF with no attachments is not protected (its body is readable). NB this quarantines every external rich-text Outlook mail that leaves as TNEF"},
         {"winmail.dat": t_body})
     t_exe = c.f("tnef/exe-named-pdf.dat")
     c.write("int-tnef-exe-named-pdf.eml", outlook_mail("43", SATO, [COLLEAGUE], "請求書", "請求書を送ります。", [att_tnef(t_exe)], tnef=True), {
@@ -705,20 +715,22 @@ def build_all(c: Corpus) -> None:
     assert raw != ok25
     c.write("broken-missing-final-boundary.eml", raw, {
         "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
-        "verdict": "pass", "rule": "default-pass",
+        "verdict": "quarantine", "rule": "external-unknown",
         "attachments": [{"name": "見積書.zip", "kind": "zip", "protection": "protected"}],
         "excluded": [],
-        "note": "no closing --boundary--, but every part is complete and decodes: the last part runs to the end of the message (RFC 2046 readers agree), the zip is whole - inspected normally"},
+        "problems": ["mime-incomplete"],
+        "note": "no closing --boundary--; the zip itself is whole and decodes. ADR-003: an unterminated multipart is a message-level problem (unknown content) - parsers repair it silently and the gateway must not inspect a repaired version of what the recipient sees, so fail closed"},
         {"見積書.zip": aes}, broken="missing close-delimiter")
     ok26 = thunderbird_mail("26", TANAKA, [BUYER], "御見積書送付の件", BODY, [att_thunderbird("application/pdf", "見積書.pdf", pdf)])
     raw = ok26.replace(f"--{'------------' + boundary_id('26')[:24]}--\r\n".encode(), b"")
     c.write("broken-missing-final-boundary-plain-pdf.eml", raw, {
         "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
-        "verdict": "quarantine", "rule": "external-unprotected",
+        "verdict": "quarantine", "rule": "external-unknown",
         "attachments": [{"name": "見積書.pdf", "kind": "pdf", "protection": "not-protected"}],
         "excluded": [],
+        "problems": ["mime-incomplete"],
         "reasons": [{"path": "見積書.pdf", "why": "not-protected"}],
-        "note": "the same defect must not hide the last part"},
+        "note": "the same defect: the message-level problem decides (external-unknown comes first), and the defect must not hide the last part, whose PDF is still reported"},
         {"見積書.pdf": pdf}, broken="missing close-delimiter")
     ok27 = thunderbird_mail("27", TANAKA, [BUYER], "御見積書送付の件", BODY_PW, [att_thunderbird(ZIPCT, "見積書.zip", aes)])
     lines = ok27.split(b"\r\n")
@@ -730,8 +742,9 @@ def build_all(c: Corpus) -> None:
         "verdict": "quarantine", "rule": "external-unknown",
         "attachments": [{"name": "見積書.zip", "kind": "zip", "protection": "unknown"}],
         "excluded": [],
+        "problems": ["mime-incomplete"],
         "reasons": [{"path": "見積書.zip", "why": "unknown"}],
-        "note": "message cut in the middle of the attachment (at a base64 line end): the zip that decodes is half a zip - unknown (corrupt), fail closed"},
+        "note": "message cut in the middle of the attachment (at a base64 line end, no closing boundary): the zip that decodes is half a zip - unknown (corrupt), fail closed"},
         {}, broken="truncated")
     ok28 = outlook_mail("28", TANAKA, [BUYER], "御見積書送付の件", BODY_PW, [att_outlook(ZIPCT, "見積書.zip", aes)])
     i = ok28.index(b"\r\nUEsDB") + 3                     # second character of the base64 text
@@ -741,6 +754,7 @@ def build_all(c: Corpus) -> None:
         "verdict": "quarantine", "rule": "external-unknown",
         "attachments": [{"name": "見積書.zip", "kind": "unknown", "protection": "unknown"}],
         "excluded": [],
+        "problems": ["bad-base64"],
         "reasons": [{"path": "見積書.zip", "why": "unknown"}],
         "note": "one base64 character deleted at the start of the attachment: the text is not valid base64 (length not a multiple of 4) and every byte after it is shifted, so the content cannot be decoded - unknown, fail closed (a lenient decoder gets garbage with no magic number: unknown too)"},
         {}, broken="bad base64")

@@ -74,7 +74,7 @@ def check_file(path: str, e: dict) -> None:
 
 
 def check_message(path: str, e: dict) -> None:
-    keys(path, e, {"envelope", "verdict", "rule", "attachments", "excluded"}, {"note", "reasons"})
+    keys(path, e, {"envelope", "verdict", "rule", "attachments", "excluded"}, {"note", "reasons", "problems"})
     env = e.get("envelope", {})
     keys(path + " envelope", env, {"from", "to"}, set())
     if not env.get("to"):
@@ -107,6 +107,8 @@ def check_message(path: str, e: dict) -> None:
     atts = e.get("attachments", [])
     if rule == "default-pass" and external and any(a["protection"] != "protected" for a in atts):
         err(path, "passes external mail with an attachment that is not protected")
+    if rule == "default-pass" and external and e.get("problems"):
+        err(path, "passes external mail with a message-level problem")
     if rule == "default-pass" and any(a.get("disguised") or a["kind"] == "executable" for a in atts):
         err(path, "passes a disguised or executable attachment")
 

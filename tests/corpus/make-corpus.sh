@@ -585,11 +585,11 @@ EOF
 # ================================================================================= limits and bombs
 section "limits"
 D=$F/limits; mkdir -p "$D"
-# 256 MiB of zeros, streamed from /dev/zero (never on disk)
-head -c 268435456 /dev/zero | 7z -bd -y -mmt=1 -mtc=off -mta=off a -tzip -mm=BZip2 -mx1 -si"zeros.bin" "$D/bomb-bzip2.zip" >"$LOG" 2>&1 || { cat "$LOG"; die "bomb-bzip2"; }
-head -c 268435456 /dev/zero | 7z -bd -y -mmt=1 -mtc=off -mta=off a -tzip -mm=Deflate -mx1 -si"zeros.bin" "$D/bomb-deflate.zip" >"$LOG" 2>&1 || { cat "$LOG"; die "bomb-deflate"; }
-head -c 268435456 /dev/zero | 7z -bd -y -mmt=1 -mtc=off -mta=off a -t7z -mx1 -si"zeros.bin" "$D/bomb-lzma.7z" >"$LOG" 2>&1 || { cat "$LOG"; die "bomb-lzma"; }
-head -c 268435456 /dev/zero | gzip -6 -n > "$D/bomb.gz"
+# 256 MiB of zeros as a sparse file (truncate: no disk blocks, reads as zeros), with the fixed mtime
+BZ=$WORK/bomb; mkdir -p "$BZ"; truncate -s 268435456 "$BZ/zeros.bin"; fix_time "$BZ/zeros.bin"
+(cd "$BZ" && q Z7 a -tzip -mm=BZip2 -mx1 "$D/bomb-bzip2.zip" zeros.bin && q Z7 a -tzip -mm=Deflate -mx1 "$D/bomb-deflate.zip" zeros.bin \
+  && q Z7 a -t7z -mx1 "$D/bomb-lzma.7z" zeros.bin)
+gzip -6 -n -c "$BZ/zeros.bin" > "$D/bomb.gz"; rm -f "$BZ/zeros.bin"
 for b in bomb-bzip2.zip bomb-deflate.zip bomb-lzma.7z; do
   grep -qx 'Size = 268435456' <<<"$(7z l -slt "$D/$b")" || die "$b does not declare 256 MiB"
 done

@@ -223,7 +223,7 @@ public sealed class ProtectedZipWriter
         Stream content, byte[] buffer, int headLength, EncryptingStream encrypted, int? deflateLevel, bool computeCrc,
         CancellationToken cancellationToken)
     {
-        var crc = Crc32.Initial;
+        var crc = new System.IO.Hashing.Crc32();
         long size = 0;
         var target = deflateLevel is { } level
             ? new DeflateStream(encrypted, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true)
@@ -243,7 +243,7 @@ public sealed class ProtectedZipWriter
 
                 if (computeCrc)
                 {
-                    crc = Crc32.Append(crc, buffer.AsSpan(0, read));
+                    crc.Append(buffer.AsSpan(0, read));
                 }
 
                 target.Write(buffer, 0, read);
@@ -264,7 +264,7 @@ public sealed class ProtectedZipWriter
             encrypted.Write(EmptyDeflateStream);
         }
 
-        return (size, Crc32.Finish(crc));
+        return (size, crc.GetCurrentHashAsUInt32());
     }
 
     /// <summary>
@@ -273,22 +273,23 @@ public sealed class ProtectedZipWriter
     /// </summary>
     private static uint Crc32Of(Stream content, long start, byte[] buffer, ref int headLength, CancellationToken cancellationToken)
     {
-        var state = Crc32.Append(Crc32.Initial, buffer.AsSpan(0, headLength));
+        var state = new System.IO.Hashing.Crc32();
+        state.Append(buffer.AsSpan(0, headLength));
         if (headLength < CompressibilityProbe.SampleSize)
         {
-            return Crc32.Finish(state);
+            return state.GetCurrentHashAsUInt32();
         }
 
         int read;
         while ((read = content.Read(buffer, 0, CopyBufferSize)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            state = Crc32.Append(state, buffer.AsSpan(0, read));
+            state.Append(buffer.AsSpan(0, read));
         }
 
         content.Position = start;
         headLength = 0;
-        return Crc32.Finish(state);
+        return state.GetCurrentHashAsUInt32();
     }
 
     private static void WriteCentralDirectory(ZipOutput zip, List<ZipEntryRecord> records)

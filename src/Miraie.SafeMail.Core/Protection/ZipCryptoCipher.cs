@@ -60,8 +60,8 @@ internal sealed class ZipCryptoCipher : EntryCipher
 
     private void UpdateKeys(byte plain)
     {
-        _key0 = Crc32.UpdateByte(_key0, plain);
+        _key0 = ZipCryptoCrc.UpdateByte(_key0, plain);
         _key1 = unchecked(((_key1 + (_key0 & 0xFF)) * 134_775_813) + 1);
-        _key2 = Crc32.UpdateByte(_key2, (byte)(_key1 >> 24));
+        _key2 = ZipCryptoCrc.UpdateByte(_key2, (byte)(_key1 >> 24));
     }
 }

@@ -237,15 +237,15 @@ internal sealed class ZipDirectory
             e += 4 + size;
         }
 
-        var encryption = (flags & 1) == 0 ? ZipEncryption.None
+        var encryption = (flags & 1) == 0 ? ZipEntryEncryption.None
             : method == AesMethod ? aesStrength switch
             {
-                1 => ZipEncryption.Aes128,
-                2 => ZipEncryption.Aes192,
-                3 => ZipEncryption.Aes256,
+                1 => ZipEntryEncryption.Aes128,
+                2 => ZipEntryEncryption.Aes192,
+                3 => ZipEntryEncryption.Aes256,
                 _ => throw new InvalidDataException("WinZip AES entry without a valid strength"),
             }
-            : (flags & 0x40) != 0 ? ZipEncryption.Strong : ZipEncryption.ZipCrypto;
+            : (flags & 0x40) != 0 ? ZipEntryEncryption.Strong : ZipEntryEncryption.ZipCrypto;
 
         var name = unicodeName ?? DecodeName(nameBytes, utf8Flag: (flags & 0x0800) != 0);
         localOffset += prefix;
@@ -256,7 +256,7 @@ internal sealed class ZipDirectory
 
         offset += recordLength;
         var isDirectory = name.EndsWith('/') || name.EndsWith('\\');
-        return new ZipEntryInfo(name.Replace('\\', '/'), isDirectory, encryption, encryption == ZipEncryption.None ? method : actualMethod,
+        return new ZipEntryInfo(name.Replace('\\', '/'), isDirectory, encryption, encryption == ZipEntryEncryption.None ? method : actualMethod,
             compressed, uncompressed, localOffset, crc32);
     }
 

@@ -4,7 +4,7 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 internal sealed record ZipEntryInfo(
     string Name,
     bool IsDirectory,
-    ZipEncryption Encryption,
+    ZipEntryEncryption Encryption,
     ushort Method,
     long CompressedSize,
     long UncompressedSize,

@@ -13,12 +13,12 @@ internal static class ZipInspector
         var directory = ZipDirectory.Read(stream, inspector.Limits.MaxEntries);
         var files = directory.Entries.Where(e => !e.IsDirectory).ToList();
 
-        if (files.Any(e => e.Encryption == ZipEncryption.None && e.Name.Equals("[Content_Types].xml", StringComparison.OrdinalIgnoreCase)))
+        if (files.Any(e => e.Encryption == ZipEntryEncryption.None && e.Name.Equals("[Content_Types].xml", StringComparison.OrdinalIgnoreCase)))
         {
             return Assessment.Plain(FileKind.Ooxml);
         }
 
-        var encrypted = files.Where(e => e.Encryption != ZipEncryption.None).ToList();
+        var encrypted = files.Where(e => e.Encryption != ZipEntryEncryption.None).ToList();
         if (files.Count > 0 && encrypted.Count == files.Count)
         {
             var methods = string.Join(", ", encrypted.Select(e => MethodName(e.Encryption)).Distinct());
@@ -36,7 +36,7 @@ internal static class ZipInspector
         {
             inspector.Context.ThrowIfExpired();
             var childSite = site.Child(entry.Name);
-            nodes.Add(entry.Encryption != ZipEncryption.None
+            nodes.Add(entry.Encryption != ZipEntryEncryption.None
                 ? ContentInspector.EncryptedEntry(childSite, entry.UncompressedSize, MethodName(entry.Encryption))
                 : await inspector.ExpandAsync(() => directory.OpenEntry(entry), childSite, entry.UncompressedSize, meter).ConfigureAwait(false));
         }
@@ -48,13 +48,13 @@ internal static class ZipInspector
             : result;
     }
 
-    internal static string MethodName(ZipEncryption encryption) => encryption switch
+    internal static string MethodName(ZipEntryEncryption encryption) => encryption switch
     {
-        ZipEncryption.Aes128 => "AES-128",
-        ZipEncryption.Aes192 => "AES-192",
-        ZipEncryption.Aes256 => "AES-256",
-        ZipEncryption.ZipCrypto => "ZipCrypto",
-        ZipEncryption.Strong => "PKWARE strong encryption",
+        ZipEntryEncryption.Aes128 => "AES-128",
+        ZipEntryEncryption.Aes192 => "AES-192",
+        ZipEntryEncryption.Aes256 => "AES-256",
+        ZipEntryEncryption.ZipCrypto => "ZipCrypto",
+        ZipEntryEncryption.Strong => "PKWARE strong encryption",
         _ => "none",
     };
 }

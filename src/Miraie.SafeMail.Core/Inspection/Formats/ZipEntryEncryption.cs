@@ -1,7 +1,7 @@
 namespace Miraie.SafeMail.Core.Inspection.Formats;
 
 /// <summary>How one ZIP entry is encrypted.</summary>
-internal enum ZipEncryption
+internal enum ZipEntryEncryption
 {
     None,
     ZipCrypto,
