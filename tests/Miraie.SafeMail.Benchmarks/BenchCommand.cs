@@ -1,88 +1,77 @@
+using System.Diagnostics;
 using System.Globalization;
-using Miraie.SafeMail.Core.Protection;
+using Miraie.SafeMail.Core.Inspection;
 
 namespace Miraie.SafeMail.Benchmarks;
 
 /// <summary>
-/// Command line of the harness:
-/// <c>protect IN... -o OUT [--password P] [--zipcrypto] [--level 1-9] [--non-seekable]</c>,
-/// <c>gen-random BYTES OUT</c>, <c>gen-text BYTES OUT</c>.
+/// Command line of the harness used by the scripts in tests/bench:
+/// <c>gen-random BYTES OUT</c>, <c>gen-text BYTES OUT</c>, <c>inspect FILE [--runs N] [--message]</c>.
+/// Password ZIPs are benchmarked through the real <c>safemail protect</c> command, not here.
 /// </summary>
 internal static class BenchCommand
 {
     private const string Usage = """
-        usage: safemail-bench protect IN... -o OUT [--password P] [--zipcrypto] [--level 1-9] [--non-seekable]
-               safemail-bench gen-random BYTES OUT     deterministic incompressible bytes
-               safemail-bench gen-text BYTES OUT       deterministic Japanese/English CSV-like text
+        usage: safemail-bench gen-random BYTES OUT        deterministic incompressible bytes
+               safemail-bench gen-text BYTES OUT          deterministic Japanese/English CSV-like text
+               safemail-bench inspect FILE [--runs N] [--message]
+                   inspect FILE as an attachment (or, with --message, as a whole .eml) N times (default 10);
+                   prints "median_ms mean_ms MB_per_s allocated_MiB peak_working_set_MiB protection"
         """;
 
-    internal static int Run(string[] args)
+    internal static async Task<int> RunAsync(string[] args)
     {
-        try
+        return args.FirstOrDefault() switch
         {
-            return args.FirstOrDefault() switch
-            {
-                "protect" => Protect(args[1..]),
-                "gen-random" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteRandom),
-                "gen-text" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteText),
-                _ => Fail(Usage),
-            };
+            "gen-random" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteRandom),
+            "gen-text" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteText),
+            "inspect" when args.Length >= 2 => await InspectAsync(args[1], Option(args, "--runs", 10), args.Contains("--message")),
+            _ => Fail(Usage),
+        };
+    }
+
+    private static async Task<int> InspectAsync(string path, int runs, bool message)
+    {
+        var inspector = new MessageInspector(new InspectionLimits());
+        var size = new FileInfo(path).Length;
+        var times = new List<double>();
+        var status = "";
+        await OnceAsync(); // warm-up: JIT and first-use costs are not what a running gateway pays per message
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < runs; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await OnceAsync();
+            times.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
-        catch (ProtectionException e)
+
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)runs / (1024 * 1024);
+        times.Sort();
+        var median = times[times.Count / 2];
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{median:0.00} {times.Average():0.00} {size / (1024.0 * 1024) / (median / 1000):0.0} {allocated:0.00} {peak:0.0} {status}"));
+        return 0;
+
+        async Task OnceAsync()
         {
-            return Fail(e.UserMessage.ToString());
+            await using var stream = File.OpenRead(path);
+            if (message)
+            {
+                var report = await inspector.InspectAsync(stream);
+                status = string.Join(",", report.Attachments.Select(a => a.Protection)) + (report.Problems.Count > 0 ? "+problems" : "");
+            }
+            else
+            {
+                status = (await inspector.InspectFileAsync(stream, Path.GetFileName(path))).Protection.ToString();
+            }
         }
     }
 
-    private static int Protect(string[] args)
+    private static int Option(string[] args, string name, int fallback)
     {
-        var inputs = new List<string>();
-        string? output = null;
-        string? password = null;
-        var encryption = ZipEncryption.Aes256;
-        var nonSeekable = false;
-        var level = new ProtectedZipOptions().CompressionLevel;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "-o" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                case "--password" when i + 1 < args.Length:
-                    password = args[++i];
-                    break;
-                case "--zipcrypto":
-                    encryption = ZipEncryption.ZipCrypto;
-                    break;
-                case "--level" when i + 1 < args.Length:
-                    level = int.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--non-seekable":
-                    nonSeekable = true;
-                    break;
-                default:
-                    inputs.Add(args[i]);
-                    break;
-            }
-        }
-
-        if (output is null || inputs.Count == 0)
-        {
-            return Fail(Usage);
-        }
-
-        if (password is null)
-        {
-            password = PasswordGenerator.Generate();
-            Console.Error.WriteLine($"password: {password}");
-        }
-
-        using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        using var target = nonSeekable ? new ForwardOnlyStream(file) : (Stream)file;
-        new ProtectedZipWriter(new ProtectedZipOptions { Encryption = encryption, CompressionLevel = level })
-            .Write(target, password, inputs.Select(path => ProtectedZipInput.FromFile(path)));
-        return 0;
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static int Generate(string path, long bytes, Action<Stream, long> write)

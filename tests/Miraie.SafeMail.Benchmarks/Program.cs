@@ -1,3 +1,3 @@
 using Miraie.SafeMail.Benchmarks;
 
-return BenchCommand.Run(args);
+return await BenchCommand.RunAsync(args);

@@ -70,10 +70,13 @@ bench() {
     BENCH_WORK=$work
     [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$BENCH_WORK"' EXIT
 
-    echo "building the Release harness..." >&2
+    echo "building safemail and the input generator (Release)..." >&2
+    dotnet build -c Release -nologo -v q "$root/src/Miraie.SafeMail.Cli" -o "$work/cli" > "$work/build.log" 2>&1 \
+        || { cat "$work/build.log" >&2; exit 1; }
     dotnet build -c Release -nologo -v q "$root/tests/Miraie.SafeMail.Benchmarks" -o "$work/harness" > "$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 1; }
     harness="$work/harness/safemail-bench"
+    export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
     "$harness" gen-random "$size" "$work/random.bin"
     "$harness" gen-text "$size" "$work/text.csv"
@@ -83,10 +86,10 @@ bench() {
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB"
     echo "- 7-Zip: $(7z | awk 'NF { print; exit }')"
-    echo "- .NET: $(dotnet --version); harness: tests/Miraie.SafeMail.Benchmarks (Release)"
+    echo "- .NET: $(dotnet --version); safemail: src/Miraie.SafeMail.Cli (Release)"
     echo "- inputs: $((size / 1024 / 1024)) MiB random bytes; $((size / 1024 / 1024)) MiB Japanese/English CSV text (deterministic)"
     echo "- 7-Zip command: \`7z a -tzip -mem=AES256 -pPASS out.zip IN\` (7-Zip's defaults: deflate, level 5)"
-    echo "- safemail command: \`safemail-bench protect IN -o out.zip --password PASS\` (AES-256, deflate level 6, store when incompressible)"
+    echo "- safemail command: \`safemail protect IN -o out.zip --force\` (AES-256, deflate level 6, store when incompressible, generates the password, self-checks the archive with the inspector)"
     echo "- timing: ${runs} runs each after 1 warm-up ($(command -v hyperfine > /dev/null && echo hyperfine || echo '/usr/bin/time')), peak RSS: median of ${rss_runs} runs under /usr/bin/time"
     echo
     echo "| input | tool | wall median (s) | wall mean ± σ (s) | peak RSS (MiB) | archive (MiB) | safemail / 7-Zip (wall) |"
@@ -96,7 +99,7 @@ bench() {
         input="$work/$kind.bin"
         [ "$kind" = text ] && input="$work/text.csv"
         local seven="7z a -tzip -mem=AES256 -p$BENCH_PASSWORD $work/7z-$kind.zip $input"
-        local ours="$harness protect $input -o $work/sm-$kind.zip --password $BENCH_PASSWORD"
+        local ours="$work/cli/safemail protect $input -o $work/sm-$kind.zip --force"
         local seven_median ours_median seven_mean ours_mean
         if command -v hyperfine > /dev/null; then
             hyperfine -N -w 1 -r "$runs" --export-json "$work/$kind.json" \
@@ -122,7 +125,9 @@ bench() {
 
         # Both archives must open and check out, or the timing means nothing.
         7z t -p"$BENCH_PASSWORD" "$work/7z-$kind.zip" > /dev/null || { echo "7-Zip's archive does not test OK" >&2; exit 1; }
-        7z t -p"$BENCH_PASSWORD" "$work/sm-$kind.zip" > /dev/null || { echo "safemail's archive does not test OK" >&2; exit 1; }
+        local password
+        password=$("$work/cli/safemail" protect "$input" -o "$work/sm-$kind.zip" --force | sed -n 's/^password: //p')
+        7z t -p"$password" "$work/sm-$kind.zip" > /dev/null || { echo "safemail's archive does not test OK" >&2; exit 1; }
 
         local mib='{ printf "%.1f", $1 / 1024 }' mb='{ printf "%.2f", $1 / 1048576 }'
         printf '| %s | 7-Zip | %.3f | %s | %s | %s | |\n' "$kind" "$seven_median" "$seven_mean" \

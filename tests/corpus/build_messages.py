@@ -141,8 +141,8 @@ def outlook_headers(sid: str, frm: str, to: list[str], subject: str, cc: list[st
            f"Message-ID: <TYCPR01MB{h[:12]}{h[12:20]}@TYCPR01MB{h[:5]}.jpnprd01.prod.outlook.com>",
            "Accept-Language: ja-JP, en-US",
            "Content-Language: ja-JP",
-           "X-MS-Has-Attach: " + ("yes" if has_attach else ""),
-           "X-MS-TNEF-Correlator: " + (f"<TYCPR01MB{h[:12]}@TYCPR01MB{h[:5]}.jpnprd01.prod.outlook.com>" if tnef else ""),
+           "X-MS-Has-Attach:" + (" yes" if has_attach else ""),
+           "X-MS-TNEF-Correlator:" + (f" <TYCPR01MB{h[:12]}@TYCPR01MB{h[:5]}.jpnprd01.prod.outlook.com>" if tnef else ""),
            "x-ms-publictraffictype: Email"]
     return hs
 

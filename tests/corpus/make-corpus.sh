@@ -45,6 +45,10 @@ need bzip2 bzip2; need xz xz-utils; need zstd zstd; need jlha jlha-utils; need g
 [ -x "$PY" ] || die "missing /usr/bin/python3 (apt-get install python3)"
 "$PY" -c 'import msoffcrypto' 2>/dev/null || die "python3 cannot import msoffcrypto (apt-get install python3-msoffcrypto-tool)"
 "$PY" -c 'import PIL' 2>/dev/null || die "python3 cannot import PIL (apt-get install python3-pil)"
+"$PY" -c 'import olefile, cryptography' 2>/dev/null || die "python3 cannot import olefile/cryptography (apt-get install python3-olefile python3-cryptography)"
+# make-legacy-office.sh (called below) needs LibreOffice; say so now rather than after half a minute
+command -v soffice >/dev/null 2>&1 && "$PY" -c 'import uno' 2>/dev/null \
+  || die "missing LibreOffice for make-legacy-office.sh (apt-get install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno)"
 
 START=$SECONDS
 rm -rf "$OUT"

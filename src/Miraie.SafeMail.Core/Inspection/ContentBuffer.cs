@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Miraie.SafeMail.Core.Inspection;
 
 /// <summary>
@@ -47,17 +49,34 @@ internal sealed class ContentBuffer : IDisposable
     public static async Task<ContentBuffer> CopyFromAsync(Stream source, Action<long>? onChunk, CancellationToken cancellationToken)
     {
         using var writer = new ContentBufferWriter();
-        var buffer = new byte[ChunkSize];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
         {
-            total += read;
-            onChunk?.Invoke(total);
-            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            long total = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                onChunk?.Invoke(total);
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return writer.ToBuffer();
+    }
+
+    /// <summary>Uses an already seekable stream (a file the caller opened) in place, without copying; the caller keeps it.</summary>
+    public static ContentBuffer Borrow(Stream seekable)
+    {
+        seekable.Position = 0;
+        var head = new byte[(int)Math.Min(HeadSize, seekable.Length)];
+        seekable.ReadExactly(head);
+        seekable.Position = 0;
+        return new ContentBuffer(new NonClosingStream(seekable), head);
     }
 
     /// <summary>Takes ownership of a finished stream; used by <see cref="ContentBufferWriter"/>.</summary>

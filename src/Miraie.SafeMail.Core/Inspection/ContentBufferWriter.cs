@@ -1,11 +1,14 @@
+using System.Security.Cryptography;
+
 namespace Miraie.SafeMail.Core.Inspection;
 
 /// <summary>
 /// A write-only stream that collects bytes in memory and moves them to a private temporary file (mode 0600,
 /// deleted on close) once they pass <see cref="ContentBuffer.MemoryThreshold"/>. MimeKit decodes into it.
 /// </summary>
-internal sealed class ContentBufferWriter : Stream
+internal sealed class ContentBufferWriter(bool hash = false) : Stream
 {
+    private readonly IncrementalHash? _sha256 = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private MemoryStream? _memory = new();
     private FileStream? _file;
     private bool _handedOver;
@@ -23,14 +26,19 @@ internal sealed class ContentBufferWriter : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         SpillIfNeeded(buffer.Length);
+        _sha256?.AppendData(buffer);
         Target.Write(buffer);
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         SpillIfNeeded(buffer.Length);
+        _sha256?.AppendData(buffer.Span);
         await Target.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>SHA-256 (lower-case hex) of everything written, when created with hashing; computed as bytes arrive.</summary>
+    public string? Sha256Hex => _sha256 is null ? null : Convert.ToHexStringLower(_sha256.GetCurrentHash());
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -81,10 +89,14 @@ internal sealed class ContentBufferWriter : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_handedOver)
+        if (disposing)
         {
-            _memory?.Dispose();
-            _file?.Dispose();
+            _sha256?.Dispose();
+            if (!_handedOver)
+            {
+                _memory?.Dispose();
+                _file?.Dispose();
+            }
         }
 
         base.Dispose(disposing);

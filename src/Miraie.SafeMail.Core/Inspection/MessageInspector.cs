@@ -79,9 +79,13 @@ public sealed class MessageInspector
         using var context = new InspectionContext(limits, cancellationToken);
         var work = Task.Run(async () =>
         {
-            using var buffer = await ContentBuffer.CopyFromAsync(content, onChunk: null, context.Token).ConfigureAwait(false);
-            using var stream = buffer.OpenRead();
-            var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, context.Token).ConfigureAwait(false));
+            using var buffer = content.CanSeek ? ContentBuffer.Borrow(content) : await ContentBuffer.CopyFromAsync(content, onChunk: null, context.Token).ConfigureAwait(false);
+            string sha;
+            using (var stream = buffer.OpenRead())
+            {
+                sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, context.Token).ConfigureAwait(false));
+            }
+
             return await new ContentInspector(context).InspectAsync(buffer, NodeSite.TopLevel(name, null), sha).ConfigureAwait(false);
         }, CancellationToken.None);
         try

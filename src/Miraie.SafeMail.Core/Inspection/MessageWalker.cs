@@ -120,7 +120,7 @@ internal static partial class MessageWalker
                     var index = next();
                     var name = messagePart.ContentDisposition?.FileName ?? MessageName(messagePart.Message, index);
                     var site = Site(parent, name, messagePart.ContentType.MimeType);
-                    var writer = new ContentBufferWriter();
+                    var writer = new ContentBufferWriter(hash: parent is null);
                     await using (writer.ConfigureAwait(false))
                     {
                         if (messagePart.Message is not null)
@@ -128,8 +128,9 @@ internal static partial class MessageWalker
                             await messagePart.Message.WriteToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
                         }
 
+                        var sha = writer.Sha256Hex;
                         using var buffer = writer.ToBuffer();
-                        result.Attachments.Add(await inspector.InspectAsync(buffer, site, parent is null ? await HashAsync(buffer).ConfigureAwait(false) : null, FileKind.Message).ConfigureAwait(false));
+                        result.Attachments.Add(await inspector.InspectAsync(buffer, site, sha, FileKind.Message).ConfigureAwait(false));
                     }
 
                     break;
@@ -165,7 +166,7 @@ internal static partial class MessageWalker
     /// <summary>Decodes a leaf and inspects it; damaged base64 makes it unknown rather than silently repaired.</summary>
     private static async Task<AttachmentNode> InspectPartAsync(MimePart part, NodeSite site, ContentInspector inspector, bool topLevel)
     {
-        var writer = new ContentBufferWriter();
+        var writer = new ContentBufferWriter(hash: topLevel);
         await using (writer.ConfigureAwait(false))
         {
             var encodingBroken = false;
@@ -176,8 +177,8 @@ internal static partial class MessageWalker
                 await part.Content.DecodeToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
             }
 
+            var sha = writer.Sha256Hex;
             using var buffer = writer.ToBuffer();
-            var sha = topLevel ? await HashAsync(buffer).ConfigureAwait(false) : null;
             var node = await inspector.InspectAsync(buffer, site, sha).ConfigureAwait(false);
             return encodingBroken ? ContentInspector.WithBrokenEncoding(node, "base64") : node;
         }
@@ -257,12 +258,6 @@ internal static partial class MessageWalker
 
         Collect(body);
         return cids;
-    }
-
-    private static async Task<string> HashAsync(ContentBuffer buffer)
-    {
-        using var stream = buffer.OpenRead();
-        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream).ConfigureAwait(false));
     }
 
     private static NodeSite Site(NodeSite? parent, string name, string declaredType) =>
