@@ -569,11 +569,10 @@ def build_all(c: Corpus) -> None:
     c.write("ext-forwarded-message-no-attachment.eml", thunderbird_mail("45", TANAKA, [BUYER], "Fw: 見積依頼", "転送します。",
                                                                         [rfc822_part("見積依頼.eml", in45)]), {
         "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
-        "verdict": "quarantine", "rule": "external-unprotected",
-        "attachments": [{"name": "見積依頼.eml", "kind": "message", "protection": "not-protected"}],
+        "verdict": "pass", "rule": "default-pass",
+        "attachments": [{"name": "見積依頼.eml", "kind": "message", "protection": "protected"}],
         "excluded": [],
-        "reasons": [{"path": "見積依頼.eml", "why": "not-protected"}],
-        "note": "an attached message with no attachments: its body is readable text, so not protected (ADR-003)"})
+        "note": "an attached message with no attachments: transparent over its attachments (none); its body is body (ADR-003)"})
     # 19 / 20: TNEF --------------------------------------------------------------------------------------
     t_pdf = c.f("tnef/pdf.dat")
     c.write("ext-tnef-pdf.eml", outlook_mail("19", TANAKA, [BUYER], "御見積書送付の件", BODY, [att_tnef(t_pdf)], tnef=True), {
@@ -595,11 +594,10 @@ def build_all(c: Corpus) -> None:
     t_body = c.f("tnef/body-only.dat")
     c.write("ext-tnef-body-only.eml", outlook_mail("38", TANAKA, [BUYER], "打ち合わせのお礼", "本日はありがとうございました。", [att_tnef(t_body)], tnef=True), {
         "envelope": env("tanaka@example.co.jp", "buyer@customer.example.com"),
-        "verdict": "quarantine", "rule": "external-unprotected",
-        "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "not-protected"}],
+        "verdict": "pass", "rule": "default-pass",
+        "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "protected"}],
         "excluded": [],
-        "reasons": [{"path": "winmail.dat", "why": "not-protected"}],
-        "note": "rich-text Outlook mail without attachments: winmail.dat holds only the RTF body; ADR-003: a TNEF with no attachments is not protected (its body is readable). NB this quarantines every external rich-text Outlook mail that leaves as TNEF"},
+        "note": "rich-text Outlook mail without attachments: winmail.dat holds only the RTF body, which is body (ADR-003); an ordinary rich-text mail to a customer must not be quarantined"},
         {"winmail.dat": t_body})
     t_exe = c.f("tnef/exe-named-pdf.dat")
     c.write("int-tnef-exe-named-pdf.eml", outlook_mail("43", SATO, [COLLEAGUE], "請求書", "請求書を送ります。", [att_tnef(t_exe)], tnef=True), {
@@ -754,9 +752,8 @@ def build_all(c: Corpus) -> None:
         "verdict": "quarantine", "rule": "external-unknown",
         "attachments": [{"name": "見積書.zip", "kind": "unknown", "protection": "unknown"}],
         "excluded": [],
-        "problems": ["bad-base64"],
         "reasons": [{"path": "見積書.zip", "why": "unknown"}],
-        "note": "one base64 character deleted at the start of the attachment: the text is not valid base64 (length not a multiple of 4) and every byte after it is shifted, so the content cannot be decoded - unknown, fail closed (a lenient decoder gets garbage with no magic number: unknown too)"},
+        "note": "one base64 character deleted at the start of the attachment: the text is not valid base64 (length not a multiple of 4) and every byte after it is shifted, so the content cannot be decoded - the attachment is unknown (its reason says the base64 is damaged), fail closed (a lenient decoder gets garbage with no magic number: unknown too)"},
         {}, broken="bad base64")
 
     # long names -------------------------------------------------------------------------------------------

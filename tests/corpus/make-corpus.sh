@@ -1036,7 +1036,7 @@ expect "$D/exe-named-pdf.dat" <<'EOF'
  "entries": [{"name": "請求書.pdf", "kind": "executable", "protection": "not-protected", "disguised": true}]}
 EOF
 expect "$D/body-only.dat" <<'EOF'
-{"kind": "tnef", "protection": "not-protected", "disguised": false, "note": "TNEF with only the message body (RTF, as Outlook sends rich-text mail) and no attachment: its body is readable text, so not protected (ADR-003)", "entries": []}
+{"kind": "tnef", "protection": "protected", "disguised": false, "note": "TNEF with only the message body (RTF, as Outlook sends rich-text mail) and no attachment: the body is body, nothing inside to protect (ADR-003)", "entries": []}
 EOF
 expect "$D/truncated.dat" <<'EOF'
 {"kind": "tnef", "protection": "unknown", "unknownReason": "corrupt", "disguised": false, "note": "first half of pdf.dat: an attribute runs past the end"}

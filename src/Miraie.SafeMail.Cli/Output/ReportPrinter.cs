@@ -45,7 +45,7 @@ internal sealed class ReportPrinter(TextWriter output, CultureInfo culture)
             foreach (var part in report.Excluded)
             {
                 var why = part.Why == ExclusionReason.InlineImage ? T("本文中のインライン画像", "inline image in the HTML body") : T("会議出席依頼の予定データ", "meeting request calendar data");
-                output.WriteLine($"  {Safe(part.Name)} ({part.ContentType}): {why}");
+                output.WriteLine($"  {Safe(part.Name ?? "-")} ({part.ContentType}): {why}");
             }
         }
 

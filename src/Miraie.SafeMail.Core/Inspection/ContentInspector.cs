@@ -134,7 +134,8 @@ internal sealed class ContentInspector(InspectionContext context)
     {
         if (content.Length == 0)
         {
-            return new Assessment(FileKind.Text, ProtectionStatus.Protected, InspectionTexts.EmptyFile);
+            // Nothing to read and nothing to identify: kind unknown (like an encrypted entry), protected, never disguised.
+            return new Assessment(FileKind.Unknown, ProtectionStatus.Protected, InspectionTexts.EmptyFile);
         }
 
         switch (sniff.Kind)

@@ -4,8 +4,9 @@ using System.Text;
 namespace Miraie.SafeMail.Core.Inspection;
 
 /// <summary>
-/// Finds names that lie about their content (PRODUCT.md, "Disguised"): executable content under a document
-/// extension, bidirectional control characters, and document-then-executable double extensions.
+/// Finds names that lie about their content (PRODUCT.md, "Disguised"): an extension that claims another kind
+/// than the content's (above all an executable under a document name), bidirectional control characters, and
+/// document-then-executable double extensions.
 /// Names are NFKC-normalised first so full-width dots and letters (<c>見積書．ｐｄｆ.exe</c>) do not slip through.
 /// </summary>
 public static class DisguiseDetector
@@ -27,6 +28,13 @@ public static class DisguiseDetector
         "tar", "htm", "html", "xml", "mp3", "mp4", "mov", "wav", "avi", "eml", "msg", "ics", "jtd", "xdw", "dwg",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The kinds a document, picture or archive extension may really hold. Generous where real software is: Word
+    /// and Excel save RTF and HTML under .doc and .xls, an encrypted .docx is a compound file, a .zip may be OOXML.
+    /// Extensions not listed (and executables, judged apart) claim nothing.
+    /// </summary>
+    private static readonly FrozenDictionary<string, FileKind[]> ClaimedKinds = BuildClaims();
+
     private static readonly FrozenSet<char> BidiControls = new[]
     {
         '\u061C', '\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
@@ -47,6 +55,10 @@ public static class DisguiseDetector
         {
             flags |= Disguises.ExtensionMismatch;
         }
+        else if (kind != FileKind.Unknown && last is not null && ClaimedKinds.TryGetValue(last, out var claimed) && !claimed.Contains(kind))
+        {
+            flags |= Disguises.ExtensionMismatch; // an AES ZIP renamed .pdf to slip past a filter, a PDF named .png
+        }
 
         if (extensions.Count >= 2 && ExecutableExtensions.Contains(last!) && DocumentExtensions.Contains(extensions[^2]))
         {
@@ -54,6 +66,31 @@ public static class DisguiseDetector
         }
 
         return flags;
+    }
+
+    private static FrozenDictionary<string, FileKind[]> BuildClaims()
+    {
+        var claims = new Dictionary<string, FileKind[]>(StringComparer.Ordinal);
+        void Claim(FileKind[] kinds, params string[] extensions)
+        {
+            foreach (var extension in extensions)
+            {
+                claims[extension] = kinds;
+            }
+        }
+
+        Claim([FileKind.Pdf], "pdf");
+        Claim([FileKind.Cfb, FileKind.Text], "doc", "dot", "xls", "xlt", "ppt", "pot", "pps", "msg", "vsd");
+        Claim([FileKind.Ooxml, FileKind.Cfb], "docx", "docm", "dotx", "xlsx", "xlsm", "xltx", "xlsb", "pptx", "pptm", "ppsx", "potx");
+        Claim([FileKind.Zip, FileKind.Ooxml], "zip", "odt", "ods", "odp");
+        Claim([FileKind.SevenZip], "7z");
+        Claim([FileKind.Rar], "rar");
+        Claim([FileKind.Gzip], "gz", "tgz");
+        Claim([FileKind.Tar], "tar");
+        Claim([FileKind.Image], "jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif");
+        Claim([FileKind.Text], "txt", "csv", "tsv", "log", "md", "json", "xml", "html", "htm", "rtf", "ics", "vcf", "ini", "yaml", "yml");
+        Claim([FileKind.Message, FileKind.Text], "eml");
+        return claims.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The dot-separated extensions of the file name (directories stripped), normalised and lower-cased.</summary>

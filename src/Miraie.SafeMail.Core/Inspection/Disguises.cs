@@ -6,7 +6,7 @@ public enum Disguises
 {
     /// <summary>The name does not lie.</summary>
     None = 0,
-    /// <summary>Executable content under a non-executable extension (an .exe named .pdf).</summary>
+    /// <summary>The extension claims another kind than the content's: an .exe named .pdf, an AES ZIP named .pdf.</summary>
     ExtensionMismatch = 1,
     /// <summary>Bidirectional control characters (U+202E and friends) that make the name display differently from what it is.</summary>
     BidiControl = 2,

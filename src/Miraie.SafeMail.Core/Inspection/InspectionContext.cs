@@ -5,6 +5,7 @@ internal sealed class InspectionContext : IDisposable
 {
     private readonly CancellationTokenSource _deadline;
     private readonly CancellationToken _callerToken;
+    private readonly long _deadlineTimestamp;
 
     public InspectionContext(InspectionLimits limits, CancellationToken callerToken)
     {
@@ -12,6 +13,10 @@ internal sealed class InspectionContext : IDisposable
         _callerToken = callerToken;
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
         _deadline.CancelAfter(limits.Timeout);
+
+        // The clock is read as well as the timer: under load the timer callback can run late, and the limit must still hold.
+        _deadlineTimestamp = System.Diagnostics.Stopwatch.GetTimestamp()
+            + (long)(limits.Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
     }
 
     public InspectionLimits Limits { get; }
@@ -19,8 +24,10 @@ internal sealed class InspectionContext : IDisposable
     /// <summary>Cancelled at the deadline or when the caller gives up.</summary>
     public CancellationToken Token => _deadline.Token;
 
-    /// <summary>True when the deadline (not the caller) cancelled the work.</summary>
-    public bool TimedOut => _deadline.IsCancellationRequested && !_callerToken.IsCancellationRequested;
+    /// <summary>True when the deadline (not the caller) ended the work.</summary>
+    public bool TimedOut => !_callerToken.IsCancellationRequested && (_deadline.IsCancellationRequested || Expired);
+
+    private bool Expired => System.Diagnostics.Stopwatch.GetTimestamp() > _deadlineTimestamp;
 
     /// <summary>Bytes produced by decompression so far, all archives together.</summary>
     public long ExpandedBytes { get; private set; }
@@ -29,7 +36,7 @@ internal sealed class InspectionContext : IDisposable
     public void ThrowIfExpired()
     {
         _callerToken.ThrowIfCancellationRequested();
-        if (_deadline.IsCancellationRequested)
+        if (_deadline.IsCancellationRequested || Expired)
         {
             throw new InspectionLimitException(UnknownReason.LimitTime, "inspection time limit reached");
         }

@@ -52,8 +52,9 @@ public static class InspectionTexts
         "権限パスワードのみが設定されており、パスワードなしで開けます",
         "has only a permissions (owner) password and opens without a password");
 
-    /// <summary>An attached message (or TNEF) with no attachments: its body is readable.</summary>
-    public static LocalizedText AttachedMessageBody { get; } = new("添付されたメールの本文は暗号化されていません", "the attached message's body is not encrypted");
+    /// <summary>An attached message (or TNEF) with no attachments: only a body, which counts as body.</summary>
+    public static LocalizedText AttachedMessageBody { get; } = new(
+        "添付ファイルを含みません（本文のみ。本文は検査の対象外です）", "holds no attachments, only a message body (bodies are not attachments)");
 
     /// <summary>An encrypted Office document.</summary>
     public static LocalizedText OfficeEncrypted(string what) =>

@@ -42,7 +42,7 @@ internal static class KindSniffer
             return new SniffResult(FileKind.Tar, "tar");
         }
 
-        if (head.IndexOf("%PDF-"u8) is >= 0 and < 1024)
+        if (head.StartsWith("%PDF-"u8))
         {
             return new SniffResult(FileKind.Pdf, "PDF");
         }
@@ -80,6 +80,13 @@ internal static class KindSniffer
         if (SniffImage(head) is { } image)
         {
             return new SniffResult(FileKind.Image, image);
+        }
+
+        // Viewers accept a PDF header anywhere in the first 1 KB; checked only after every exact magic number,
+        // because archives, executables and winmail.dat often carry a PDF near their start.
+        if (head.IndexOf("%PDF-"u8) is > 0 and < 1024)
+        {
+            return new SniffResult(FileKind.Pdf, "PDF");
         }
 
         if (SniffUnsupported(head) is { } unsupported)

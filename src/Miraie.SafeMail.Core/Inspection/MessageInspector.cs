@@ -127,7 +127,11 @@ public sealed class MessageInspector
         {
             walked = await MessageWalker.WalkAsync(message, input, parent: null, inspector).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InspectionLimitException || (e is OperationCanceledException && context.TimedOut))
+        catch (InspectionLimitException limit)
+        {
+            return Failed(input, limit.Reason == UnknownReason.LimitTime ? "timeout" : "limit", InspectionTexts.Unknown(limit.Reason, context.Limits), TimeSpan.Zero);
+        }
+        catch (OperationCanceledException) when (context.TimedOut)
         {
             return Failed(input, "timeout", InspectionTexts.Unknown(UnknownReason.LimitTime, context.Limits), TimeSpan.Zero);
         }

@@ -24,10 +24,11 @@ internal static partial class MessageWalker
 
     /// <summary>Walks <paramref name="message"/>; attachments are placed under <paramref name="parent"/> (null: top level).</summary>
     /// <param name="message">The parsed message.</param>
-    /// <param name="raw">The bytes it was parsed from, to check that every multipart is closed.</param>
+    /// <param name="raw">The bytes it was parsed from, to check that every multipart is closed; null when the message was
+    /// built rather than parsed (TNEF converted by MimeKit).</param>
     /// <param name="parent">Where an attached message sits; null for the message itself.</param>
     /// <param name="inspector">Inspects each attachment.</param>
-    public static async Task<Result> WalkAsync(MimeMessage message, Stream raw, NodeSite? parent, ContentInspector inspector)
+    public static async Task<Result> WalkAsync(MimeMessage message, Stream? raw, NodeSite? parent, ContentInspector inspector)
     {
         var result = new Result();
         if (message.Body is null)
@@ -35,7 +36,7 @@ internal static partial class MessageWalker
             return result;
         }
 
-        if (await BoundaryChecker.AnyUnclosedAsync(raw, message.Body, inspector.Context.Token).ConfigureAwait(false))
+        if (raw is not null && await BoundaryChecker.AnyUnclosedAsync(raw, message.Body, inspector.Context.Token).ConfigureAwait(false))
         {
             result.Problems.Add(new InspectionProblem("mime-incomplete", InspectionTexts.MimeIncomplete));
         }
@@ -68,11 +69,14 @@ internal static partial class MessageWalker
         }
 
         return inner.Attachments.Count == 0
-            ? new Assessment(FileKind.Message, ProtectionStatus.NotProtected, InspectionTexts.AttachedMessageBody) { Children = inner.Attachments }
+            ? new Assessment(FileKind.Message, ProtectionStatus.Protected, InspectionTexts.AttachedMessageBody)
             : Assessment.Transparent(FileKind.Message, inner.Attachments);
     }
 
-    /// <summary>Outlook's winmail.dat: the attachments it carries are inspected like any others.</summary>
+    /// <summary>
+    /// Outlook's winmail.dat: the attachments it carries are inspected like any others. A TNEF part with no attachments
+    /// is only the rich-text body Outlook encapsulated, which is body, not an attachment.
+    /// </summary>
     public static async Task<Assessment> AssessTnefAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
     {
         if (site.Depth + 1 > inspector.Limits.MaxDepth)
@@ -82,29 +86,21 @@ internal static partial class MessageWalker
 
         using var stream = content.OpenRead();
         var tnef = new TnefPart { Content = new MimeContent(stream) };
-        var children = new List<AttachmentNode>();
-        var index = 0;
-        foreach (var part in tnef.ExtractAttachments().OfType<MimePart>())
+        var message = tnef.ConvertToMessage();
+        var inner = await WalkAsync(message, raw: null, site, inspector).ConfigureAwait(false);
+        if (inner.Attachments.Count > inspector.Limits.MaxEntries)
         {
-            inspector.Context.ThrowIfExpired();
-            index++;
-            if (children.Count >= inspector.Limits.MaxEntries)
-            {
-                throw new InspectionLimitException(UnknownReason.LimitEntries, $"more than {inspector.Limits.MaxEntries} attachments");
-            }
-
-            var childSite = site.Child(part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
-            children.Add(await InspectPartAsync(part, childSite, inspector, topLevel: false).ConfigureAwait(false));
+            throw new InspectionLimitException(UnknownReason.LimitEntries, $"more than {inspector.Limits.MaxEntries} attachments");
         }
 
-        return children.Count == 0
-            ? new Assessment(FileKind.Tnef, ProtectionStatus.NotProtected, InspectionTexts.AttachedMessageBody)
-            : Assessment.Transparent(FileKind.Tnef, children);
+        return inner.Attachments.Count == 0
+            ? new Assessment(FileKind.Tnef, ProtectionStatus.Protected, InspectionTexts.AttachedMessageBody)
+            : Assessment.Transparent(FileKind.Tnef, inner.Attachments);
     }
 
     private static async Task VisitAsync(MimeEntity entity, NodeSite? parent, ContentInspector inspector, HashSet<string> cids, Result result, Func<int> next)
     {
-        inspector.Context.Token.ThrowIfCancellationRequested();
+        inspector.Context.ThrowIfExpired();
         switch (entity)
         {
             case Multipart multipart:
@@ -146,13 +142,13 @@ internal static partial class MessageWalker
 
                     if (await IsCalendarAsync(part).ConfigureAwait(false))
                     {
-                        result.Excluded.Add(new ExcludedPart(part.FileName ?? "calendar", part.ContentType.MimeType, ExclusionReason.Calendar));
+                        result.Excluded.Add(new ExcludedPart(part.FileName, part.ContentType.MimeType, ExclusionReason.Calendar));
                         break;
                     }
 
                     if (await IsReferencedInlineImageAsync(part, cids).ConfigureAwait(false))
                     {
-                        result.Excluded.Add(new ExcludedPart(part.FileName ?? part.ContentId ?? "", part.ContentType.MimeType, ExclusionReason.InlineImage));
+                        result.Excluded.Add(new ExcludedPart(part.FileName ?? part.ContentId, part.ContentType.MimeType, ExclusionReason.InlineImage));
                         break;
                     }
 
@@ -172,7 +168,7 @@ internal static partial class MessageWalker
             var encodingBroken = false;
             if (part.Content is not null)
             {
-                encodingBroken = part.ContentTransferEncoding == ContentEncoding.Base64 && part.Content.Stream is { } encoded
+                encodingBroken = part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { } encoded
                     && !await Base64Validator.IsValidAsync(encoded, inspector.Context.Token).ConfigureAwait(false);
                 await part.Content.DecodeToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
             }
@@ -184,8 +180,9 @@ internal static partial class MessageWalker
         }
     }
 
+    /// <summary>The message's own text: plain, HTML or rich text (Outlook's TNEF body), not marked as an attachment, without a file name.</summary>
     private static bool IsBody(MimePart part) =>
-        part is TextPart text && (text.IsPlain || text.IsHtml) && !part.IsAttachment && part.FileName is null;
+        part is TextPart text && (text.IsPlain || text.IsHtml || text.IsRichText) && !part.IsAttachment && part.FileName is null;
 
     /// <summary>text/calendar, or an application/ics (or invite.ics) copy, that really holds an iCalendar object.</summary>
     private static async Task<bool> IsCalendarAsync(MimePart part)

@@ -67,6 +67,8 @@ internal sealed class ExpectedMessage
     public string? Rule { get; set; }
     public List<ExpectedEntry> Attachments { get; set; } = [];
     public List<ExpectedExcluded> Excluded { get; set; } = [];
+    public List<ExpectedReason> Reasons { get; set; } = [];
+    public List<string> Problems { get; set; } = [];
     public string? Note { get; set; }
 
     [JsonExtensionData]
@@ -79,8 +81,14 @@ internal sealed class ExpectedEnvelope
     public List<string> To { get; set; } = [];
 }
 
+internal sealed class ExpectedReason
+{
+    public string Path { get; set; } = "";
+    public string Why { get; set; } = "";
+}
+
 internal sealed class ExpectedExcluded
 {
-    public string Name { get; set; } = "";
+    public string? Name { get; set; }
     public string Why { get; set; } = "";
 }

@@ -44,5 +44,17 @@ public class CorpusMessageTests
 
         report.Excluded.Select(e => (e.Name, Why: JsonNamingPolicy.KebabCaseLower.ConvertName(e.Why.ToString())))
             .Should().BeEquivalentTo(expected.Excluded.Select(e => (e.Name, e.Why)), because);
+
+        foreach (var reason in expected.Reasons)
+        {
+            var code = reason.Why switch
+            {
+                "not-protected" => "not-encrypted",
+                _ => reason.Why,
+            };
+            verdict.Findings.Should().Contain(f => f.Path == reason.Path && f.Code == code, $"reason {reason.Why} at {reason.Path}; {because}");
+        }
+
+        report.Problems.Select(p => p.Code).Should().BeEquivalentTo(expected.Problems, because);
     }
 }

@@ -14,6 +14,14 @@ public class DisguiseDetectorTests
     [TestCase("setup.v2.exe", FileKind.Executable, Disguises.None)]
     [TestCase("report.2026.pdf", FileKind.Pdf, Disguises.None)]
     [TestCase("data/archive.zip", FileKind.Zip, Disguises.None)]
+    [TestCase("見積書.pdf", FileKind.Zip, Disguises.ExtensionMismatch)]
+    [TestCase("image001.png", FileKind.Pdf, Disguises.ExtensionMismatch)]
+    [TestCase("photo.jpg", FileKind.Image, Disguises.None)]
+    [TestCase("見積書.docx", FileKind.Cfb, Disguises.None)]
+    [TestCase("report.xls", FileKind.Text, Disguises.None)]
+    [TestCase("archive.zip", FileKind.Ooxml, Disguises.None)]
+    [TestCase("mystery.pdf", FileKind.Unknown, Disguises.None)]
+    [TestCase("data.dat", FileKind.Zip, Disguises.None)]
     public void Names_are_judged_against_content(string name, FileKind kind, Disguises expected)
     {
         DisguiseDetector.Detect(name, kind).Should().Be(expected);
