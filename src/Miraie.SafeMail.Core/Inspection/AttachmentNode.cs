@@ -7,7 +7,7 @@ namespace Miraie.SafeMail.Core.Inspection;
 /// One attachment, archive entry or part of an attached message in an inspection report. Containers
 /// (archives, attached messages, TNEF) carry what they hold as <see cref="Children"/>.
 /// </summary>
-public sealed class AttachmentNode
+public sealed record AttachmentNode
 {
     /// <summary>Separator between path segments, as shown to people: <c>見積.zip › data/顧客.xlsx</c>.</summary>
     public const string PathSeparator = " › ";

@@ -59,19 +59,12 @@ internal sealed class ContentInspector(InspectionContext context)
         sha256: null);
 
     /// <summary>The same node marked unknown because its transfer encoding was damaged.</summary>
-    public static AttachmentNode WithBrokenEncoding(AttachmentNode node, string encoding) => new()
+    public static AttachmentNode WithBrokenEncoding(AttachmentNode node, string encoding) => node with
     {
-        Name = node.Name,
-        PathSegments = node.PathSegments,
-        DeclaredType = node.DeclaredType,
-        Kind = node.Kind,
-        Size = node.Size,
         Protection = ProtectionStatus.Unknown,
         Detail = InspectionTexts.TransferEncodingBroken(encoding),
         UnknownReason = UnknownReason.Corrupt,
-        Disguise = node.Disguise,
-        Sha256 = node.Sha256,
-        Children = node.Children,
+        Encryption = null,
     };
 
     /// <summary>A node for content whose inspection did not come back in time.</summary>

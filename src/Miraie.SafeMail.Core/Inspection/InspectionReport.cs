@@ -1,7 +1,7 @@
 namespace Miraie.SafeMail.Core.Inspection;
 
 /// <summary>Everything the inspector found in one message: the attachment tree, the parts counted as body, and problems.</summary>
-public sealed class InspectionReport
+public sealed record InspectionReport
 {
     /// <summary>What the sender attached, in MIME order, each with what it holds.</summary>
     public required IReadOnlyList<AttachmentNode> Attachments { get; init; }

@@ -50,7 +50,7 @@ public sealed class MessageInspector
         try
         {
             var report = await work.WaitAsync(limits.Timeout + Backstop, cancellationToken).ConfigureAwait(false);
-            return WithElapsed(report, stopwatch.Elapsed);
+            return report with { Elapsed = stopwatch.Elapsed };
         }
         catch (TimeoutException)
         {
@@ -157,20 +157,6 @@ public sealed class MessageInspector
         Excluded = [],
         Problems = [new InspectionProblem(code, text)],
         MessageSize = input.CanSeek ? input.Length : 0,
-        Elapsed = elapsed,
-    };
-
-    private static InspectionReport WithElapsed(InspectionReport report, TimeSpan elapsed) => new()
-    {
-        Attachments = report.Attachments,
-        Excluded = report.Excluded,
-        Problems = report.Problems,
-        MessageSize = report.MessageSize,
-        Subject = report.Subject,
-        MessageId = report.MessageId,
-        HeaderFrom = report.HeaderFrom,
-        HeaderRecipients = report.HeaderRecipients,
-        ConfirmationStamp = report.ConfirmationStamp,
         Elapsed = elapsed,
     };
 }
