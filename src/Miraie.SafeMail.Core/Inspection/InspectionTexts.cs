@@ -12,9 +12,11 @@ public static class InspectionTexts
     public static LocalizedText NotEncrypted { get; } = new("暗号化されていません", "not encrypted");
 
     /// <summary>An archive whose every file is encrypted.</summary>
-    public static LocalizedText AllEntriesEncrypted(int count, string method) => new(
-        string.Create(Invariant, $"{count}件のファイルすべてが暗号化されています（{method}）"),
-        string.Create(Invariant, $"all {count} files are encrypted ({method})"));
+    public static LocalizedText AllEntriesEncrypted(int count, string method) => count == 1
+        ? new($"ファイル1件が暗号化されています（{method}）", $"its one file is encrypted ({method})")
+        : new(
+            string.Create(Invariant, $"{count}件のファイルすべてが暗号化されています（{method}）"),
+            string.Create(Invariant, $"all {count} files are encrypted ({method})"));
 
     /// <summary>An archive with some plain files.</summary>
     public static LocalizedText SomeEntriesPlain(int plain, int total) => new(
