@@ -1,0 +1,26 @@
+namespace Miraie.SafeMail.Gateway;
+
+/// <summary>
+/// Where the gateway keeps its data and who it is. Bound from <c>SafeMail:Gateway</c>; every key is documented in
+/// appsettings.sample.json.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "SafeMail:Gateway";
+
+    /// <summary>
+    /// Folder for the database, spool, quarantine and pickup folder (embedded defaults). Default <c>.data</c> under the
+    /// working directory; in production an absolute path owned by the service account (e.g. <c>/var/lib/safemail</c>).
+    /// </summary>
+    public string DataDirectory { get; set; } = ".data";
+
+    /// <summary>The name this gateway gives itself in greetings, Received headers and DSNs. Default: the host name.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>A stable identity for this node, used to lease queued messages (several nodes may share a database). Default: the host name.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>The database connection string. Default: SQLite file <c>safemail.db</c> in <see cref="DataDirectory"/>.</summary>
+    public string? ConnectionString { get; set; }
+}
