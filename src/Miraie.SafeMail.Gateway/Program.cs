@@ -1,1 +1,74 @@
-return 0;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Gateway;
+
+// safemail-gateway [--settings FILE] [--SafeMail:Smtp:Endpoints:0:Port=2525 …]
+// Settings: appsettings.json in the working directory (optional), the file given with --settings, environment
+// variables (SafeMail__…), then the command line. Embedded defaults: SQLite and folders under ./.data, SMTP on
+// 127.0.0.1:2525, delivery into ./.data/pickup.
+var builder = Host.CreateApplicationBuilder(args);
+var settings = SettingsFile(args) ?? Environment.GetEnvironmentVariable("SAFEMAIL_SETTINGS");
+if (settings is not null)
+{
+    if (!File.Exists(settings))
+    {
+        Console.Error.WriteLine($"safemail-gateway: 設定ファイルが見つかりません / settings file not found: {settings}");
+        return 66;
+    }
+
+    builder.Configuration.AddJsonFile(Path.GetFullPath(settings), optional: false, reloadOnChange: true);
+    builder.Configuration.AddEnvironmentVariables();
+    builder.Configuration.AddCommandLine(args.Where((a, i) => a != "--settings" && (i == 0 || args[i - 1] != "--settings")).ToArray());
+}
+
+builder.Services.AddSystemd();
+builder.Logging.ClearProviders();
+if (builder.Configuration["Logging:Console:FormatterName"] == "json")
+{
+    builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+}
+else
+{
+    builder.Logging.AddSimpleConsole(o =>
+    {
+        o.IncludeScopes = true;
+        o.SingleLine = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
+    });
+}
+
+builder.Services.AddSafeMailGateway(builder.Configuration);
+
+try
+{
+    using var host = builder.Build();
+    await host.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"safemail-gateway: {failure}");
+    }
+
+    return 78;
+}
+catch (SettingsException e)
+{
+    foreach (var error in e.Errors)
+    {
+        Console.Error.WriteLine($"safemail-gateway: {error}");
+    }
+
+    return 78;
+}
+
+static string? SettingsFile(string[] args)
+{
+    var index = Array.IndexOf(args, "--settings");
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

@@ -18,6 +18,9 @@ public sealed class SmarthostOptions
     /// <summary>Password for SMTP AUTH (set it through the environment, not this file).</summary>
     public string? Password { get; set; }
 
-    /// <summary>Accept any server certificate. Only for tests against a local fake; never in production. Default false.</summary>
-    public bool AcceptAnyCertificate { get; set; }
+    /// <summary>
+    /// SHA-256 fingerprint (hex) of the smarthost's certificate, for an internal relay with a self-signed certificate:
+    /// that certificate is then trusted even though no CA vouches for it. Default none: normal CA validation.
+    /// </summary>
+    public string? PinnedCertificateSha256 { get; set; }
 }

@@ -1,0 +1,235 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Gateway.Delivery;
+
+/// <summary>
+/// Delivers queued mail: workers take leased ids from the handoff (new mail at once, the rest from a poll of the
+/// database every couple of seconds), deliver through the transport, and record per-recipient results. Temporary
+/// failures are retried with exponential backoff until the lifetime runs out; permanent failures and expiry return a
+/// delivery status notification to the sender. At start the node drops its own leases, so whatever it held when it
+/// stopped (even by <c>kill -9</c>) is delivered again — at least once, never lost.
+/// </summary>
+public sealed class DeliveryService(
+    GatewayDatabase database,
+    StoreWriter writer,
+    SpoolStore spool,
+    DeliveryHandoff handoff,
+    IMessageTransport transport,
+    FailureReporter reporter,
+    GatewayIdentity identity,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryService> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SegmentSweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The last delivery's result, for health reports.</summary>
+    public (DateTimeOffset At, bool Ok, string Note)? LastDelivery { get; private set; }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using (var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var released = await MessageTable.ReleaseLeasesAsync(connection, identity.NodeId, stoppingToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                logger.LogInformation("resuming {Count} queued messages this node held when it stopped", released);
+            }
+        }
+
+        var workers = Enumerable.Range(0, Math.Max(1, options.Value.MaxParallel)).Select(_ => WorkAsync(stoppingToken)).ToList();
+        var poller = PollAsync(stoppingToken);
+        var sweeper = SweepSegmentsAsync(stoppingToken);
+        await Task.WhenAll([.. workers, poller, sweeper]).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var id in handoff.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await DeliverOneAsync(id, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var room = (options.Value.MaxParallel * 8) - handoff.Count;
+                if (room > 0)
+                {
+                    await using var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false);
+                    var now = time.GetUtcNow();
+                    foreach (var id in await MessageTable.ClaimDueAsync(connection, identity.NodeId, now, Processing.MessageAcceptor.Lease, room, stoppingToken)
+                        .ConfigureAwait(false))
+                    {
+                        handoff.Enqueue(id);
+                    }
+                }
+
+                await Task.Delay(PollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                logger.LogError(e, "polling the queue failed; trying again");
+                await Task.Delay(PollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Delivers one message once and records the outcome. Public for tests and the CLI's "deliver now".</summary>
+    public async Task DeliverOneAsync(string id, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope("{QueueId}", id);
+        MessageRecord? message;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            message = await MessageTable.GetAsync(connection, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message is null || message.State != MessageState.Queued)
+        {
+            return; // deleted, already delivered by another worker, or gone
+        }
+
+        var pending = message.Recipients.Where(r => r.State == RecipientState.Pending).Select(r => r.Address).ToList();
+        IReadOnlyList<RecipientOutcome> outcomes;
+        try
+        {
+            outcomes = pending.Count == 0 ? [] : await transport.DeliverAsync(
+                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), () => Open(message)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // The bytes cannot be read: never drop the message; record the problem and try again later.
+            logger.LogError(e, "{QueueId} content unreadable", id);
+            outcomes = pending.Select(r => new RecipientOutcome(r, OutcomeKind.Temporary, "451 4.3.0 local error: " + e.Message)).ToList();
+        }
+
+        await RecordAsync(message, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Stream Open(MessageRecord message) => message.Segment is { } segment
+        ? spool.OpenSegment(segment, message.SegmentOffset ?? 0, message.Size)
+        : spool.OpenFile(message.FilePath ?? throw new InvalidDataException("message has no stored bytes"));
+
+    private static string AddedHeaders(MessageRecord message)
+    {
+        if (message.Origin != MessageOrigin.Smtp)
+        {
+            return "";
+        }
+
+        var verdict = message.ReleasedAt is null
+            ? $"{message.Verdict}; rule={message.Rule}; id={message.Id}"
+            : $"released; rule={message.Rule}; by={Token(message.ReleasedBy)}; id={message.Id}";
+        return $"Received: {message.ReceivedHeader}\r\nX-SafeMail-Verdict: {verdict}\r\n";
+
+        static string Token(string? text) => new((text ?? "?").Where(c => c is > ' ' and < '\x7F' and not ';').ToArray());
+    }
+
+    private async Task RecordAsync(MessageRecord message, IReadOnlyList<RecipientOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var attempts = message.Attempts + 1;
+        var expired = message.ExpiresAt is { } expires && now + RetrySchedule.Delay(options.Value, attempts) > expires;
+        var final = outcomes.Select(o => o.Kind == OutcomeKind.Temporary && expired
+            ? o with { Kind = OutcomeKind.Permanent, Response = "4.4.7 delivery time expired; last reply: " + o.Response }
+            : o).ToList();
+        var failures = final.Where(o => o.Kind == OutcomeKind.Permanent).ToList();
+        var retry = final.Any(o => o.Kind == OutcomeKind.Temporary);
+        var anyDelivered = final.Any(o => o.Kind == OutcomeKind.Delivered) || message.Recipients.Any(r => r.State == RecipientState.Delivered);
+        var state = retry ? MessageState.Queued : anyDelivered ? MessageState.Delivered : MessageState.Failed;
+        var next = retry ? now + RetrySchedule.Delay(options.Value, attempts) : (DateTimeOffset?)null;
+        var error = final.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered)?.Response;
+
+        var report = failures.Count > 0 ? await reporter.PrepareAsync(message, failures, now, cancellationToken).ConfigureAwait(false) : null;
+        await writer.RunAsync(async (connection, transaction) =>
+        {
+            foreach (var outcome in final)
+            {
+                var recipientState = outcome.Kind switch
+                {
+                    OutcomeKind.Delivered => RecipientState.Delivered,
+                    OutcomeKind.Permanent => RecipientState.Failed,
+                    _ => RecipientState.Pending,
+                };
+                await MessageTable.SetRecipientAsync(connection, transaction, message.Id, outcome.Address, recipientState, outcome.Response, now).ConfigureAwait(false);
+            }
+
+            await MessageTable.UpdateStateAsync(connection, transaction, message.Id, MessageState.Queued, state, attempts, next, error,
+                retry ? null : now).ConfigureAwait(false);
+            if (failures.Count > 0)
+            {
+                await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, "bounce", message.Id,
+                    string.Join("; ", failures.Select(f => $"{f.Address}: {f.Response}"))).ConfigureAwait(false);
+            }
+
+            if (report is not null)
+            {
+                await MessageTable.InsertAsync(connection, transaction, report, identity.NodeId, now + Processing.MessageAcceptor.Lease).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
+        if (report is not null)
+        {
+            handoff.Enqueue(report.Id);
+        }
+
+        LastDelivery = (now, !retry && failures.Count == 0, error ?? "ok");
+        logger.LogInformation("{QueueId} attempt {Attempt}: delivered={Delivered} deferred={Deferred} failed={Failed} state={State}{Next}{Report}",
+            message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,
+            next is null ? "" : " next=" + next.Value.ToString("u", CultureInfo.InvariantCulture),
+            report is null ? "" : " dsn=" + report.Id);
+    }
+
+    private async Task SweepSegmentsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false);
+                foreach (var segment in spool.SealedSegments())
+                {
+                    if (await MessageTable.CountLiveInSegmentAsync(connection, segment, stoppingToken).ConfigureAwait(false) == 0)
+                    {
+                        spool.DeleteSegment(segment);
+                        logger.LogDebug("spool segment {Segment} has nothing left to deliver: deleted", segment);
+                    }
+                }
+
+                await Task.Delay(SegmentSweepInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                logger.LogError(e, "spool sweep failed; trying again later");
+                await Task.Delay(SegmentSweepInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace Miraie.SafeMail.Gateway.Delivery;
+
+/// <summary>
+/// Delivers to the configured smarthost with MailKit: up to <c>MaxParallel</c> connections at once, each kept open
+/// and reused for the next message (probed with NOOP after a quiet minute), STARTTLS required / opportunistic / off
+/// or implicit TLS, and SMTP AUTH when a user is configured. The original bytes are sent as received: MimeKit parses
+/// them and writes back every header and part raw, with only the gateway's headers added in front.
+/// </summary>
+public sealed class SmarthostTransport : IMessageTransport
+{
+    private static readonly TimeSpan ProbeAfter = TimeSpan.FromMinutes(1);
+
+    private readonly SmarthostOptions _options;
+    private readonly string _localDomain;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<RecordingSmtpClient> _idle = [];
+
+    /// <summary>Creates the transport; connections are opened on first use.</summary>
+    public SmarthostTransport(SmarthostOptions options, int maxParallel, string localDomain, ILogger<SmarthostTransport> logger)
+    {
+        _options = options;
+        _localDomain = localDomain;
+        _logger = logger;
+        _slots = new SemaphoreSlim(maxParallel, maxParallel);
+    }
+
+    /// <inheritdoc/>
+    public string Description => $"smtp://{_options.Host}:{_options.Port} (TLS {_options.Tls})";
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RecipientOutcome>> DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RecordingSmtpClient? client = null;
+        try
+        {
+            client = await CheckOutAsync(cancellationToken).ConfigureAwait(false);
+            await using var content = message.OpenContent();
+            var mime = await LoadAsync(message, content, cancellationToken).ConfigureAwait(false);
+            client.Refused.Clear();
+            var recipients = message.Recipients.Select(r => new MailboxAddress("", r)).ToList();
+            var sender = new MailboxAddress("", message.Sender);
+            string reply;
+            try
+            {
+                reply = await client.SendAsync(FormatOptions.Default, mime, sender, recipients, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RecordingSmtpClient.NoRecipientAcceptedException)
+            {
+                reply = "";
+            }
+
+            var refused = new Dictionary<string, SmtpResponse>(client.Refused, StringComparer.OrdinalIgnoreCase);
+            client.LastUsed = DateTimeOffset.UtcNow;
+            _idle.Add(client);
+            client = null;
+            return message.Recipients.Select(address => refused.TryGetValue(address, out var no)
+                ? new RecipientOutcome(address, Kind((int)no.StatusCode), $"{(int)no.StatusCode} {no.Response}", _options.Host)
+                : new RecipientOutcome(address, OutcomeKind.Delivered, "250 " + reply, _options.Host)).ToList();
+        }
+        catch (SmtpCommandException e)
+        {
+            _logger.LogWarning("{QueueId} smarthost refused the message: {Status} {Reply}", message.QueueId, (int)e.StatusCode, e.Message);
+            return message.Recipients.Select(r => new RecipientOutcome(r, Kind((int)e.StatusCode), $"{(int)e.StatusCode} {e.Message}", _options.Host)).ToList();
+        }
+        catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or SslHandshakeException or ServiceNotConnectedException
+            or MailKit.Security.AuthenticationException or NotSupportedException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger.LogWarning("{QueueId} smarthost {Host}:{Port} unavailable: {Error}", message.QueueId, _options.Host, _options.Port, e.Message);
+            return message.Recipients.Select(r => new RecipientOutcome(r, OutcomeKind.Temporary, "451 4.4.1 " + e.Message, _options.Host)).ToList();
+        }
+        finally
+        {
+            if (client is not null)
+            {
+                await DisposeClientAsync(client).ConfigureAwait(false); // its state is unknown after a failure: never reuse it
+            }
+
+            _slots.Release();
+        }
+    }
+
+    private static OutcomeKind Kind(int status) => status is >= 500 and < 600 ? OutcomeKind.Permanent : OutcomeKind.Temporary;
+
+    /// <summary>Parses the original message and puts the gateway's header lines in front of its own, raw.</summary>
+    private static async Task<MimeMessage> LoadAsync(OutboundMessage message, Stream content, CancellationToken cancellationToken)
+    {
+        var mime = await MimeMessage.LoadAsync(ParserOptions.Default, content, persistent: true, cancellationToken).ConfigureAwait(false);
+        if (message.AddedHeaders.Length > 0)
+        {
+            using var raw = new MemoryStream(Encoding.ASCII.GetBytes(message.AddedHeaders + "\r\n"));
+            var added = await HeaderList.LoadAsync(ParserOptions.Default, raw, cancellationToken).ConfigureAwait(false);
+            for (var i = added.Count - 1; i >= 0; i--)
+            {
+                mime.Headers.Insert(0, added[i]);
+            }
+        }
+
+        return mime;
+    }
+
+    private async Task<RecordingSmtpClient> CheckOutAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var pooled))
+        {
+            if (!pooled.IsConnected)
+            {
+                await DisposeClientAsync(pooled).ConfigureAwait(false);
+                continue;
+            }
+
+            if (DateTimeOffset.UtcNow - pooled.LastUsed < ProbeAfter)
+            {
+                return pooled;
+            }
+
+            try
+            {
+                await pooled.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                return pooled;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await DisposeClientAsync(pooled).ConfigureAwait(false);
+            }
+        }
+
+        var client = new RecordingSmtpClient
+        {
+            LocalDomain = _localDomain,
+            Timeout = (int)TimeSpan.FromMinutes(2).TotalMilliseconds,
+        };
+        if (_options.PinnedCertificateSha256 is { Length: > 0 } pinned)
+        {
+            // Trust exactly the pinned certificate when no CA vouches for it; everything else still needs a valid chain.
+            var expected = Convert.FromHexString(pinned.Replace(":", "", StringComparison.Ordinal));
+            client.CheckCertificateRevocation = false;
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData()), expected));
+        }
+
+        try
+        {
+            var socketOptions = _options.Tls switch
+            {
+                SmarthostTls.Required => SecureSocketOptions.StartTls,
+                SmarthostTls.Opportunistic => SecureSocketOptions.StartTlsWhenAvailable,
+                SmarthostTls.ImplicitTls => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.None,
+            };
+            await client.ConnectAsync(_options.Host ?? throw new InvalidOperationException("no smarthost host"), _options.Port, socketOptions, cancellationToken)
+                .ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(_options.User))
+            {
+                await client.AuthenticateAsync(_options.User, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await DisposeClientAsync(client).ConfigureAwait(false);
+            throw;
+        }
+
+        return client;
+    }
+
+    private static async Task DisposeClientAsync(RecordingSmtpClient client)
+    {
+        try
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(quit: true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Closing a broken connection may fail too; it is being discarded either way.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            await DisposeClientAsync(client).ConfigureAwait(false);
+        }
+
+        _slots.Dispose();
+    }
+}

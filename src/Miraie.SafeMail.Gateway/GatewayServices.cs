@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Confirmation;
+using Miraie.SafeMail.Core.Inspection;
+using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Processing;
+using Miraie.SafeMail.Gateway.Quarantine;
+using Miraie.SafeMail.Gateway.Smtp;
+using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Gateway;
+
+/// <summary>Registers the gateway in a host: its settings (checked at start and on reload), store, listener and delivery.</summary>
+public static class GatewayServices
+{
+    /// <summary>Adds everything the gateway needs; the web console's host calls this too to run both in one process.</summary>
+    public static IServiceCollection AddSafeMailGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<GatewayOptionsValidator>();
+        AddChecked<GatewayOptions>(services, configuration, c => SettingsChecker.Bind<GatewayOptions>(c.GetSection(GatewayOptions.SectionName)));
+        AddChecked<SmtpListenerOptions>(services, configuration, c => SettingsChecker.Bind<SmtpListenerOptions>(c.GetSection(SmtpListenerOptions.SectionName)));
+        AddChecked<DeliveryOptions>(services, configuration, c => SettingsChecker.Bind<DeliveryOptions>(c.GetSection(DeliveryOptions.SectionName)));
+        AddChecked<QuarantineOptions>(services, configuration, c => SettingsChecker.Bind<QuarantineOptions>(c.GetSection(QuarantineOptions.SectionName)));
+        AddChecked<ConfirmationOptions>(services, configuration, c => SettingsChecker.Bind<ConfirmationOptions>(c.GetSection(ConfirmationOptions.SectionName)));
+        AddChecked<PolicyOptions>(services, configuration, PolicyConfiguration.Bind);
+        services.AddSingleton<IValidateOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
+        services.AddSingleton<IValidateOptions<DeliveryOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
+        services.AddSingleton<IValidateOptions<QuarantineOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
+        services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp => GatewayDatabase.For(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
+        services.AddSingleton<StoreWriter>();
+        services.AddSingleton<PolicyProvider>();
+        services.AddSingleton(sp => new MessageInspector(() => sp.GetRequiredService<PolicyProvider>().Current.Options.Limits));
+        services.AddSingleton(sp => new ConfirmationSigner(sp.GetRequiredService<IOptions<ConfirmationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DeliveryHandoff>();
+        services.AddSingleton<MessageAcceptor>();
+        services.AddSingleton<FailureReporter>();
+        services.AddSingleton<IMessageTransport>(sp =>
+        {
+            var delivery = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+            var identity = sp.GetRequiredService<GatewayIdentity>();
+            return delivery.Smarthost is { Host.Length: > 0 } smarthost
+                ? new SmarthostTransport(smarthost, delivery.MaxParallel, identity.ServerName, sp.GetRequiredService<ILogger<SmarthostTransport>>())
+                : new PickupFolderTransport(delivery.PickupDirectory ?? Path.Combine(identity.DataDirectory, "pickup"));
+        });
+
+        services.AddSingleton<SmtpListenerService>();
+        services.AddSingleton<DeliveryService>();
+        services.AddHostedService<GatewayStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        return services;
+    }
+
+    private static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)
+        where T : class
+    {
+        services.AddOptions<T>().ValidateOnStart();
+        services.AddSingleton<IOptionsChangeTokenSource<T>>(new ConfigurationChangeTokenSource<T>(configuration));
+        services.AddSingleton<IOptionsFactory<T>>(sp => new CheckedOptionsFactory<T>(configuration, bind, sp.GetServices<IValidateOptions<T>>()));
+    }
+}

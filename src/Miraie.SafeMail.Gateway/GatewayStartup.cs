@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Gateway;
+
+/// <summary>Runs before the listener opens: migrates the database and proves the spool is writable, or stops the host.</summary>
+internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, ILogger<GatewayStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        spool.Probe();
+        logger.LogInformation("SafeMail gateway {Server} (node {Node}) using data directory {Data}", identity.ServerName, identity.NodeId, identity.DataDirectory);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

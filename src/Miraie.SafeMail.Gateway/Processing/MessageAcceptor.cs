@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Confirmation;
+using Miraie.SafeMail.Core.Inspection;
+using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Gateway.Processing;
+
+/// <summary>
+/// What happens at the end of DATA: inspect, decide, store durably, answer. Inspection and the policy run first, on
+/// the bytes in memory, so a reject can be the SMTP reply itself; any failure there is a quarantine (fail closed).
+/// Then the message is stored — queued mail into a spool segment, quarantined mail into a file of its own — and the
+/// 250 waits for the group commit. Nothing that fails to be stored is ever acknowledged: that is a 451.
+/// </summary>
+public sealed class MessageAcceptor(
+    PolicyProvider policy,
+    MessageInspector inspector,
+    ConfirmationSigner confirmation,
+    StoreWriter writer,
+    SpoolStore spool,
+    DeliveryHandoff queue,
+    GatewayIdentity identity,
+    IOptions<DeliveryOptions> delivery,
+    TimeProvider time,
+    ILogger<MessageAcceptor> logger)
+{
+    /// <summary>How long a freshly accepted message stays leased to this node before another node may take it.</summary>
+    internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    /// <summary>Receives one message. Never throws for a problem with the message; a storage failure is a <see cref="AcceptOutcome.TemporaryFailure"/>.</summary>
+    public async Task<AcceptResult> AcceptAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = QueueId.New(now);
+        using var scope = logger.BeginScope("{QueueId}", id);
+        var evaluator = policy.Current;
+        var envelope = new Envelope(message.EnvelopeFrom, message.Recipients);
+
+        InspectionReport report;
+        using (var stream = new SequenceStream(message.Bytes))
+        {
+            report = await inspector.InspectAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
+        var verdict = evaluator.Evaluate(report, envelope, stamp);
+        if (verdict.Action == PolicyAction.Pass && InspectionFailed(report))
+        {
+            // Fail closed (PRODUCT.md): inspection that failed, timed out or hit a limit quarantines, whatever the rules say.
+            verdict = ForceQuarantine(verdict);
+        }
+
+        var record = BuildRecord(message, id, now, report, envelope, verdict, stamp, evaluator);
+        logger.LogInformation("{QueueId} from=<{From}> to={Recipients} size={Size} verdict={Verdict} rule={Rule} confirmation={Confirmation} inspected={Elapsed}ms",
+            id, message.EnvelopeFrom, string.Join(",", message.Recipients), message.Bytes.Length, record.Verdict, verdict.Rule, record.Confirmation,
+            (int)report.Elapsed.TotalMilliseconds);
+
+        try
+        {
+            return verdict.Action switch
+            {
+                PolicyAction.Reject => await RejectAsync(record, verdict).ConfigureAwait(false),
+                PolicyAction.Quarantine => await QuarantineAsync(message, record).ConfigureAwait(false),
+                _ => await QueueAsync(message, record, now).ConfigureAwait(false),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "{QueueId} could not be stored; answering 451 so the client retries", id);
+            return new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later");
+        }
+    }
+
+    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now)
+    {
+        record = record with
+        {
+            State = MessageState.Queued,
+            NextAttemptAt = now,
+            ExpiresAt = now + delivery.Value.MaxLifetime,
+        };
+        await writer.RunAsync(async (connection, transaction, location) =>
+        {
+            await MessageTable.InsertAsync(connection, transaction, record with { Segment = location!.Segment, SegmentOffset = location.Offset },
+                identity.NodeId, now + Lease).ConfigureAwait(false);
+            return true;
+        }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
+        queue.Enqueue(record.Id);
+        return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
+    }
+
+    private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record)
+    {
+        var path = await Task.Run(() => spool.WriteFile("quarantine", record.Id, message.Bytes)).ConfigureAwait(false);
+        record = record with { State = MessageState.Quarantined, FilePath = path };
+        await writer.RunAsync(async (connection, transaction) =>
+        {
+            await MessageTable.InsertAsync(connection, transaction, record).ConfigureAwait(false);
+            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, "quarantine", record.Id, record.Rule).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return new AcceptResult(AcceptOutcome.Quarantined, record.Id, $"2.0.0 Ok: queued as {record.Id}");
+    }
+
+    private async Task<AcceptResult> RejectAsync(MessageRecord record, Verdict verdict)
+    {
+        // Recorded without its bytes, for the dashboard and the audit trail; a failure to record does not change the reply.
+        try
+        {
+            await writer.RunAsync(async (connection, transaction) =>
+            {
+                await MessageTable.InsertAsync(connection, transaction, record with { State = MessageState.Rejected, FinishedAt = record.ReceivedAt }).ConfigureAwait(false);
+                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, "reject", record.Id, record.Rule).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "{QueueId} rejected, but the rejection could not be recorded", record.Id);
+        }
+
+        var reason = verdict.Findings.FirstOrDefault(f => f.Decisive)?.Line.En ?? "message refused by policy";
+        return new AcceptResult(AcceptOutcome.Rejected, record.Id, $"5.7.1 Rejected by policy ({verdict.Rule}): {Ascii(reason)} [{record.Id}]");
+    }
+
+    private MessageRecord BuildRecord(ReceivedMessage message, string id, DateTimeOffset now, InspectionReport report, Envelope envelope, Verdict verdict,
+        ConfirmationStatus stamp, PolicyEvaluator evaluator) => new()
+    {
+        Id = id,
+        ReceivedAt = now,
+        NodeId = identity.NodeId,
+        ClientAddress = message.ClientAddress,
+        ClientHelo = message.ClientHelo,
+        ReceivedHeader = ReceivedHeader.Build(message, identity.ServerName, id, now),
+        AuthUser = message.AuthUser,
+        EnvelopeFrom = message.EnvelopeFrom,
+        Subject = report.Subject,
+        HeaderFrom = report.HeaderFrom.Count > 0 ? report.HeaderFrom[0] : null,
+        MessageIdHeader = report.MessageId,
+        Size = message.Bytes.Length,
+        State = MessageState.Queued,
+        Verdict = JsonNamingPolicy.KebabCaseLower.ConvertName(verdict.Action.ToString()),
+        Rule = verdict.Rule,
+        Confirmation = JsonNamingPolicy.KebabCaseLower.ConvertName(stamp.ToString()),
+        External = verdict.IsExternal,
+        FindingsJson = JsonSerializer.Serialize(verdict.Findings, ReportJson.Options),
+        InspectionJson = ReportJson.Serialize(report, envelope, verdict),
+        Origin = MessageOrigin.Smtp,
+        Recipients = message.Recipients.Select(r => new RecipientRecord(r, !evaluator.IsInternal(r), RecipientState.Pending, null)).ToList(),
+    };
+
+    private static readonly HashSet<UnknownReason> LimitReasons =
+        [UnknownReason.LimitDepth, UnknownReason.LimitEntries, UnknownReason.LimitSize, UnknownReason.LimitRatio, UnknownReason.LimitTime];
+
+    /// <summary>The message could not be fully read: a message-level problem, or an attachment that hit an inspection limit.</summary>
+    private static bool InspectionFailed(InspectionReport report) =>
+        report.Problems.Count > 0 || report.AllNodes.Any(n => n.UnknownReason is { } reason && LimitReasons.Contains(reason));
+
+    private static Verdict ForceQuarantine(Verdict verdict) => new()
+    {
+        Action = PolicyAction.Quarantine,
+        Rule = "inspection-failed",
+        Findings = verdict.Findings.Select(f => f.Code is "structure" or "unknown" ? f with { Decisive = true } : f).ToList(),
+        ExternalRecipients = verdict.ExternalRecipients,
+        Confirmation = verdict.Confirmation,
+    };
+
+    /// <summary>SMTP replies are ASCII: anything else (a Japanese file name) becomes '?'.</summary>
+    private static string Ascii(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, 300));
+        foreach (var c in text.Take(300))
+        {
+            builder.Append(c is >= ' ' and < '\x7F' ? c : '?');
+        }
+
+        return builder.ToString();
+    }
+}

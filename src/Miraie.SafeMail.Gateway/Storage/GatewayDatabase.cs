@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+
+namespace Miraie.SafeMail.Gateway.Storage;
+
+/// <summary>
+/// Opens connections to the gateway's database and brings its schema up to date. SQLite in WAL mode with
+/// <c>synchronous=FULL</c>: a committed transaction survives a power cut, which is what lets the gateway answer 250
+/// right after its commit. Migrations are plain SQL files embedded in the assembly and applied in order once.
+/// </summary>
+public sealed class GatewayDatabase
+{
+    private readonly string _connectionString;
+
+    /// <summary>Uses <paramref name="connectionString"/> (a SQLite connection string).</summary>
+    public GatewayDatabase(string connectionString) => _connectionString = connectionString;
+
+    /// <summary>The SQLite file <c>safemail.db</c> in the data directory, or the configured connection string.</summary>
+    public static GatewayDatabase For(GatewayOptions options)
+    {
+        var connectionString = options.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(Path.GetFullPath(options.DataDirectory), "safemail.db"),
+                Pooling = true,
+            }.ToString();
+        }
+
+        return new GatewayDatabase(connectionString);
+    }
+
+    /// <summary>An open connection with the pragmas every connection needs.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Applies every migration not yet applied, each in its own transaction. Safe to call from several processes.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)";
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (version, sql) in Migrations())
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "SELECT COUNT(*) FROM schema_version WHERE version = @v";
+            check.Parameters.AddWithValue("@v", version);
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+            {
+                continue;
+            }
+
+            await using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = sql + ";\nINSERT INTO schema_version (version, applied_at) VALUES (@v, @at)";
+            apply.Parameters.AddWithValue("@v", version);
+            apply.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static IEnumerable<(int Version, string Sql)> Migrations()
+    {
+        var assembly = typeof(GatewayDatabase).Assembly;
+        const string prefix = "Miraie.SafeMail.Gateway.Storage.Migrations.";
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var file = name[prefix.Length..];
+            var version = int.Parse(file[..file.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            yield return (version, reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Miraie.SafeMail.Gateway.Storage;
+
+/// <summary>Where a stored message came from. Only mail received over SMTP is inspected; the gateway's own mail is not.</summary>
+public static class MessageOrigin
+{
+    /// <summary>Received from a client over SMTP.</summary>
+    public const string Smtp = "smtp";
+    /// <summary>A delivery status notification the gateway wrote (sent with the null sender; never bounced).</summary>
+    public const string Dsn = "dsn";
+    /// <summary>A quarantine notice to a sender.</summary>
+    public const string Notice = "notice";
+}
