@@ -54,11 +54,13 @@ public static class GatewayServices
                 : new PickupFolderTransport(delivery.PickupDirectory ?? Path.Combine(identity.DataDirectory, "pickup"));
         });
 
+        services.AddSingleton<QuarantineService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.AddHostedService<RetentionService>();
         return services;
     }
 

@@ -46,7 +46,7 @@ public sealed class SmtpListenerService : BackgroundService
         var certificate = LoadCertificate();
         var builder = new SmtpServerOptionsBuilder()
             .ServerName(_identity.ServerName)
-            .CustomSmtpGreeting(_ => $"{_identity.ServerName} ESMTP Miraie SafeMail")
+            .CustomSmtpGreeting(_ => $"220 {_identity.ServerName} ESMTP Miraie SafeMail")
             .MaxMessageSize(_options.MaxMessageBytes, MaxMessageSizeHandling.Strict)
             .MaxRetryCount(5)
             .MaxAuthenticationAttempts(3)

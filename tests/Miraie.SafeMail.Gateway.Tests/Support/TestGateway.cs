@@ -1,0 +1,107 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Gateway.Smtp;
+
+namespace Miraie.SafeMail.Gateway.Tests.Support;
+
+/// <summary>
+/// A real gateway host in this process: its own temporary data directory, SMTP on 127.0.0.1 port 0, the given
+/// settings on top of test defaults (internal domain example.co.jp, delivery into the pickup folder).
+/// </summary>
+internal sealed class TestGateway : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly bool _ownsDirectory;
+
+    private TestGateway(IHost host, string dataDirectory, bool ownsDirectory)
+    {
+        _host = host;
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public IPEndPoint Smtp => Get<SmtpListenerService>().Endpoints[0];
+
+    public string PickupDirectory => Path.Combine(DataDirectory, "pickup");
+
+    public T Get<T>()
+        where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("safemail-gw-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["SafeMail:Gateway:DataDirectory"] = dataDirectory,
+            ["SafeMail:Gateway:ServerName"] = "gw.test.example.co.jp",
+            ["SafeMail:Gateway:NodeId"] = "test-node",
+            ["SafeMail:Smtp:Endpoints:0:Address"] = "127.0.0.1",
+            ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
+            ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
+            ["SafeMail:Delivery:InitialRetryDelay"] = "00:00:01",
+            ["SafeMail:Delivery:MaxRetryDelay"] = "00:00:02",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataDirectory });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSafeMailGateway(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        var gateway = new TestGateway(host, dataDirectory, owns);
+        await gateway.Get<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        return gateway;
+    }
+
+    /// <summary>Stops the host but keeps the data directory (to start another gateway on it: a restart).</summary>
+    public async Task StopAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+    }
+
+    /// <summary>Waits until the pickup folder holds <paramref name="count"/> delivered messages (each marked complete by its envelope file).</summary>
+    public async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var done = Directory.Exists(PickupDirectory)
+                ? Directory.GetFiles(PickupDirectory, "*.envelope.json").Select(f => f[..^".envelope.json".Length] + ".eml").Order().ToList()
+                : [];
+            if (done.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return done;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _host.Dispose();
+        if (_ownsDirectory)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}
