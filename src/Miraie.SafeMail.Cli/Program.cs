@@ -13,11 +13,21 @@ var language = new Option<string?>("--lang")
 };
 language.AcceptOnlyFromAmong("ja", "en");
 
+var settings = new Option<string?>("--settings")
+{
+    Description = "設定ファイル (JSON、appsettings.sample.json と同じ形) / settings file (JSON, shaped like appsettings.sample.json)",
+    Recursive = true,
+};
+
 var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
 {
     language,
-    CheckCommand.Create(),
+    settings,
+    CheckCommand.Create(settings),
     ProtectCommand.Create(),
+    QuarantineCommand.Create(settings),
+    SmtpUsersCommand.Create(settings),
+    HealthCommand.Create(settings),
 };
 
 var parsed = root.Parse(args);

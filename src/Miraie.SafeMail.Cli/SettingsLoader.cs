@@ -69,6 +69,21 @@ internal sealed class SettingsLoader
         return options;
     }
 
+    /// <summary>Binds and checks one options section; problems stop with every key named.</summary>
+    public T Section<T>(string section)
+        where T : new()
+    {
+        try
+        {
+            return SettingsChecker.Bind<T>(_configuration.GetSection(section));
+        }
+        catch (SettingsException e)
+        {
+            var joined = string.Join(Environment.NewLine + "safemail: ", e.Errors);
+            throw new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+        }
+    }
+
     /// <summary>The stamp keys, when configured (normally only through environment variables).</summary>
     public ConfirmationSigner Confirmation()
     {

@@ -61,6 +61,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<Health.HealthReporter>();
         return services;
     }
 

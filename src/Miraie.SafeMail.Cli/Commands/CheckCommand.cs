@@ -10,7 +10,7 @@ namespace Miraie.SafeMail.Cli.Commands;
 /// <summary><c>safemail check MESSAGE.eml</c>: the inspection tree and the verdict; the exit code says pass, quarantine or reject.</summary>
 internal static class CheckCommand
 {
-    public static Command Create()
+    public static Command Create(Option<string?> settings)
     {
         var message = new Argument<string>("MESSAGE") { Description = "検査するメール (.eml) / the message to check (.eml)" };
         var from = new Option<string?>("--from") { Description = "エンベロープ送信者（既定は From ヘッダー） / envelope sender (default: From header)" };
@@ -24,7 +24,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "メールを検査して判定を表示 / inspect a message and show the verdict") { message, from, to, policy, json };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(message), parse.GetValue(from), parse.GetValue(to) ?? [], parse.GetValue(policy), parse.GetValue(json), cancellationToken));
+            parse.GetRequiredValue(message), parse.GetValue(from), parse.GetValue(to) ?? [], parse.GetValue(policy) ?? parse.GetValue(settings), parse.GetValue(json), cancellationToken));
         return command;
     }
 

@@ -89,9 +89,5 @@ internal sealed class ReportPrinter(TextWriter output, CultureInfo culture)
 
     private string L(LocalizedText text) => text.For(culture);
 
-    /// <summary>Names come from mail: show control and bidi characters as code points so a terminal cannot be tricked.</summary>
-    private static string Safe(string text) => string.Concat(text.Select(c =>
-        char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
-            ? string.Create(CultureInfo.InvariantCulture, $"<U+{(int)c:X4}>")
-            : c.ToString()));
+    private static string Safe(string text) => TerminalText.Safe(text);
 }

@@ -110,7 +110,7 @@ public static class MessageTable
         return message with { Recipients = list };
     }
 
-    /// <summary>Messages matching <paramref name="where"/> (SQL over the <c>messages</c> columns), newest first, without recipients.</summary>
+    /// <summary>Messages matching <paramref name="where"/> (SQL over the <c>messages</c> columns), newest first, with their recipients.</summary>
     public static async Task<IReadOnlyList<MessageRecord>> ListAsync(SqliteConnection connection, string where, IReadOnlyDictionary<string, object?> parameters,
         int limit, CancellationToken cancellationToken = default)
     {
@@ -123,13 +123,38 @@ public static class MessageTable
 
         Add(select, "@limit", limit);
         var list = new List<MessageRecord>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(Read(reader));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(Read(reader));
+            }
         }
 
-        return list;
+        if (list.Count == 0)
+        {
+            return list;
+        }
+
+        await using var recipients = connection.CreateCommand();
+        var names = list.Select((m, i) => "@m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        recipients.CommandText = $"SELECT message_id, address, external, state, last_response FROM recipients WHERE message_id IN ({string.Join(", ", names)}) ORDER BY rowid";
+        for (var i = 0; i < list.Count; i++)
+        {
+            Add(recipients, names[i], list[i].Id);
+        }
+
+        var byMessage = list.ToDictionary(m => m.Id, _ => new List<RecipientRecord>());
+        await using (var reader = await recipients.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byMessage[reader.GetString(0)].Add(new RecipientRecord(reader.GetString(1), reader.GetInt64(2) != 0, reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+        }
+
+        return list.Select(m => m with { Recipients = byMessage[m.Id] }).ToList();
     }
 
     /// <summary>
