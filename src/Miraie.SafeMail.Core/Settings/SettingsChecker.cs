@@ -35,8 +35,39 @@ public static class SettingsChecker
         }
 
         var options = new T();
+        ClearConfiguredCollections(options, section);
         section.Bind(options);
         return options;
+    }
+
+    /// <summary>
+    /// The binder appends configured list items to a list's defaults (<c>TrustedNetworks</c> would keep the loopback
+    /// defaults beside the configured networks). A collection the configuration sets is emptied first: it replaces.
+    /// </summary>
+    private static void ClearConfiguredCollections(object target, IConfigurationSection section)
+    {
+        foreach (var property in target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var child = section.GetSection(property.Name);
+            if (!child.Exists() || property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            var value = property.GetValue(target);
+            if (value is IList list && !list.IsFixedSize)
+            {
+                list.Clear();
+            }
+            else if (value is IDictionary dictionary)
+            {
+                dictionary.Clear();
+            }
+            else if (value is not null && !IsScalar(property.PropertyType) && value is not IEnumerable)
+            {
+                ClearConfiguredCollections(value, child);
+            }
+        }
     }
 
     private static void CheckNode(IConfigurationSection section, Type type, List<string> errors)

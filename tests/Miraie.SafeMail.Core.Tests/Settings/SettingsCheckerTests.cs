@@ -40,4 +40,25 @@ public class SettingsCheckerTests
     {
         SettingsChecker.Bind<ConfirmationOptions>(Section([])).Should().BeEquivalentTo(new ConfirmationOptions());
     }
+
+    [Test]
+    public void A_configured_list_replaces_its_defaults_instead_of_being_appended_to()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SafeMail:Policy:Limits:MaxDepth"] = "3",
+            ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
+        }).Build();
+        var options = SettingsChecker.Bind<Lists>(configuration.GetSection("SafeMail:Policy"));
+        options.InternalDomains.Should().Equal("example.co.jp");
+        options.Untouched.Should().Equal("default");
+        options.Limits.MaxDepth.Should().Be(3);
+    }
+
+    private sealed class Lists
+    {
+        public List<string> InternalDomains { get; set; } = ["default-a", "default-b"];
+        public List<string> Untouched { get; set; } = ["default"];
+        public Miraie.SafeMail.Core.Inspection.InspectionLimits Limits { get; set; } = new();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
 
@@ -23,11 +24,11 @@ public class AcceptAndDeliverTests
         reply.Should().StartWith("2.0.0 Ok: queued as ");
         var id = Mailer.QueueIdOf(reply);
 
-        var (stored, _) = (await _gateway.Get<Quarantine.QuarantineService>().ShowAsync(id))!.Value;
+        var (stored, _) = (await _gateway.Get<QuarantineService>().ShowAsync(id))!.Value;
         stored.State.Should().Be(MessageState.Quarantined);
         stored.Rule.Should().Be("external-unprotected");
         stored.FindingsJson.Should().Contain("見積書.pdf").And.Contain("暗号化されていません");
-        await using (var original = _gateway.Get<Quarantine.QuarantineService>().OpenOriginal(stored))
+        await using (var original = _gateway.Get<QuarantineService>().OpenOriginal(stored))
         {
             using var copy = new MemoryStream();
             await original.CopyToAsync(copy);
@@ -68,7 +69,7 @@ public class AcceptAndDeliverTests
 
         // Same headers, but the envelope also carries a Bcc to an external address: that makes it external.
         var reply = await Mailer.SendAsync(_gateway.Smtp, message, "tanaka@example.co.jp", "suzuki@example.co.jp", "someone@gmail.example");
-        var (stored, _) = (await _gateway.Get<Quarantine.QuarantineService>().ShowAsync(Mailer.QueueIdOf(reply)))!.Value;
+        var (stored, _) = (await _gateway.Get<QuarantineService>().ShowAsync(Mailer.QueueIdOf(reply)))!.Value;
         stored.State.Should().Be(MessageState.Quarantined);
         stored.Recipients.Should().Contain(r => r.Address == "someone@gmail.example" && r.External);
     }
