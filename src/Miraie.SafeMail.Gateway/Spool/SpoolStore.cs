@@ -59,6 +59,15 @@ public sealed class SpoolStore : IDisposable
         return (_currentName!, offset);
     }
 
+    /// <summary>Closes the current segment; the next append starts a new one. Must run on the writer's thread.</summary>
+    internal void Seal()
+    {
+        _current?.Flush(flushToDisk: true);
+        _current?.Dispose();
+        _current = null;
+        _currentName = null;
+    }
+
     /// <summary>Makes everything appended so far durable (one fsync for the whole batch).</summary>
     public void Sync() => _current?.Flush(flushToDisk: true);
 
