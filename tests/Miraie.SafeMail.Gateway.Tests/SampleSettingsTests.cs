@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Quarantine;
+using Miraie.SafeMail.Gateway.Smtp;
+
+namespace Miraie.SafeMail.Gateway.Tests;
+
+/// <summary>appsettings.sample.json documents every gateway key with its default: it must bind, validate, and equal the code's defaults.</summary>
+public class SampleSettingsTests
+{
+    private static IConfiguration Sample()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "appsettings.sample.json");
+            if (File.Exists(path))
+            {
+                return new ConfigurationBuilder().AddJsonFile(path).Build();
+            }
+        }
+
+        throw new FileNotFoundException("appsettings.sample.json");
+    }
+
+    [Test]
+    public void Every_gateway_section_binds_validates_and_holds_the_defaults()
+    {
+        var sample = Sample();
+        var validator = new GatewayOptionsValidator();
+
+        var gateway = SettingsChecker.Bind<GatewayOptions>(sample.GetSection(GatewayOptions.SectionName));
+        validator.Validate(null, gateway).Succeeded.Should().BeTrue();
+        gateway.Should().BeEquivalentTo(new GatewayOptions());
+
+        var smtp = SettingsChecker.Bind<SmtpListenerOptions>(sample.GetSection(SmtpListenerOptions.SectionName));
+        validator.Validate(null, smtp).Succeeded.Should().BeTrue();
+        smtp.Should().BeEquivalentTo(new SmtpListenerOptions(), o => o.Excluding(s => s.Endpoints));
+        smtp.Endpoints.Should().ContainSingle().Which.Should().BeEquivalentTo(new SmtpEndpointOptions(), "the sample spells out the default endpoint");
+
+        var delivery = SettingsChecker.Bind<DeliveryOptions>(sample.GetSection(DeliveryOptions.SectionName));
+        validator.Validate(null, delivery).Succeeded.Should().BeTrue();
+        delivery.Should().BeEquivalentTo(new DeliveryOptions(), o => o.Excluding(d => d.Smarthost));
+        delivery.Smarthost.Should().BeEquivalentTo(new SmarthostOptions(), "no host: pickup folder delivery, the embedded default");
+
+        var quarantine = SettingsChecker.Bind<QuarantineOptions>(sample.GetSection(QuarantineOptions.SectionName));
+        validator.Validate(null, quarantine).Succeeded.Should().BeTrue();
+        quarantine.Should().BeEquivalentTo(new QuarantineOptions());
+    }
+
+    [Test]
+    public void An_open_relay_and_a_bad_endpoint_are_refused_by_name()
+    {
+        var errors = new GatewayOptionsValidator().Validate(null, new SmtpListenerOptions
+        {
+            TrustedNetworks = ["0.0.0.0/0", "10.0.0.0/33"],
+            Endpoints = [new SmtpEndpointOptions { Address = "localhost", Mode = SmtpEndpointMode.ImplicitTls }],
+        }).Failures!.ToList();
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Smtp:TrustedNetworks:0:", StringComparison.Ordinal) && e.Contains("open relay"));
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Smtp:TrustedNetworks:1:", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Smtp:Endpoints:0:Address:", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Smtp:Endpoints:0:Mode:", StringComparison.Ordinal));
+    }
+}
