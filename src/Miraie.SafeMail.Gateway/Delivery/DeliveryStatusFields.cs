@@ -74,25 +74,6 @@ internal static class DeliveryStatusFields
         return Bound(builder.ToString().TrimEnd());
     }
 
-    /// <summary>RFC 3461 xtext for the ENVID: printable ASCII but '+' and '=' as is, anything else as <c>+HH</c> per UTF-8 byte.</summary>
-    public static string XText(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is >= 33 and <= 126 and not (byte)'+' and not (byte)'=')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"+{b:X2}");
-            }
-        }
-
-        return Bound(builder.ToString());
-    }
-
     private static string EmbeddedUnicode(string text, Func<char, bool> escapeAscii)
     {
         var builder = new StringBuilder(text.Length);

@@ -158,7 +158,7 @@ public sealed class DeliveryStatusNotification
         var perMessage = new HeaderList();
         if (!string.IsNullOrWhiteSpace(message.EnvelopeId))
         {
-            perMessage.Add(DeliveryStatusFields.Field("Original-Envelope-Id", DeliveryStatusFields.XText(message.EnvelopeId.Trim())));
+            perMessage.Add(DeliveryStatusFields.Field("Original-Envelope-Id", DeliveryStatusFields.Text(message.EnvelopeId)));
         }
 
         perMessage.Add(DeliveryStatusFields.Field("Reporting-MTA", DeliveryStatusFields.Mta(_serverName)));

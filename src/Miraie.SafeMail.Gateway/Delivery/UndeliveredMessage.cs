@@ -18,7 +18,10 @@ public sealed record UndeliveredMessage
     /// </summary>
     public required string EnvelopeSender { get; init; }
 
-    /// <summary>The ENVID the client gave with MAIL FROM (RFC 3461), reported as <c>Original-Envelope-Id</c>; null when none was given.</summary>
+    /// <summary>
+    /// The ENVID the client gave with MAIL FROM, xtext-decoded (RFC 3461 §6.3 a: the report carries the decoded value,
+    /// <c>a+b</c> not <c>a+2Bb</c>); reported as <c>Original-Envelope-Id</c>. Null when none was given.
+    /// </summary>
     public string? EnvelopeId { get; init; }
 
     /// <summary>

@@ -71,12 +71,13 @@ public class DeliveryStatusNotificationTests
         perMessage.Contains("Final-Recipient").Should().BeFalse("per-recipient fields belong to their own groups");
     }
 
-    [Test]
-    public void Original_envelope_id_is_reported_as_given()
+    [TestCase("QQ314159")]
+    [TestCase("job+42=ok")]
+    public void Original_envelope_id_is_reported_decoded_as_given(string envelopeId)
     {
-        var perMessage = Groups(Report(Undelivered() with { EnvelopeId = "QQ314159" }))[0];
+        var perMessage = Groups(Report(Undelivered() with { EnvelopeId = envelopeId }))[0];
 
-        perMessage["Original-Envelope-Id"].Should().Be("QQ314159");
+        perMessage["Original-Envelope-Id"].Should().Be(envelopeId, "RFC 3461 §6.3 a: the decoded ENVID, not xtext again");
         perMessage.First().Field.Should().Be("Original-Envelope-Id", "RFC 3464 §2.2 puts it first");
     }
 
