@@ -15,6 +15,10 @@ public sealed class QuarantineOptions
     /// <summary>Who senders may contact about quarantined mail, shown in notices (e.g. "情報システム部 内線 1234 / it-help@example.co.jp").</summary>
     public string? OperatorContact { get; set; }
 
-    /// <summary>The address notices and delivery reports come from. Default <c>postmaster@</c> the server name.</summary>
+    /// <summary>
+    /// The address quarantine notices and delivery reports come from, with or without a display name. Default: notices
+    /// from <c>postmaster@</c> the server name, delivery reports from <c>Mail Delivery System &lt;MAILER-DAEMON@</c> the
+    /// server name<c>&gt;</c>, the name mail programs and filters recognise as a bounce.
+    /// </summary>
     public string? NoticeFrom { get; set; }
 }
