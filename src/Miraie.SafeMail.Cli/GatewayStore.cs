@@ -1,50 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Spool;
 using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Cli;
 
 /// <summary>
-/// The gateway's store as the CLI opens it: the same settings (file and <c>SafeMail__…</c> environment), the same data
-/// directory, so commands act on what a running gateway uses.
+/// The gateway's store as the CLI opens it: the gateway's own service wiring (settings checked the same way), the same
+/// data directory — so commands act on what a running gateway uses. Nothing is started: no listener, no delivery.
 /// </summary>
-internal sealed class GatewayStore
+internal sealed class GatewayStore : IAsyncDisposable
 {
-    private GatewayStore(GatewayDatabase database, SpoolStore spool, QuarantineService quarantine)
-    {
-        Database = database;
-        Spool = spool;
-        Quarantine = quarantine;
-    }
+    private readonly ServiceProvider _services;
 
-    public GatewayDatabase Database { get; }
+    private GatewayStore(ServiceProvider services) => _services = services;
 
-    public SpoolStore Spool { get; }
+    public GatewayDatabase Database => _services.GetRequiredService<GatewayDatabase>();
 
-    public QuarantineService Quarantine { get; }
+    public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
     public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken)
     {
         var settings = SettingsLoader.Load(settingsFile);
-        var gateway = settings.Section<GatewayOptions>(GatewayOptions.SectionName);
-        var database = GatewayDatabase.For(gateway);
-        var dataDirectory = Path.GetFullPath(gateway.DataDirectory);
-        if (gateway.ConnectionString is null && !File.Exists(Path.Combine(dataDirectory, "safemail.db")))
+        var services = new ServiceCollection()
+            .AddLogging(l => l.AddFilter(_ => false))
+            .AddSafeMailGateway(settings.Configuration)
+            .BuildServiceProvider();
+        try
         {
-            throw new CliException(ExitCodes.NoInput, new LocalizedText(
-                $"ゲートウェイのデータが見つかりません: {dataDirectory}（ゲートウェイと同じ設定・作業フォルダーで実行してください）",
-                $"no gateway data in {dataDirectory} (run with the gateway's settings and working directory)"));
-        }
+            var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var dataDirectory = Path.GetFullPath(gateway.DataDirectory);
+            if (gateway.ConnectionString is null && !File.Exists(Path.Combine(dataDirectory, "safemail.db")))
+            {
+                throw new CliException(ExitCodes.NoInput, new LocalizedText(
+                    $"ゲートウェイのデータが見つかりません: {dataDirectory}（ゲートウェイと同じ設定・作業フォルダーで実行してください）",
+                    $"no gateway data in {dataDirectory} (run with the gateway's settings and working directory)"));
+            }
 
-        await database.MigrateAsync(cancellationToken);
-        var spool = new SpoolStore(dataDirectory);
-        var quarantine = new QuarantineService(database, spool,
-            Options.Create(settings.Section<DeliveryOptions>(DeliveryOptions.SectionName)),
-            Options.Create(settings.Section<QuarantineOptions>(QuarantineOptions.SectionName)), TimeProvider.System);
-        return new GatewayStore(database, spool, quarantine);
+            await services.GetRequiredService<GatewayDatabase>().MigrateAsync(cancellationToken);
+            return new GatewayStore(services);
+        }
+        catch (Exception e) when (e is OptionsValidationException or SettingsException)
+        {
+            await services.DisposeAsync();
+            var problems = e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors;
+            var joined = string.Join(Environment.NewLine + "safemail: ", problems);
+            throw new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
     }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

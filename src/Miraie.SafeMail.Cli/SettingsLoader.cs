@@ -16,6 +16,9 @@ internal sealed class SettingsLoader
 
     private SettingsLoader(IConfiguration configuration) => _configuration = configuration;
 
+    /// <summary>The configuration as loaded (file, then environment).</summary>
+    public IConfiguration Configuration => _configuration;
+
     /// <summary>True when no internal domain is configured (every recipient counts as external).</summary>
     public bool NoInternalDomains { get; private set; }
 

@@ -45,6 +45,11 @@ public static class GatewayServices
         services.AddSingleton<DeliveryHandoff>();
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<FailureReporter>();
+        services.AddSingleton<OutboundMail>();
+        services.AddSingleton(sp => new DeliveryStatusNotification(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new QuarantineNotice(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMessageTransport>(sp =>
         {
             var delivery = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;

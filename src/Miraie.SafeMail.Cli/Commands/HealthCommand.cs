@@ -11,7 +11,7 @@ internal static class HealthCommand
         var command = new Command("health", "ゲートウェイの稼働状態 / whether the gateway works");
         command.SetAction(async (p, ct) =>
         {
-            var store = await GatewayStore.OpenAsync(p.GetValue(settings), ct);
+            await using var store = await GatewayStore.OpenAsync(p.GetValue(settings), ct);
             var lines = await HealthCheck.CheckAsync(store.Database, TimeProvider.System, ct);
             foreach (var line in lines)
             {

@@ -32,14 +32,17 @@ internal static class QuarantineCommand
         var delete = new Command("delete", "削除 / delete") { id, by };
         delete.SetAction((p, ct) => DeleteAsync(p.GetValue(settings), p.GetRequiredValue(id), Actor(p.GetValue(by)), ct));
 
-        return new Command("quarantine", "隔離メールの確認と操作 / review and act on the quarantine") { list, show, release, delete };
+        var notify = new Command("notify", "送信者に通知 / tell the sender why and what to do") { id, by };
+        notify.SetAction((p, ct) => NotifyAsync(p.GetValue(settings), p.GetRequiredValue(id), Actor(p.GetValue(by)), ct));
+
+        return new Command("quarantine", "隔離メールの確認と操作 / review and act on the quarantine") { list, show, release, delete, notify };
     }
 
     private static string Actor(string? by) => "cli:" + (string.IsNullOrWhiteSpace(by) ? Environment.UserName : by.Trim());
 
     private static async Task<int> ListAsync(string? settings, int limit, bool json, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         var messages = await store.Quarantine.ListAsync(Math.Clamp(limit, 1, 10_000), cancellationToken);
         if (json)
         {
@@ -59,7 +62,7 @@ internal static class QuarantineCommand
 
     private static async Task<int> ShowAsync(string? settings, string id, bool json, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         var found = QueueId.IsValid(id) ? await store.Quarantine.ShowAsync(id, cancellationToken) : null;
         if (found is not { } shown)
         {
@@ -102,7 +105,7 @@ internal static class QuarantineCommand
 
     private static async Task<int> ReleaseAsync(string? settings, string id, string actor, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         if (QueueId.IsValid(id) && await store.Quarantine.ReleaseAsync(id, actor, cancellationToken))
         {
             Console.WriteLine(T($"解放しました: {id}（配送キューに入りました。ゲートウェイが配送します）",
@@ -116,7 +119,7 @@ internal static class QuarantineCommand
 
     private static async Task<int> DeleteAsync(string? settings, string id, string actor, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         if (QueueId.IsValid(id) && await store.Quarantine.DeleteAsync(id, actor, cancellationToken))
         {
             Console.WriteLine(T($"削除しました: {id}", $"deleted {id}"));
@@ -124,6 +127,19 @@ internal static class QuarantineCommand
         }
 
         throw new CliException(ExitCodes.DataError, new LocalizedText($"削除できません: {id} は隔離中ではありません", $"cannot delete {id}: it is not quarantined"));
+    }
+
+    private static async Task<int> NotifyAsync(string? settings, string id, string actor, CancellationToken cancellationToken)
+    {
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        if (QueueId.IsValid(id) && await store.Quarantine.NotifySenderAsync(id, actor, cancellationToken))
+        {
+            Console.WriteLine(T($"送信者への通知を配送キューに入れました: {id}", $"queued the notice to the sender of {id}"));
+            return 0;
+        }
+
+        throw new CliException(ExitCodes.DataError, new LocalizedText($"通知できません: {id}（存在しないか、送信者がありません）",
+            $"cannot notify about {id}: no such message, or it has no sender"));
     }
 
     private static object Summary(MessageRecord m) => new

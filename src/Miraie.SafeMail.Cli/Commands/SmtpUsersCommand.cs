@@ -40,7 +40,7 @@ internal static class SmtpUsersCommand
                 $"パスワードは{MinimumPasswordLength}文字以上にしてください", $"the password must have at least {MinimumPasswordLength} characters"));
         }
 
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         await SmtpUsers.SetAsync(connection, name, password, DateTimeOffset.UtcNow, cancellationToken);
         Console.WriteLine(new LocalizedText($"SMTP ユーザーを設定しました: {name}", $"SMTP user set: {name}"));
@@ -49,7 +49,7 @@ internal static class SmtpUsersCommand
 
     private static async Task<int> ListAsync(string? settings, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         foreach (var (user, disabled) in await SmtpUsers.ListAsync(connection, cancellationToken))
         {
@@ -61,7 +61,7 @@ internal static class SmtpUsersCommand
 
     private static async Task<int> DisableAsync(string? settings, string name, CancellationToken cancellationToken)
     {
-        var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         if (!await SmtpUsers.DisableAsync(connection, name, cancellationToken))
         {

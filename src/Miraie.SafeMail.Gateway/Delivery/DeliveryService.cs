@@ -117,7 +117,8 @@ public sealed class DeliveryService(
         try
         {
             outcomes = pending.Count == 0 ? [] : await transport.DeliverAsync(
-                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), () => Open(message)), cancellationToken).ConfigureAwait(false);
+                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), () => spool.OpenMessage(message)), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -128,10 +129,6 @@ public sealed class DeliveryService(
 
         await RecordAsync(message, outcomes, cancellationToken).ConfigureAwait(false);
     }
-
-    private Stream Open(MessageRecord message) => message.Segment is { } segment
-        ? spool.OpenSegment(segment, message.SegmentOffset ?? 0, message.Size)
-        : spool.OpenFile(message.FilePath ?? throw new InvalidDataException("message has no stored bytes"));
 
     private static string AddedHeaders(MessageRecord message)
     {
@@ -157,13 +154,16 @@ public sealed class DeliveryService(
             ? o with { Kind = OutcomeKind.Permanent, Response = "4.4.7 delivery time expired; last reply: " + o.Response }
             : o).ToList();
         var failures = final.Where(o => o.Kind == OutcomeKind.Permanent).ToList();
+        var reported = outcomes.Where(o => o.Kind != OutcomeKind.Delivered && (o.Kind == OutcomeKind.Permanent || expired))
+            .Select(o => o.Kind == OutcomeKind.Permanent ? Rejected(o, now) : DsnRecipient.Expired(o.Address, now, o.RemoteMta, o.Response))
+            .ToList();
         var retry = final.Any(o => o.Kind == OutcomeKind.Temporary);
         var anyDelivered = final.Any(o => o.Kind == OutcomeKind.Delivered) || message.Recipients.Any(r => r.State == RecipientState.Delivered);
         var state = retry ? MessageState.Queued : anyDelivered ? MessageState.Delivered : MessageState.Failed;
         var next = retry ? now + RetrySchedule.Delay(options.Value, attempts) : (DateTimeOffset?)null;
         var error = final.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered)?.Response;
 
-        var report = failures.Count > 0 ? await reporter.PrepareAsync(message, failures, now, cancellationToken).ConfigureAwait(false) : null;
+        var report = reported.Count > 0 ? await reporter.PrepareAsync(message, reported, cancellationToken).ConfigureAwait(false) : null;
         await writer.RunAsync(async (connection, transaction) =>
         {
             foreach (var outcome in final)
@@ -201,6 +201,17 @@ public sealed class DeliveryService(
             message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,
             next is null ? "" : " next=" + next.Value.ToString("u", CultureInfo.InvariantCulture),
             report is null ? "" : " dsn=" + report.Id);
+    }
+
+    /// <summary>A 5xx outcome as the DSN reports it; a reply without a parsable code (a local error) counts as 550.</summary>
+    private static DsnRecipient Rejected(RecipientOutcome outcome, DateTimeOffset now)
+    {
+        var space = outcome.Response.IndexOf(' ', StringComparison.Ordinal);
+        var code = space == 3 && int.TryParse(outcome.Response.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 500 and < 600
+            ? parsed
+            : 550;
+        var text = space == 3 ? outcome.Response[4..] : outcome.Response;
+        return DsnRecipient.Rejected(outcome.Address, code, text, outcome.RemoteMta, now);
     }
 
     private async Task SweepSegmentsAsync(CancellationToken stoppingToken)

@@ -3,19 +3,35 @@ using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 
-/// <summary>Writes the delivery status notification for recipients that failed for good, as a message of its own to queue.</summary>
-public sealed class FailureReporter(SpoolStore spool, GatewayIdentity identity)
+/// <summary>
+/// Writes the delivery status notification (配送エラー通知, RFC 3464) for recipients that failed for good, as a message of
+/// its own: stored in <c>outbound/</c>, sent with the null sender to the original sender through the normal queue.
+/// None for the gateway's own mail or a null-sender original — a bounce is never bounced.
+/// </summary>
+public sealed class FailureReporter(SpoolStore spool, DeliveryStatusNotification reports, OutboundMail outbound)
 {
-    /// <summary>The DSN to queue (its bytes already stored), or null when none is due (null sender, or the gateway's own mail).</summary>
-    public Task<MessageRecord?> PrepareAsync(MessageRecord original, IReadOnlyList<RecipientOutcome> failures, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>The DSN to queue (its bytes already stored), or null when none is due.</summary>
+    public async Task<MessageRecord?> PrepareAsync(MessageRecord original, IReadOnlyList<DsnRecipient> failed, CancellationToken cancellationToken)
     {
-        if (original.Origin != MessageOrigin.Smtp || original.EnvelopeFrom.Length == 0 || failures.Count == 0)
+        if (original.Origin != MessageOrigin.Smtp || original.EnvelopeFrom.Length == 0 || failed.Count == 0)
         {
-            return Task.FromResult<MessageRecord?>(null);
+            return null;
         }
 
-        _ = (spool, identity, now, cancellationToken); // the RFC 3464 builder lands with the DSN work
-        return Task.FromResult<MessageRecord?>(null);
+        byte[] headers;
+        await using (var content = spool.OpenMessage(original))
+        {
+            headers = await DeliveryStatusNotification.ReadHeaderSectionAsync(content, cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = reports.Create(new UndeliveredMessage
+        {
+            QueueId = original.Id,
+            ArrivalDate = original.ReceivedAt,
+            EnvelopeSender = original.EnvelopeFrom,
+            OriginalMessage = headers,
+            Recipients = failed,
+        });
+        return report is null ? null : await outbound.StoreAsync(report, MessageOrigin.Dsn, original.EnvelopeFrom, "dsn", cancellationToken).ConfigureAwait(false);
     }
 }

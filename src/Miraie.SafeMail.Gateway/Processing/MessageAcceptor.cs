@@ -27,6 +27,8 @@ public sealed class MessageAcceptor(
     DeliveryHandoff queue,
     GatewayIdentity identity,
     IOptions<DeliveryOptions> delivery,
+    IOptions<Quarantine.QuarantineOptions> quarantine,
+    Quarantine.QuarantineService quarantineService,
     TimeProvider time,
     ILogger<MessageAcceptor> logger)
 {
@@ -104,7 +106,25 @@ public sealed class MessageAcceptor(
             await MessageTable.InsertAsync(connection, transaction, record).ConfigureAwait(false);
             await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, "quarantine", record.Id, record.Rule).ConfigureAwait(false);
         }).ConfigureAwait(false);
+        if (quarantine.Value.NotifySender)
+        {
+            await NotifyAsync(record.Id).ConfigureAwait(false);
+        }
+
         return new AcceptResult(AcceptOutcome.Quarantined, record.Id, $"2.0.0 Ok: queued as {record.Id}");
+    }
+
+    /// <summary>The sender notice is a courtesy: failing to queue it never changes what the client is told.</summary>
+    private async Task NotifyAsync(string id)
+    {
+        try
+        {
+            await quarantineService.NotifySenderAsync(id, AuditLog.System).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "{QueueId} quarantined, but the sender notice could not be queued", id);
+        }
     }
 
     private async Task<AcceptResult> RejectAsync(MessageRecord record, Verdict verdict)

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Confirmation;
+using Miraie.SafeMail.Core.Inspection;
+using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Spool;
@@ -13,7 +16,7 @@ namespace Miraie.SafeMail.Gateway.Quarantine;
 /// through the normal delivery path once. Every action is written to the audit log in the same transaction.
 /// </summary>
 public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool, IOptions<DeliveryOptions> delivery, IOptions<QuarantineOptions> options,
-    TimeProvider time)
+    QuarantineNotice notices, OutboundMail outbound, TimeProvider time)
 {
     /// <summary>Quarantined messages, newest first.</summary>
     public async Task<IReadOnlyList<MessageRecord>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
@@ -31,10 +34,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
     }
 
     /// <summary>Opens the original bytes of a stored message.</summary>
-    public Stream OpenOriginal(MessageRecord message) => message.FilePath is { } path
-        ? spool.OpenFile(path)
-        : message.Segment is { } segment ? spool.OpenSegment(segment, message.SegmentOffset ?? 0, message.Size)
-        : throw new InvalidOperationException("this message's bytes are no longer stored");
+    public Stream OpenOriginal(MessageRecord message) => spool.OpenMessage(message);
 
     /// <summary>Releases a quarantined message for delivery. True when this call released it; false when it was not (or no longer) quarantined.</summary>
     public async Task<bool> ReleaseAsync(string id, string actor, CancellationToken cancellationToken = default)
@@ -50,6 +50,49 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return released;
+    }
+
+    /// <summary>
+    /// Queues the quarantine notice (隔離のお知らせ) to the message's sender: which attachment, why, and what to do. The
+    /// gateway delivers it like any mail. False when no notice is possible (unknown message, null sender).
+    /// </summary>
+    public async Task<bool> NotifySenderAsync(string id, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var message = await MessageTable.GetAsync(connection, id, cancellationToken).ConfigureAwait(false);
+        if (message is null || message.EnvelopeFrom.Length == 0 || message.Origin != MessageOrigin.Smtp)
+        {
+            return false;
+        }
+
+        var findings = System.Text.Json.JsonSerializer.Deserialize<List<Finding>>(message.FindingsJson, ReportJson.Options) ?? [];
+        var notice = notices.Create(new QuarantinedMessage
+        {
+            QuarantineId = message.Id,
+            Envelope = new Envelope(message.EnvelopeFrom, message.Recipients.Select(r => r.Address).ToList()),
+            Verdict = new Verdict
+            {
+                Action = PolicyAction.Quarantine,
+                Rule = message.Rule,
+                Findings = findings,
+                ExternalRecipients = message.Recipients.Where(r => r.External).Select(r => r.Address).ToList(),
+                Confirmation = ConfirmationStatus.Absent,
+            },
+            Subject = message.Subject,
+            SentAt = message.ReceivedAt,
+        });
+        if (notice is null)
+        {
+            return false;
+        }
+
+        var record = await outbound.StoreAsync(notice, MessageOrigin.Notice, message.EnvelopeFrom, "notice", cancellationToken).ConfigureAwait(false);
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await MessageTable.InsertAsync(connection, transaction, record, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, actor, "notify", message.Id, $"notice {record.Id} to {message.EnvelopeFrom}",
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Deletes a quarantined message (its bytes go; its record and history stay). True when this call deleted it.</summary>

@@ -107,6 +107,12 @@ public sealed class SpoolStore : IDisposable
         return Path.GetRelativePath(Root, path);
     }
 
+    /// <summary>Opens a stored message's original bytes, wherever they are kept.</summary>
+    public Stream OpenMessage(Storage.MessageRecord message) => message.FilePath is { } path
+        ? OpenFile(path)
+        : message.Segment is { } segment ? OpenSegment(segment, message.SegmentOffset ?? 0, message.Size)
+        : throw new InvalidDataException($"message {message.Id} has no stored bytes (state {message.State})");
+
     /// <summary>Opens a file written by <see cref="WriteFile"/>.</summary>
     public Stream OpenFile(string relativePath) =>
         new FileStream(Resolve(relativePath), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Miraie.SafeMail.Gateway.Processing;
+using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Gateway.Delivery;
+
+/// <summary>
+/// Mail the gateway writes itself (delivery reports, quarantine notices): stored durably in <c>outbound/</c> and
+/// described as a queued message with the null envelope sender, so it travels the normal delivery path without being
+/// inspected (it carries no attachment) and without ever being bounced.
+/// </summary>
+public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOptions<DeliveryOptions> delivery, TimeProvider time)
+{
+    /// <summary>Stores <paramref name="message"/> for <paramref name="recipient"/>; the caller inserts the returned record (and hands it to delivery).</summary>
+    public async Task<MessageRecord> StoreAsync(MimeMessage message, string origin, string recipient, string rule, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = QueueId.New(now);
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
+        {
+            await message.WriteToAsync(format, buffer, cancellationToken).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+
+        var path = await Task.Run(() => spool.WriteFile("outbound", id, new System.Buffers.ReadOnlySequence<byte>(bytes)), cancellationToken).ConfigureAwait(false);
+        return new MessageRecord
+        {
+            Id = id,
+            ReceivedAt = now,
+            NodeId = identity.NodeId,
+            EnvelopeFrom = "",
+            Subject = message.Subject,
+            HeaderFrom = message.From.Mailboxes.FirstOrDefault()?.Address,
+            MessageIdHeader = message.MessageId,
+            Size = bytes.Length,
+            FilePath = path,
+            State = MessageState.Queued,
+            Verdict = "pass",
+            Rule = rule,
+            Confirmation = "absent",
+            External = false,
+            FindingsJson = "[]",
+            NextAttemptAt = now,
+            ExpiresAt = now + delivery.Value.MaxLifetime,
+            Origin = origin,
+            Recipients = [new RecipientRecord(recipient, false, RecipientState.Pending, null)],
+        };
+    }
+}
