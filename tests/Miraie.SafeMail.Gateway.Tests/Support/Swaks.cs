@@ -24,7 +24,11 @@ public sealed class Swaks(string host, int port)
     /// <summary>Envelope recipients (<c>--to a,b</c>).</summary>
     public IReadOnlyList<string> To { get; init; } = ["rcpt@dst.test"];
 
-    /// <summary>A file sent as the whole DATA (<c>--data @FILE</c>); swaks turns its LF line ends into CRLF.</summary>
+    /// <summary>
+    /// A file sent as the whole DATA (<c>--data @FILE</c>). swaks turns LF line ends into CRLF, replaces its
+    /// <c>%TOKENS%</c>, and always sends <c>&lt;CRLF&gt;.&lt;CRLF&gt;</c> after the file: a file that ends with a newline
+    /// arrives with an extra empty last line. Leave the final newline out when comparing bytes.
+    /// </summary>
     public string? DataFile { get; init; }
 
     /// <summary>Body text of swaks' own test message (<c>--body</c>); ignored with <see cref="DataFile"/>.</summary>
