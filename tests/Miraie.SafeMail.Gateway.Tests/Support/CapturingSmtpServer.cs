@@ -13,6 +13,10 @@ namespace Miraie.SafeMail.Gateway.Tests.Support;
 /// 11.1.0 like the gateway, so it both stands in for the upstream MTA and shows what the library does with odd input.
 /// </summary>
 /// <remarks>
+/// Why SmtpServer rather than a hand-written TcpListener server: a second implementation of SMTP parsing would show
+/// how that code treats bare LF or dot-stuffing, not how the library the gateway runs on does; reusing the library's
+/// own <c>EndpointListenerFactory</c> (its <c>EndpointStarted</c> event gives the bound port) keeps even the socket
+/// and pipe layer identical. The price is the library's reply limits noted below.
 /// Scriptable: per-recipient rejections (<see cref="SetRecipientReply"/>), end-of-DATA replies
 /// (<see cref="EnqueueDataReply"/>, <see cref="DefaultDataReply"/>), going down and coming back on the same port
 /// (<see cref="StopAsync"/>, <see cref="RestartAsync"/>), STARTTLS/implicit TLS and AUTH through
