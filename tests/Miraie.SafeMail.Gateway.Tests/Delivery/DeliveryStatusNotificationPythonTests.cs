@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Tests.TestSupport;
+using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Delivery;
 

@@ -5,7 +5,7 @@ using MimeKit;
 using MimeKit.Utils;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Tests.TestSupport;
+using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Delivery;
 

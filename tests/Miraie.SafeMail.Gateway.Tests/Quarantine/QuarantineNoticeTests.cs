@@ -5,7 +5,7 @@ using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Tests.TestSupport;
+using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Quarantine;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace Miraie.SafeMail.Gateway.Tests.TestSupport;
+namespace Miraie.SafeMail.Gateway.Tests.Support;
 
 /// <summary>
 /// Python 3's standard <c>email</c> package as a second, independent MIME parser. python3 missing fails the test with

@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 
-namespace Miraie.SafeMail.Gateway.Tests.TestSupport;
+namespace Miraie.SafeMail.Gateway.Tests.Support;
 
 /// <summary>Messages as they travel: serialised with CRLF (as MailKit's SmtpClient writes them) and parsed back.</summary>
 public static class Wire

@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 
-namespace Miraie.SafeMail.Gateway.Tests.TestSupport;
+namespace Miraie.SafeMail.Gateway.Tests.Support;
 
 /// <summary>Outgoing messages as Outlook would send them, with markers in places a report must never copy.</summary>
 public static class OriginalMessages
