@@ -15,7 +15,7 @@ internal sealed class GatewayMessageStore(MessageAcceptor acceptor) : MessageSto
         CancellationToken cancellationToken)
     {
         var message = new ReceivedMessage(
-            DataTerminator.WithFinalLineEnd(buffer),
+            DataNormalizer.Normalize(buffer),
             transaction.From is null || transaction.From == Mailbox.Empty ? "" : transaction.From.AsAddress(),
             transaction.To.Select(t => t.AsAddress()).ToList(),
             SessionFacts.ClientAddress(context)?.ToString(),

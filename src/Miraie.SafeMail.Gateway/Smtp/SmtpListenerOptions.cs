@@ -29,6 +29,9 @@ public sealed class SmtpListenerOptions
     /// <summary>Password of <see cref="CertificatePath"/> (set it through the environment, not this file).</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>How long a session may stay idle before it is closed. Default 5 minutes.</summary>
+    /// <summary>How long a client may stay silent (between commands, or mid-upload) before the session is closed. Default 5 minutes.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest a whole session may last, busy or not (long uploads on slow links, reused connections). Default 30 minutes.</summary>
+    public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromMinutes(30);
 }

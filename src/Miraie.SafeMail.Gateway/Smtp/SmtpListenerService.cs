@@ -59,7 +59,7 @@ public sealed class SmtpListenerService : BackgroundService
                     .IsSecure(endpoint.Mode == SmtpEndpointMode.ImplicitTls)
                     .AuthenticationRequired(endpoint.RequireAuthentication)
                     .AllowUnsecureAuthentication(false)
-                    .SessionTimeout(_options.SessionTimeout)
+                    .SessionTimeout(_options.MaxSessionDuration) // SmtpServer's "session timeout" caps the whole session
                     .SupportedSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
                 if (certificate is not null)
                 {
