@@ -31,6 +31,7 @@ public sealed class SmtpListenerService : BackgroundService
         _services.Add((IMailboxFilter)new RelayMailboxFilter(options));
         _services.Add((IUserAuthenticator)new SmtpUserAuthenticator(database, loggers.CreateLogger<SmtpUserAuthenticator>()));
         _services.Add(_listeners);
+        _services.Add((SmtpServer.Protocol.ISmtpCommandFactory)new StrictCommandFactory());
     }
 
     /// <summary>The endpoints actually listening (their real ports when configured with port 0). Complete after <see cref="Started"/>.</summary>
