@@ -104,6 +104,62 @@ public class SmarthostDeliveryTests
         _upstream.ConnectionCount.Should().BeLessThan(5);
     }
 
+    [Test]
+    public async Task A_stopped_gateway_resumes_its_queue_when_started_again()
+    {
+        await _upstream.StopAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await SendAsync($"再起動 {i}", "tanaka@example.co.jp", ["suzuki@example.co.jp"]));
+        }
+
+        foreach (var id in ids)
+        {
+            (await WaitAsync(id, m => m.Attempts >= 1)).State.Should().Be(MessageState.Queued);
+        }
+
+        var data = _gateway.DataDirectory;
+        await _gateway.StopAsync();
+        await _upstream.RestartAsync();
+        _gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:Delivery:Smarthost:Host"] = "127.0.0.1",
+            ["SafeMail:Delivery:Smarthost:Port"] = _upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SafeMail:Delivery:Smarthost:Tls"] = "Required",
+            ["SafeMail:Delivery:Smarthost:PinnedCertificateSha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(_upstream.Certificate!.RawData)),
+        }, data);
+
+        (await _upstream.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30))).Should().HaveCount(3);
+        foreach (var id in ids)
+        {
+            (await WaitForStateAsync(id, MessageState.Delivered)).State.Should().Be(MessageState.Delivered);
+        }
+    }
+
+    [Test]
+    public async Task A_recipient_deferred_past_the_lifetime_is_given_up_with_a_4_4_7_report()
+    {
+        await _gateway.DisposeAsync();
+        _gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:Delivery:Smarthost:Host"] = "127.0.0.1",
+            ["SafeMail:Delivery:Smarthost:Port"] = _upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SafeMail:Delivery:Smarthost:Tls"] = "Opportunistic",
+            ["SafeMail:Delivery:Smarthost:PinnedCertificateSha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(_upstream.Certificate!.RawData)),
+            ["SafeMail:Delivery:MaxLifetime"] = "00:00:03",
+        });
+        _upstream.SetRecipientReply("busy@customer.example.com", "451 4.2.1 mailbox busy, try later");
+        var id = await SendAsync("見積", "tanaka@example.co.jp", ["busy@customer.example.com"], TestMessages.AesZip);
+
+        var failed = await WaitForStateAsync(id, MessageState.Failed);
+        failed.State.Should().Be(MessageState.Failed);
+        failed.Attempts.Should().BeGreaterThan(1, "it was retried before giving up");
+        var report = (await _upstream.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))).Single(m => m.From.Length == 0);
+        report.Recipients.Should().Equal("tanaka@example.co.jp");
+        report.Text.Should().Contain("Status: 4.4.7").And.Contain("Action: failed");
+    }
+
     private Task<MessageRecord> WaitForStateAsync(string id, string state) => WaitAsync(id, m => m.State == state);
 
     private async Task<MessageRecord> WaitAsync(string id, Func<MessageRecord, bool> condition)
