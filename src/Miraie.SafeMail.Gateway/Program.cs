@@ -34,7 +34,7 @@ else
 {
     builder.Logging.AddSimpleConsole(o =>
     {
-        o.IncludeScopes = true;
+        o.IncludeScopes = false; // every gateway line names its queue id itself; JSON logs carry it as a scope property too
         o.SingleLine = true;
         o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
     });

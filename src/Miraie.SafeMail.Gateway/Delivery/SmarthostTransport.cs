@@ -41,10 +41,29 @@ public sealed class SmarthostTransport : IMessageTransport
     public async Task<IReadOnlyList<RecipientOutcome>> DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        RecordingSmtpClient? client = null;
         try
         {
-            client = await CheckOutAsync(cancellationToken).ConfigureAwait(false);
+            // A pooled connection may have died while idle (the smarthost restarted): that is not this message's failure,
+            // so a connection-level error on a reused connection is retried once on a fresh one.
+            var (outcomes, reusedConnectionFailed) = await AttemptAsync(message, allowPooled: true, cancellationToken).ConfigureAwait(false);
+            return reusedConnectionFailed
+                ? (await AttemptAsync(message, allowPooled: false, cancellationToken).ConfigureAwait(false)).Outcomes
+                : outcomes;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<(IReadOnlyList<RecipientOutcome> Outcomes, bool ReusedConnectionFailed)> AttemptAsync(OutboundMessage message, bool allowPooled,
+        CancellationToken cancellationToken)
+    {
+        RecordingSmtpClient? client = null;
+        var reused = false;
+        try
+        {
+            (client, reused) = await CheckOutAsync(allowPooled, cancellationToken).ConfigureAwait(false);
             await using var content = message.OpenContent();
             var mime = await LoadAsync(message, content, cancellationToken).ConfigureAwait(false);
             client.Refused.Clear();
@@ -64,21 +83,26 @@ public sealed class SmarthostTransport : IMessageTransport
             client.LastUsed = DateTimeOffset.UtcNow;
             _idle.Add(client);
             client = null;
-            return message.Recipients.Select(address => refused.TryGetValue(address, out var no)
+            return (message.Recipients.Select(address => refused.TryGetValue(address, out var no)
                 ? new RecipientOutcome(address, Kind((int)no.StatusCode), $"{(int)no.StatusCode} {no.Response}", _options.Host)
-                : new RecipientOutcome(address, OutcomeKind.Delivered, "250 " + reply, _options.Host)).ToList();
+                : new RecipientOutcome(address, OutcomeKind.Delivered, "250 " + reply, _options.Host)).ToList(), false);
         }
         catch (SmtpCommandException e)
         {
             _logger.LogWarning("{QueueId} smarthost refused the message: {Status} {Reply}", message.QueueId, (int)e.StatusCode, e.Message);
-            return message.Recipients.Select(r => new RecipientOutcome(r, Kind((int)e.StatusCode), $"{(int)e.StatusCode} {e.Message}", _options.Host)).ToList();
+            return (message.Recipients.Select(r => new RecipientOutcome(r, Kind((int)e.StatusCode), $"{(int)e.StatusCode} {e.Message}", _options.Host)).ToList(), false);
         }
         catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or SslHandshakeException or ServiceNotConnectedException
             or MailKit.Security.AuthenticationException or NotSupportedException or TimeoutException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            if (reused && e is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException)
+            {
+                return ([], true);
+            }
+
             _logger.LogWarning("{QueueId} smarthost {Host}:{Port} unavailable: {Error}", message.QueueId, _options.Host, _options.Port, e.Message);
-            return message.Recipients.Select(r => new RecipientOutcome(r, OutcomeKind.Temporary, "451 4.4.1 " + e.Message, _options.Host)).ToList();
+            return (message.Recipients.Select(r => new RecipientOutcome(r, OutcomeKind.Temporary, "451 4.4.1 " + e.Message, _options.Host)).ToList(), false);
         }
         finally
         {
@@ -86,8 +110,6 @@ public sealed class SmarthostTransport : IMessageTransport
             {
                 await DisposeClientAsync(client).ConfigureAwait(false); // its state is unknown after a failure: never reuse it
             }
-
-            _slots.Release();
         }
     }
 
@@ -110,9 +132,9 @@ public sealed class SmarthostTransport : IMessageTransport
         return mime;
     }
 
-    private async Task<RecordingSmtpClient> CheckOutAsync(CancellationToken cancellationToken)
+    private async Task<(RecordingSmtpClient Client, bool Reused)> CheckOutAsync(bool allowPooled, CancellationToken cancellationToken)
     {
-        while (_idle.TryTake(out var pooled))
+        while (allowPooled && _idle.TryTake(out var pooled))
         {
             if (!pooled.IsConnected)
             {
@@ -122,13 +144,13 @@ public sealed class SmarthostTransport : IMessageTransport
 
             if (DateTimeOffset.UtcNow - pooled.LastUsed < ProbeAfter)
             {
-                return pooled;
+                return (pooled, true);
             }
 
             try
             {
                 await pooled.NoOpAsync(cancellationToken).ConfigureAwait(false);
-                return pooled;
+                return (pooled, true);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -174,7 +196,7 @@ public sealed class SmarthostTransport : IMessageTransport
             throw;
         }
 
-        return client;
+        return (client, false);
     }
 
     private static async Task DisposeClientAsync(RecordingSmtpClient client)
