@@ -6,10 +6,12 @@ using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway;
 
 // safemail-gateway [--settings FILE] [--SafeMail:Smtp:Endpoints:0:Port=2525 …]
-// Settings: appsettings.json in the working directory (optional), the file given with --settings, environment
-// variables (SafeMail__…), then the command line. Embedded defaults: SQLite and folders under ./.data, SMTP on
-// 127.0.0.1:2525, delivery into ./.data/pickup.
-var builder = Host.CreateApplicationBuilder(args);
+// Settings: the file given with --settings (or SAFEMAIL_SETTINGS), watched for changes (the policy reloads without a
+// restart); then environment variables (SafeMail__…); then the command line. Embedded defaults: SQLite and folders
+// under ./.data, SMTP on 127.0.0.1:2525, delivery into ./.data/pickup.
+// The host's own defaults are off on purpose: they watch appsettings.json in the working directory with a recursive
+// file watcher — under systemd that directory is "/" — which costs CPU on every file change on the machine.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
 var settings = SettingsFile(args) ?? Environment.GetEnvironmentVariable("SAFEMAIL_SETTINGS");
 if (settings is not null)
 {
@@ -20,9 +22,11 @@ if (settings is not null)
     }
 
     builder.Configuration.AddJsonFile(Path.GetFullPath(settings), optional: false, reloadOnChange: true);
-    builder.Configuration.AddEnvironmentVariables();
-    builder.Configuration.AddCommandLine(args.Where((a, i) => a != "--settings" && (i == 0 || args[i - 1] != "--settings")).ToArray());
 }
+
+builder.Configuration.AddEnvironmentVariables();
+builder.Configuration.AddCommandLine(args.Where((a, i) => a != "--settings" && (i == 0 || args[i - 1] != "--settings")).ToArray());
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 
 builder.Services.AddSystemd();
 builder.Logging.ClearProviders();

@@ -13,18 +13,21 @@ namespace Miraie.SafeMail.Core.Inspection;
 /// </summary>
 public static class ReportJson
 {
-    /// <summary>Serializer options shared by every host.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    /// <summary>Serializer options shared by every host (indented, for people).</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: true);
+
+    /// <summary>The same without indentation, for storage.</summary>
+    public static JsonSerializerOptions CompactOptions { get; } = CreateOptions(indented: false);
 
     /// <summary>A report, optionally with its envelope and verdict, as one JSON document.</summary>
-    public static string Serialize(InspectionReport report, Envelope? envelope = null, Verdict? verdict = null) =>
-        JsonSerializer.Serialize(new Document(report, envelope, verdict), Options);
+    public static string Serialize(InspectionReport report, Envelope? envelope = null, Verdict? verdict = null, bool indented = true) =>
+        JsonSerializer.Serialize(new Document(report, envelope, verdict), indented ? Options : CompactOptions);
 
-    private static JsonSerializerOptions CreateOptions()
+    private static JsonSerializerOptions CreateOptions(bool indented)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            WriteIndented = true,
+            WriteIndented = indented,
             Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         };

@@ -16,9 +16,7 @@ public static class AuditLog
     public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset at, string actor, string action,
         string? messageId, string? detail, CancellationToken cancellationToken = default)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO audit (at, actor, action, message_id, detail) VALUES (@at, @actor, @action, @m, @d)";
+        var insert = CommandCache.Get(connection, transaction, "INSERT INTO audit (at, actor, action, message_id, detail) VALUES (@at, @actor, @action, @m, @d)");
         MessageTable.Add(insert, "@at", at.ToUnixTimeMilliseconds());
         MessageTable.Add(insert, "@actor", actor);
         MessageTable.Add(insert, "@action", action);

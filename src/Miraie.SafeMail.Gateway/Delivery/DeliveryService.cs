@@ -55,9 +55,9 @@ public sealed class DeliveryService(
     {
         try
         {
-            await foreach (var id in handoff.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (id, record) in handoff.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await DeliverOneAsync(id, stoppingToken).ConfigureAwait(false);
+                await DeliverOneAsync(id, stoppingToken, record).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -97,13 +97,17 @@ public sealed class DeliveryService(
         }
     }
 
-    /// <summary>Delivers one message once and records the outcome. Public for tests and the CLI's "deliver now".</summary>
-    public async Task DeliverOneAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers one message once and records the outcome. <paramref name="justCommitted"/> is the record the accept path
+    /// committed a moment ago (so it is current); without it the record is read from the database.
+    /// </summary>
+    public async Task DeliverOneAsync(string id, CancellationToken cancellationToken, MessageRecord? justCommitted = null)
     {
         using var scope = logger.BeginScope("{QueueId}", id);
-        MessageRecord? message;
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        var message = justCommitted;
+        if (message is null)
         {
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             message = await MessageTable.GetAsync(connection, id, cancellationToken).ConfigureAwait(false);
         }
 

@@ -87,13 +87,13 @@ public sealed class MessageAcceptor(
             NextAttemptAt = now,
             ExpiresAt = now + delivery.Value.MaxLifetime,
         };
-        await writer.RunAsync(async (connection, transaction, location) =>
+        var stored = await writer.RunAsync(async (connection, transaction, location) =>
         {
-            await MessageTable.InsertAsync(connection, transaction, record with { Segment = location!.Segment, SegmentOffset = location.Offset },
-                identity.NodeId, now + Lease).ConfigureAwait(false);
-            return true;
+            var located = record with { Segment = location!.Segment, SegmentOffset = location.Offset };
+            await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + Lease).ConfigureAwait(false);
+            return located;
         }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
-        queue.Enqueue(record.Id);
+        queue.Enqueue(record.Id, stored);
         return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
     }
 
@@ -167,8 +167,8 @@ public sealed class MessageAcceptor(
         Rule = verdict.Rule,
         Confirmation = JsonNamingPolicy.KebabCaseLower.ConvertName(stamp.ToString()),
         External = verdict.IsExternal,
-        FindingsJson = JsonSerializer.Serialize(verdict.Findings, ReportJson.Options),
-        InspectionJson = ReportJson.Serialize(report, envelope, verdict),
+        FindingsJson = JsonSerializer.Serialize(verdict.Findings, ReportJson.CompactOptions),
+        InspectionJson = ReportJson.Serialize(report, envelope, verdict, indented: false),
         Origin = MessageOrigin.Smtp,
         Recipients = message.Recipients.Select(r => new RecipientRecord(r, !evaluator.IsInternal(r), RecipientState.Pending, null)).ToList(),
     };

@@ -13,18 +13,18 @@ public static class MessageTable
         released_at, released_by
         """;
 
+    private const string InsertMessage = $"""
+        INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
+          @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
+          @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @lease_owner, @lease_until)
+        """;
+
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
     public static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, MessageRecord m, string? leaseOwner = null,
         DateTimeOffset? leaseUntil = null, CancellationToken cancellationToken = default)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"""
-            INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
-              @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
-              @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
-              @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @lease_owner, @lease_until)
-            """;
+        var insert = CommandCache.Get(connection, transaction, InsertMessage);
         Add(insert, "@id", m.Id);
         Add(insert, "@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
         Add(insert, "@node_id", m.NodeId);
@@ -59,9 +59,8 @@ public static class MessageTable
         Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-        await using var recipient = connection.CreateCommand();
-        recipient.Transaction = transaction;
-        recipient.CommandText = "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at) VALUES (@m, @a, @e, @s, @r, @u)";
+        var recipient = CommandCache.Get(connection, transaction,
+            "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at) VALUES (@m, @a, @e, @s, @r, @u)");
         Add(recipient, "@m", m.Id);
         var pa = Add(recipient, "@a", "");
         var pe = Add(recipient, "@e", 0);
@@ -198,9 +197,7 @@ public static class MessageTable
     public static async Task SetRecipientAsync(SqliteConnection connection, SqliteTransaction? transaction, string messageId, string address, string state,
         string? response, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a";
+        var update = CommandCache.Get(connection, transaction, "UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a");
         Add(update, "@s", state);
         Add(update, "@r", response);
         Add(update, "@u", at.ToUnixTimeMilliseconds());
@@ -216,13 +213,11 @@ public static class MessageTable
     public static async Task<bool> UpdateStateAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, string expectedState, string state,
         int attempts, DateTimeOffset? nextAttemptAt, string? lastError, DateTimeOffset? finishedAt, CancellationToken cancellationToken = default)
     {
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = """
+        var update = CommandCache.Get(connection, transaction, """
             UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
               finished_at = @finished, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND state = @expected
-            """;
+            """);
         Add(update, "@state", state);
         Add(update, "@attempts", attempts);
         Add(update, "@next", nextAttemptAt?.ToUnixTimeMilliseconds());
