@@ -21,6 +21,8 @@ public static class GatewayServices
     /// <summary>Adds everything the gateway needs; the web console's host calls this too to run both in one process.</summary>
     public static IServiceCollection AddSafeMailGateway(this IServiceCollection services, IConfiguration configuration)
     {
+        // ISO-2022-JP and Shift_JIS, which Japanese mail is written in, are not in .NET's default set of encodings.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         services.AddSingleton<GatewayOptionsValidator>();
         AddChecked<GatewayOptions>(services, configuration, c => SettingsChecker.Bind<GatewayOptions>(c.GetSection(GatewayOptions.SectionName)));
         AddChecked<SmtpListenerOptions>(services, configuration, c => SettingsChecker.Bind<SmtpListenerOptions>(c.GetSection(SmtpListenerOptions.SectionName)));
