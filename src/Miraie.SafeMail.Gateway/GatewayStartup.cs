@@ -5,15 +5,24 @@ using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Gateway;
 
-/// <summary>Runs before the listener opens: migrates the database and proves the spool is writable, or stops the host.</summary>
-internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, ILogger<GatewayStartup> logger) : IHostedService
+/// <summary>
+/// Runs before the listener opens: takes the data directory for this process alone, migrates the database and proves
+/// the spool is writable, or stops the host.
+/// </summary>
+internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, ILogger<GatewayStartup> logger) : IHostedService, IDisposable
 {
+    private DataDirectoryLock? _lock;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _lock = DataDirectoryLock.Acquire(identity.DataDirectory);
         await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         spool.Probe();
         logger.LogInformation("SafeMail gateway {Server} (node {Node}) using data directory {Data}", identity.ServerName, identity.NodeId, identity.DataDirectory);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Released only when the host is disposed, after every service (delivery, the store writer) has stopped.
+    public void Dispose() => _lock?.Dispose();
 }

@@ -15,4 +15,6 @@ export SafeMail__Delivery__Smarthost__Host=127.0.0.1 SafeMail__Delivery__Smartho
 export SafeMail__Delivery__MaxParallel=${SAFEMAIL_PARALLEL:-8}
 export SafeMail__Policy__InternalDomains__0=example.co.jp
 export Logging__LogLevel__Default=${SAFEMAIL_LOG_LEVEL:-Information}
+# As the systemd unit in docs/deploy does: tier up hot methods without waiting for JIT activity to settle (ADR-005).
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 exec dotnet "$DLL"

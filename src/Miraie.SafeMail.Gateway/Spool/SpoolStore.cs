@@ -16,13 +16,20 @@ public sealed class SpoolStore : IDisposable
     internal const long SegmentLimit = 64L * 1024 * 1024;
 
     private readonly string _segments;
+    private readonly long _segmentLimit;
     private FileStream? _current;
     private string? _currentName;
     private int _sequence;
 
     /// <summary>Uses <c>spool/</c>, <c>quarantine/</c> and <c>outbound/</c> under <paramref name="dataDirectory"/>.</summary>
     public SpoolStore(string dataDirectory)
+        : this(dataDirectory, SegmentLimit)
     {
+    }
+
+    internal SpoolStore(string dataDirectory, long segmentLimit)
+    {
+        _segmentLimit = segmentLimit;
         Root = Path.GetFullPath(dataDirectory);
         _segments = Path.Combine(Root, "spool");
         System.IO.Directory.CreateDirectory(_segments);
@@ -42,7 +49,7 @@ public sealed class SpoolStore : IDisposable
     /// </summary>
     public (string Segment, long Offset) Append(string id, ReadOnlySequence<byte> bytes)
     {
-        if (_current is null || _current.Length > SegmentLimit)
+        if (_current is null)
         {
             StartSegment();
         }
@@ -57,6 +64,19 @@ public sealed class SpoolStore : IDisposable
 
         _current.Write("\r\n"u8);
         return (_currentName!, offset);
+    }
+
+    /// <summary>
+    /// Seals the current segment once it is over <see cref="SegmentLimit"/>. The writer calls this between batches,
+    /// never inside one: a sealed segment is one whose every message is committed, which is what lets the sweep delete
+    /// a sealed segment that no live record names.
+    /// </summary>
+    public void SealIfFull()
+    {
+        if (_current is { } current && current.Length > _segmentLimit)
+        {
+            Seal();
+        }
     }
 
     /// <summary>Closes the current segment; the next append starts a new one. Must run on the writer's thread.</summary>

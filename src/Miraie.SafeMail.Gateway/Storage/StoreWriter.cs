@@ -95,6 +95,7 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private void AppendAndSync(List<WorkItem> batch)
     {
+        _spool.SealIfFull(); // only here, between batches: everything in a sealed segment has been committed
         var appended = false;
         foreach (var item in batch.Where(i => i.Bytes is not null))
         {

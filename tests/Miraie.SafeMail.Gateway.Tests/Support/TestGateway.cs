@@ -57,7 +57,16 @@ internal sealed class TestGateway : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSafeMailGateway(builder.Configuration);
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         var gateway = new TestGateway(host, dataDirectory, owns);
         await gateway.Get<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         return gateway;

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Miraie.SafeMail.Gateway.Tests.Support;
+
+namespace Miraie.SafeMail.Cli.Tests.Commands;
+
+/// <summary>
+/// The operator's commands as separate processes against a running <c>safemail-gateway</c> process, both reading one
+/// settings file: the quarantine as the gateway stored it, release through the gateway's delivery, the audit trail,
+/// and <c>health</c> before and after the gateway dies.
+/// </summary>
+[NonParallelizable]
+public class OperatorCommandsTests
+{
+    private string _data = null!;
+    private string _settings = null!;
+    private GatewayProcess _gateway = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _data = Directory.CreateTempSubdirectory("safemail-ops-").FullName;
+        _gateway = await GatewayProcess.StartAsync(_data, new Dictionary<string, object?>
+        {
+            ["Gateway"] = new Dictionary<string, object?> { ["DataDirectory"] = _data, ["NodeId"] = "ops-node", ["ServerName"] = "gw.ops.test" },
+            ["Smtp"] = new Dictionary<string, object?> { ["Endpoints"] = new[] { new Dictionary<string, object?> { ["Address"] = "127.0.0.1", ["Port"] = 0 } } },
+            ["Policy"] = new Dictionary<string, object?> { ["InternalDomains"] = new[] { "example.co.jp" } },
+        });
+        _settings = Path.Combine(_data, "settings.json");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _gateway.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Test]
+    public async Task Quarantined_mail_is_listed_shown_released_once_and_delivered_with_the_operator_recorded()
+    {
+        var id = await SendSampleAsync();
+
+        var list = await Safemail("quarantine", "list");
+        list.ExitCode.Should().Be(0, list.Error);
+        list.Out.Should().Contain("1 quarantined").And.Contain(id).And.Contain("external-unprotected").And.Contain("buyer@customer.example.com");
+
+        var json = await Safemail("quarantine", "list", "--json");
+        using (var listed = JsonDocument.Parse(json.Out))
+        {
+            listed.RootElement.EnumerateArray().Select(m => m.GetProperty("id").GetString()).Should().Equal(id);
+        }
+
+        var show = await Safemail("quarantine", "show", id);
+        show.ExitCode.Should().Be(0, show.Error);
+        show.Out.Should().Contain("Subject: 御見積書送付の件").And.Contain("見積書.pdf").And.Contain("buyer@customer.example.com (external)");
+
+        var release = await Safemail("quarantine", "release", id, "--by", "yamada");
+        release.ExitCode.Should().Be(0, release.Error);
+        var pickup = Path.Combine(_data, "pickup");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (!Directory.Exists(pickup) || Directory.GetFiles(pickup, "*.envelope.json").Length == 0))
+        {
+            await Task.Delay(100);
+        }
+
+        Directory.GetFiles(pickup, "*.eml").Should().ContainSingle("the running gateway delivers what the command released");
+
+        var again = await Safemail("quarantine", "release", id);
+        again.ExitCode.Should().Be(65);
+        again.Error.Should().StartWith("safemail: cannot release " + id);
+
+        var history = await Safemail("quarantine", "show", id, "--json");
+        using var shown = JsonDocument.Parse(history.Out);
+        shown.RootElement.GetProperty("history").EnumerateArray()
+            .Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("action").GetString()))
+            .Should().Contain(("cli:yamada", "release"));
+        (await Safemail("quarantine", "list")).Out.Should().Contain("0 quarantined");
+    }
+
+    [Test]
+    public async Task Deleted_mail_leaves_the_quarantine_and_an_unknown_id_is_a_clear_error()
+    {
+        var id = await SendSampleAsync();
+
+        var delete = await Safemail("quarantine", "delete", id, "--by", "sato");
+        delete.ExitCode.Should().Be(0, delete.Error);
+        (await Safemail("quarantine", "list")).Out.Should().Contain("0 quarantined").And.NotContain(id);
+
+        var missing = await Safemail("quarantine", "show", "0000000000000000");
+        missing.ExitCode.Should().Be(65);
+        missing.Error.Trim().Should().Be("safemail: no such message: 0000000000000000");
+    }
+
+    [Test]
+    public async Task Health_is_ok_while_the_gateway_runs_and_fails_once_it_is_killed()
+    {
+        var healthy = await Safemail("health");
+        healthy.ExitCode.Should().Be(0, healthy.Out);
+        healthy.Out.Should().Contain("OK  node ops-node: running").And.Contain("OK  spool: writable").And.Contain($"SMTP 127.0.0.1:{_gateway.Smtp.Port}: 220");
+
+        _gateway.Kill();
+        var dead = await Safemail("health");
+        dead.ExitCode.Should().Be(1);
+        dead.Out.Should().Contain($"NG  SMTP 127.0.0.1:{_gateway.Smtp.Port}: cannot connect");
+    }
+
+    private Task<SafemailProcess.Result> Safemail(params string[] args) => SafemailProcess.RunAsync(["--settings", _settings, .. args]);
+
+    private async Task<string> SendSampleAsync()
+    {
+        var message = await MimeMessage.LoadAsync(Path.Combine(SafemailProcess.RepositoryRoot, "docs", "samples", "quote-plain-pdf.eml"));
+        using var client = new SmtpClient { LocalDomain = "client.test" };
+        await client.ConnectAsync("127.0.0.1", _gateway.Smtp.Port, SecureSocketOptions.None);
+        var reply = await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+        return reply[(reply.LastIndexOf(' ') + 1)..];
+    }
+}
