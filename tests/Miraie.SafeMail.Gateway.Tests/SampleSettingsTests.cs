@@ -9,18 +9,40 @@ namespace Miraie.SafeMail.Gateway.Tests;
 /// <summary>appsettings.sample.json documents every gateway key with its default: it must bind, validate, and equal the code's defaults.</summary>
 public class SampleSettingsTests
 {
-    private static IConfiguration Sample()
+    private static IConfiguration Sample(string relativePath = "appsettings.sample.json")
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "appsettings.sample.json");
+            var path = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(path))
             {
                 return new ConfigurationBuilder().AddJsonFile(path).Build();
             }
         }
 
-        throw new FileNotFoundException("appsettings.sample.json");
+        throw new FileNotFoundException(relativePath);
+    }
+
+    [Test]
+    public void The_documented_production_settings_bind_and_validate()
+    {
+        var production = Sample(Path.Combine("docs", "deploy", "appsettings.production.json"));
+        var validator = new GatewayOptionsValidator();
+
+        var smtp = SettingsChecker.Bind<SmtpListenerOptions>(production.GetSection(SmtpListenerOptions.SectionName));
+        validator.Validate(null, smtp).Failures.Should().ContainSingle("only the certificate, which exists on the production host, is missing here")
+            .Which.Should().StartWith("SafeMail:Smtp:CertificatePath:");
+        smtp.Endpoints.Select(e => e.Port).Should().Equal(25, 587);
+        smtp.Endpoints[1].RequireAuthentication.Should().BeTrue("submission from outside the trusted networks needs AUTH");
+
+        var delivery = SettingsChecker.Bind<DeliveryOptions>(production.GetSection(DeliveryOptions.SectionName));
+        validator.Validate(null, delivery).Succeeded.Should().BeTrue();
+        delivery.Smarthost!.Tls.Should().Be(SmarthostTls.Required);
+        delivery.Smarthost.Host.Should().Be("smtp-out.example.co.jp");
+
+        var quarantine = SettingsChecker.Bind<QuarantineOptions>(production.GetSection(QuarantineOptions.SectionName));
+        validator.Validate(null, quarantine).Succeeded.Should().BeTrue();
+        SettingsChecker.Bind<GatewayOptions>(production.GetSection(GatewayOptions.SectionName)).DataDirectory.Should().Be("/var/lib/safemail");
     }
 
     [Test]

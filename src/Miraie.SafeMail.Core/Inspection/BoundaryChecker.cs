@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MimeKit;
 
@@ -9,7 +10,7 @@ namespace Miraie.SafeMail.Core.Inspection;
 /// </summary>
 internal static class BoundaryChecker
 {
-    private const int ChunkSize = 1024 * 1024;
+    private const int ChunkSize = 64 * 1024;
 
     /// <summary>True when some multipart directly in <paramref name="body"/> (not in attached messages) is never closed.</summary>
     public static async Task<bool> AnyUnclosedAsync(Stream raw, MimeEntity body, CancellationToken cancellationToken)
@@ -23,23 +24,31 @@ internal static class BoundaryChecker
 
         var pending = new List<byte[]>(delimiters);
         var overlap = delimiters.Max(d => d.Length) - 1;
-        var buffer = new byte[ChunkSize + overlap];
-        var carried = 0;
-        raw.Position = 0;
-        int read;
-        while (pending.Count > 0 && (read = await raw.ReadAsync(buffer.AsMemory(carried, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+        // Pooled: a fresh array per message would be zeroed and, at this size, be garbage for every mail the gateway takes.
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + overlap);
+        try
         {
-            var window = buffer.AsSpan(0, carried + read);
-            for (var i = pending.Count - 1; i >= 0; i--)
+            var carried = 0;
+            raw.Position = 0;
+            int read;
+            while (pending.Count > 0 && (read = await raw.ReadAsync(buffer.AsMemory(carried, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (window.IndexOf(pending[i]) >= 0)
+                var window = buffer.AsSpan(0, carried + read);
+                for (var i = pending.Count - 1; i >= 0; i--)
                 {
-                    pending.RemoveAt(i);
+                    if (window.IndexOf(pending[i]) >= 0)
+                    {
+                        pending.RemoveAt(i);
+                    }
                 }
-            }
 
-            carried = Math.Min(overlap, window.Length);
-            window[^carried..].CopyTo(buffer);
+                carried = Math.Min(overlap, window.Length);
+                window[^carried..].CopyTo(buffer);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return pending.Count > 0;
