@@ -26,12 +26,13 @@
 # Env: SHARED_BENCH (default: ../shared/bench beside the repository), RUNS (5), QPCT (15: relay-bench.sh -q; runs in
 #      which other processes used more than QPCT% of the CPU are repeated and left out; 0 keeps every run, for a
 #      machine that is never quiet - the table then says so), LAT (200), RSS_CLIENTS (20),
-#      RSS_MB (20), OUT (raw outputs; default a temp dir, kept), KEEP_POSTFIX=1 (skip teardown), SINK_PORT (2626),
+#      RSS_MB (20), WARMUP (1000: 10 KB messages, then a quarter as many 100 KB ones, sent through every target
+#      once before the measured runs and not counted, so the first run does not measure .NET's JIT), OUT (raw outputs; default a temp dir, kept), KEEP_POSTFIX=1 (skip teardown), SINK_PORT (2626),
 #      PF_PORT (2525), SKIP_BENCH=1 (only the peak-memory run). Needs root (Postfix), Debian's postfix and p7zip-full (installed by setup-postfix.sh / apt).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench}
-RUNS=${RUNS:-5}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}
+RUNS=${RUNS:-5}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}; WARMUP=${WARMUP:-1000}
 export SINK_PORT=${SINK_PORT:-2626} PF_PORT=${PF_PORT:-2525}
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH" LC_ALL=C
 OUT=${OUT:-$(mktemp -d /tmp/relay-vs-postfix.XXXXXX)}; mkdir -p "$OUT"
@@ -126,6 +127,10 @@ bench() {  # name, relay-bench arguments...
   timeout -k 10 1800 bash "$SHARED_BENCH/relay-bench.sh" -k "127.0.0.1:$SINK_PORT" "$@" 2>&1 | tee "$OUT/$name.txt" >&2
 }
 if [ "${SKIP_BENCH:-0}" != 1 ]; then
+if [ "$WARMUP" -gt 0 ]; then  # every target, not counted: a relay in production has been running for days
+  bench warmup-10k -r 1 -q 0 "$TARGETS" 10k "$WARMUP" 8
+  bench warmup-100k -r 1 -q 0 "$TARGETS" "@$OUT/att-100k.eml" "$((WARMUP / 4))" 8
+fi
 bench 10k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" 10k 2000 8
 bench att100k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" "@$OUT/att-100k.eml" 1000 8
 bench lat-10k -r 1 -L "$LAT" "$TARGETS" 10k 100 1
@@ -151,7 +156,7 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   if [ "$QPCT" -gt 0 ]; then q="runs disturbed by other processes (> $QPCT % CPU) repeated and left out"
   else q="every run kept, disturbed or not (QPCT=0): median CPU share taken by other processes shown"; fi
-  echo "- postfix: $(postconf -h mail_version 2>/dev/null); $RUNS runs per target, interleaved; $q"
+  echo "- postfix: $(postconf -h mail_version 2>/dev/null); $RUNS runs per target, interleaved, after a warm-up of $WARMUP + $((WARMUP / 4)) messages per target (not counted); $q"
   [ -n "$SAFEMAIL_PID" ] && echo "- safemail: \`$SAFEMAIL_CMD\`"
   echo
   echo "| load | target | runs kept | accepted msg/s | end-to-end msg/s | relay CPU ms/msg | vs Postfix (e2e) | other processes' CPU |"

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Text;
+using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -78,7 +79,7 @@ internal static class QuarantineCommand
         }
 
         Console.WriteLine($"{T("キューID", "Queue id")}: {m.Id}");
-        Console.WriteLine($"{T("状態", "State")}: {m.State}  ({T("判定", "verdict")} {m.Verdict}, {T("ルール", "rule")} {m.Rule})");
+        Console.WriteLine($"{T("状態", "State")}: {MessageState.Text(m.State)}  ({T("判定", "verdict")}: {VerdictText(m.Verdict)}, {T("ルール", "rule")}: {m.Rule})");
         Console.WriteLine($"{T("受信", "Received")}: {Local(m.ReceivedAt)}  {T("クライアント", "client")} {m.ClientAddress} ({Safe(m.ClientHelo ?? "")})");
         Console.WriteLine($"{T("件名", "Subject")}: {Safe(m.Subject ?? "")}");
         Console.WriteLine($"{T("送信者", "Sender")}: {Safe(m.EnvelopeFrom)}");
@@ -97,11 +98,14 @@ internal static class QuarantineCommand
         Console.WriteLine(T("履歴:", "History:"));
         foreach (var entry in history)
         {
-            Console.WriteLine($"  {Local(entry.At)}  {entry.Actor}  {entry.Action}  {entry.Detail}");
+            Console.WriteLine($"  {Local(entry.At)}  {Safe(entry.Actor)}  {AuditActions.Text(entry.Action)}  {Safe(entry.Detail ?? "")}");
         }
 
         return 0;
     }
+
+    private static string VerdictText(string verdict) =>
+        Enum.TryParse<PolicyAction>(verdict, ignoreCase: true, out var action) ? PolicyTexts.ActionName(action).ToString() : verdict;
 
     private static async Task<int> ReleaseAsync(string? settings, string id, string actor, CancellationToken cancellationToken)
     {

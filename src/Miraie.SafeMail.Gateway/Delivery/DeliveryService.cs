@@ -185,7 +185,7 @@ public sealed class DeliveryService(
                 retry ? null : now).ConfigureAwait(false);
             if (failures.Count > 0)
             {
-                await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, "bounce", message.Id,
+                await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Bounce, message.Id,
                     string.Join("; ", failures.Select(f => $"{f.Address}: {f.Response}"))).ConfigureAwait(false);
             }
 

@@ -104,7 +104,7 @@ public sealed class MessageAcceptor(
         await writer.RunAsync(async (connection, transaction) =>
         {
             await MessageTable.InsertAsync(connection, transaction, record).ConfigureAwait(false);
-            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, "quarantine", record.Id, record.Rule).ConfigureAwait(false);
+            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.Quarantine, record.Id, record.Rule).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (quarantine.Value.NotifySender)
         {
@@ -135,7 +135,7 @@ public sealed class MessageAcceptor(
             await writer.RunAsync(async (connection, transaction) =>
             {
                 await MessageTable.InsertAsync(connection, transaction, record with { State = MessageState.Rejected, FinishedAt = record.ReceivedAt }).ConfigureAwait(false);
-                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, "reject", record.Id, record.Rule).ConfigureAwait(false);
+                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.Reject, record.Id, record.Rule).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

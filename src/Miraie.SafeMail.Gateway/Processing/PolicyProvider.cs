@@ -1,12 +1,17 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Core.Settings;
 
 namespace Miraie.SafeMail.Gateway.Processing;
 
 /// <summary>
 /// The policy in force. A changed settings file takes effect on the next message without a restart; a change that
 /// does not validate is refused with the problems logged, and the last good policy stays in force (never "no policy").
+/// It follows the configuration's reload token itself rather than <see cref="IOptionsMonitor{TOptions}"/>: the monitor
+/// throws a refused change inside the file watcher's callback, where nobody would ever hear of it.
 /// </summary>
 public sealed class PolicyProvider : IDisposable
 {
@@ -14,12 +19,12 @@ public sealed class PolicyProvider : IDisposable
     private readonly IDisposable? _subscription;
     private volatile PolicyEvaluator _current;
 
-    /// <summary>Starts from the validated policy and follows changes.</summary>
-    public PolicyProvider(IOptionsMonitor<PolicyOptions> options, ILogger<PolicyProvider> logger)
+    /// <summary>Starts from the validated policy and follows changes of <paramref name="configuration"/>.</summary>
+    public PolicyProvider(IOptions<PolicyOptions> options, IOptionsFactory<PolicyOptions> factory, IConfiguration configuration, ILogger<PolicyProvider> logger)
     {
         _logger = logger;
-        _current = new PolicyEvaluator(options.CurrentValue);
-        _subscription = options.OnChange(Reload);
+        _current = new PolicyEvaluator(options.Value);
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload(factory));
     }
 
     /// <summary>The evaluator for the policy in force.</summary>
@@ -37,16 +42,22 @@ public sealed class PolicyProvider : IDisposable
         _current = new PolicyEvaluator(policy);
     }
 
-    private void Reload(PolicyOptions policy)
+    private void Reload(IOptionsFactory<PolicyOptions> factory)
     {
         try
         {
+            var policy = factory.Create(Options.DefaultName);
             Replace(policy);
             _logger.LogInformation("policy reloaded: {Rules} rules, {Domains} internal domains", policy.Rules.Count, policy.InternalDomains.Count);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (OptionsValidationException e)
         {
-            _logger.LogError("policy change refused, the previous policy stays in force: {Problems}", e.Message);
+            _logger.LogError("設定の変更を拒否しました。以前のポリシーを使い続けます / policy change refused, the previous policy stays in force: {Problems}",
+                string.Join(" | ", e.Failures));
+        }
+        catch (Exception e) when (e is SettingsException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            _logger.LogError("設定の変更を拒否しました。以前のポリシーを使い続けます / policy change refused, the previous policy stays in force: {Problems}", e.Message);
         }
     }
 

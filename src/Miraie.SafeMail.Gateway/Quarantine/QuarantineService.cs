@@ -45,7 +45,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
         var released = await MessageTable.ReleaseAsync(connection, transaction, id, actor, now, now + delivery.Value.MaxLifetime, cancellationToken).ConfigureAwait(false);
         if (released)
         {
-            await AuditLog.AppendAsync(connection, transaction, now, actor, "release", id, null, cancellationToken).ConfigureAwait(false);
+            await AuditLog.AppendAsync(connection, transaction, now, actor, AuditActions.Release, id, null, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
         var record = await outbound.StoreAsync(notice, MessageOrigin.Notice, message.EnvelopeFrom, "notice", cancellationToken).ConfigureAwait(false);
         await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await MessageTable.InsertAsync(connection, transaction, record, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, actor, "notify", message.Id, $"notice {record.Id} to {message.EnvelopeFrom}",
+        await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, actor, AuditActions.Notify, message.Id, $"notice {record.Id} to {message.EnvelopeFrom}",
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
@@ -97,7 +97,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
 
     /// <summary>Deletes a quarantined message (its bytes go; its record and history stay). True when this call deleted it.</summary>
     public Task<bool> DeleteAsync(string id, string actor, CancellationToken cancellationToken = default) =>
-        RemoveAsync(id, actor, MessageState.Deleted, "delete", null, cancellationToken);
+        RemoveAsync(id, actor, MessageState.Deleted, AuditActions.Delete, null, cancellationToken);
 
     /// <summary>Purges quarantined messages older than the retention period; returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
@@ -110,7 +110,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
         foreach (var message in expired)
         {
             var detail = $"retention {options.Value.Retention.TotalDays:0.#} days";
-            if (await RemoveAsync(message.Id, AuditLog.System, MessageState.Purged, "purge", detail, cancellationToken).ConfigureAwait(false))
+            if (await RemoveAsync(message.Id, AuditLog.System, MessageState.Purged, AuditActions.Purge, detail, cancellationToken).ConfigureAwait(false))
             {
                 purged++;
             }

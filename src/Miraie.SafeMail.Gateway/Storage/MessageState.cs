@@ -1,3 +1,5 @@
+using Miraie.SafeMail.Core.Text;
+
 namespace Miraie.SafeMail.Gateway.Storage;
 
 /// <summary>Where a message is in its life. Stored as these exact words.</summary>
@@ -17,4 +19,17 @@ public static class MessageState
     public const string Purged = "purged";
     /// <summary>Refused at end of DATA with a 5xx reply; kept as a record only (no bytes).</summary>
     public const string Rejected = "rejected";
+
+    /// <summary>The state in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
+    public static LocalizedText Text(string state) => state switch
+    {
+        Queued => new("配送待ち", "queued"),
+        Delivered => new("配送済み", "delivered"),
+        Quarantined => new("隔離中", "quarantined"),
+        Failed => new("配送失敗", "failed"),
+        Deleted => new("削除済み", "deleted"),
+        Purged => new("保存期間切れで削除", "purged"),
+        Rejected => new("拒否", "rejected"),
+        _ => new(state, state),
+    };
 }

@@ -16,14 +16,18 @@ internal sealed class TestGateway : IAsyncDisposable
     private readonly IHost _host;
     private readonly bool _ownsDirectory;
 
-    private TestGateway(IHost host, string dataDirectory, bool ownsDirectory)
+    private TestGateway(IHost host, string dataDirectory, bool ownsDirectory, LogCollector logs)
     {
+        Logs = logs;
         _host = host;
         DataDirectory = dataDirectory;
         _ownsDirectory = ownsDirectory;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>What the gateway logged at Warning and above.</summary>
+    public LogCollector Logs { get; }
 
     public IPEndPoint Smtp => Get<SmtpListenerService>().Endpoints[0];
 
@@ -32,7 +36,10 @@ internal sealed class TestGateway : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="settings">Settings over the test defaults.</param>
+    /// <param name="dataDirectory">An existing data directory (a restart); default a fresh temporary one, deleted on dispose.</param>
+    /// <param name="settingsFile">A JSON settings file read after the test defaults and watched for changes, as the service does with --settings.</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? settingsFile = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("safemail-gw-").FullName;
@@ -52,9 +59,16 @@ internal sealed class TestGateway : IAsyncDisposable
             values[key] = value;
         }
 
+        var logs = new LogCollector();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataDirectory });
         builder.Configuration.AddInMemoryCollection(values);
+        if (settingsFile is not null)
+        {
+            builder.Configuration.AddJsonFile(settingsFile, optional: false, reloadOnChange: true);
+        }
+
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(logs);
         builder.Services.AddSafeMailGateway(builder.Configuration);
         var host = builder.Build();
         try
@@ -67,7 +81,7 @@ internal sealed class TestGateway : IAsyncDisposable
             throw;
         }
 
-        var gateway = new TestGateway(host, dataDirectory, owns);
+        var gateway = new TestGateway(host, dataDirectory, owns, logs);
         await gateway.Get<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }
