@@ -23,18 +23,18 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
-    public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken)
+    public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken, bool create = false)
     {
         var settings = SettingsLoader.Load(settingsFile);
         var services = new ServiceCollection()
             .AddLogging(l => l.AddFilter(_ => false))
-            .AddSafeMailGateway(settings.Configuration)
+            .AddSafeMailGateway(settings.Configuration, run: false)
             .BuildServiceProvider();
         try
         {
             var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
             var dataDirectory = Path.GetFullPath(gateway.DataDirectory);
-            if (gateway.ConnectionString is null && !File.Exists(Path.Combine(dataDirectory, "safemail.db")))
+            if (!create && gateway.ConnectionString is null && !File.Exists(Path.Combine(dataDirectory, "safemail.db")))
             {
                 throw new CliException(ExitCodes.NoInput, new LocalizedText(
                     $"ゲートウェイのデータが見つかりません: {dataDirectory}（ゲートウェイと同じ設定・作業フォルダーで実行してください）",

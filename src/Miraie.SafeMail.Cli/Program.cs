@@ -27,6 +27,7 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     ProtectCommand.Create(),
     QuarantineCommand.Create(settings),
     SmtpUsersCommand.Create(settings),
+    UsersCommand.Create(settings),
     HealthCommand.Create(settings),
 };
 

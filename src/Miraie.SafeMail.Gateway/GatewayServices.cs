@@ -18,8 +18,11 @@ namespace Miraie.SafeMail.Gateway;
 /// <summary>Registers the gateway in a host: its settings (checked at start and on reload), store, listener and delivery.</summary>
 public static class GatewayServices
 {
-    /// <summary>Adds everything the gateway needs; the web console's host calls this too to run both in one process.</summary>
-    public static IServiceCollection AddSafeMailGateway(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Adds everything the gateway needs. With <paramref name="run"/> false only the store is wired (database, spool,
+    /// quarantine, policy): what the command line and a console running apart from the gateway use; nothing listens or delivers.
+    /// </summary>
+    public static IServiceCollection AddSafeMailGateway(this IServiceCollection services, IConfiguration configuration, bool run = true)
     {
         // ISO-2022-JP and Shift_JIS, which Japanese mail is written in, are not in .NET's default set of encodings.
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
@@ -42,6 +45,7 @@ public static class GatewayServices
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<PolicyProvider>();
+        services.AddSingleton<PolicyVersionWatcher>();
         services.AddSingleton(sp => new MessageInspector(() => sp.GetRequiredService<PolicyProvider>().Current.Options.Limits));
         services.AddSingleton(sp => new ConfirmationSigner(sp.GetRequiredService<IOptions<ConfirmationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DeliveryHandoff>();
@@ -64,7 +68,13 @@ public static class GatewayServices
         services.AddSingleton<QuarantineService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
+        if (!run)
+        {
+            return services;
+        }
+
         services.AddHostedService<GatewayStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<PolicyVersionWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService<RetentionService>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Spool;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -10,7 +11,8 @@ namespace Miraie.SafeMail.Gateway;
 /// Runs before the listener opens: takes the data directory for this process alone, migrates the database and proves
 /// the spool is writable, or stops the host.
 /// </summary>
-internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, IMessageTransport transport, ILogger<GatewayStartup> logger) : IHostedService, IDisposable
+internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, IMessageTransport transport,
+    PolicyVersionWatcher policyVersions, ILogger<GatewayStartup> logger) : IHostedService, IDisposable
 {
     private DataDirectoryLock? _lock;
 
@@ -19,6 +21,7 @@ internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool,
         _lock = DataDirectoryLock.Acquire(identity.DataDirectory);
         await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         spool.Probe();
+        await policyVersions.RefreshAsync(cancellationToken).ConfigureAwait(false); // the console's policy, before the first message
         logger.LogInformation("SafeMail gateway {Server} (node {Node}) using data directory {Data}, delivering to {Transport}",
             identity.ServerName, identity.NodeId, identity.DataDirectory, transport.Description);
     }

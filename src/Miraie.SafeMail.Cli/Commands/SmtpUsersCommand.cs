@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -33,7 +32,7 @@ internal static class SmtpUsersCommand
             throw new CliException(ExitCodes.Usage, new LocalizedText("ユーザー名に空白は使えません", "a user name cannot contain spaces"));
         }
 
-        var password = ReadPassword();
+        var password = PasswordPrompt.Read();
         if (password.Length < MinimumPasswordLength)
         {
             throw new CliException(ExitCodes.DataError, new LocalizedText(
@@ -70,37 +69,5 @@ internal static class SmtpUsersCommand
 
         Console.WriteLine(new LocalizedText($"無効にしました: {name}", $"disabled {name}"));
         return 0;
-    }
-
-    private static string ReadPassword()
-    {
-        if (Console.IsInputRedirected)
-        {
-            return Console.In.ReadLine()?.TrimEnd('\r', '\n') ?? "";
-        }
-
-        Console.Error.Write(new LocalizedText("パスワード: ", "Password: ").ToString());
-        var password = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                Console.Error.WriteLine();
-                return password.ToString();
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (password.Length > 0)
-                {
-                    password.Length--;
-                }
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                password.Append(key.KeyChar);
-            }
-        }
     }
 }

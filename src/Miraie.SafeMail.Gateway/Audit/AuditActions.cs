@@ -20,6 +20,19 @@ public static class AuditActions
     /// <summary>Delivery failed for good and the sender got a delivery status notification.</summary>
     public const string Bounce = "bounce";
 
+    /// <summary>An admin saved (or rolled back) the policy.</summary>
+    public const string PolicyChange = "policy-change";
+    /// <summary>Someone signed in to the console.</summary>
+    public const string SignIn = "sign-in";
+    /// <summary>A sign-in was refused (wrong password, locked, disabled).</summary>
+    public const string SignInFailed = "sign-in-failed";
+    /// <summary>A console account was added or changed (role, password, disabled).</summary>
+    public const string UserChange = "user-change";
+    /// <summary>An admin downloaded a message's original bytes.</summary>
+    public const string Download = "download";
+    /// <summary>Someone exported the audit log.</summary>
+    public const string Export = "export";
+
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
     public static LocalizedText Text(string action) => action switch
     {
@@ -30,6 +43,12 @@ public static class AuditActions
         Purge => new("保存期間切れで削除", "purged (retention)"),
         Notify => new("送信者へ通知", "sender notified"),
         Bounce => new("配送エラー通知", "delivery failure reported"),
+        PolicyChange => new("ポリシー変更", "policy changed"),
+        SignIn => new("サインイン", "signed in"),
+        SignInFailed => new("サインイン失敗", "sign-in refused"),
+        UserChange => new("ユーザー変更", "user changed"),
+        Download => new("原本のダウンロード", "original downloaded"),
+        Export => new("監査ログの出力", "audit log exported"),
         _ => new(action, action),
     };
 }

@@ -170,8 +170,15 @@ public sealed class MessageAcceptor(
         FindingsJson = JsonSerializer.Serialize(verdict.Findings, ReportJson.CompactOptions),
         InspectionJson = ReportJson.Serialize(report, envelope, verdict, indented: false),
         Origin = MessageOrigin.Smtp,
+        AttachmentKinds = KindsOf(report),
         Recipients = message.Recipients.Select(r => new RecipientRecord(r, !evaluator.IsInternal(r), RecipientState.Pending, null)).ToList(),
     };
+
+    private static string? KindsOf(InspectionReport report)
+    {
+        var kinds = report.AllNodes.Select(n => FileKindNames.Name(n.Kind)).Distinct().Order(StringComparer.Ordinal).ToList();
+        return kinds.Count == 0 ? null : "," + string.Join(',', kinds) + ",";
+    }
 
     private static readonly HashSet<UnknownReason> LimitReasons =
         [UnknownReason.LimitDepth, UnknownReason.LimitEntries, UnknownReason.LimitSize, UnknownReason.LimitRatio, UnknownReason.LimitTime];

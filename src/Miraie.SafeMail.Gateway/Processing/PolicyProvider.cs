@@ -18,6 +18,7 @@ public sealed class PolicyProvider : IDisposable
     private readonly ILogger<PolicyProvider> _logger;
     private readonly IDisposable? _subscription;
     private volatile PolicyEvaluator _current;
+    private long _version;
 
     /// <summary>Starts from the validated policy and follows changes of <paramref name="configuration"/>.</summary>
     public PolicyProvider(IOptions<PolicyOptions> options, IOptionsFactory<PolicyOptions> factory, IConfiguration configuration, ILogger<PolicyProvider> logger)
@@ -29,6 +30,20 @@ public sealed class PolicyProvider : IDisposable
 
     /// <summary>The evaluator for the policy in force.</summary>
     public PolicyEvaluator Current => _current;
+
+    /// <summary>The console's policy version in force, or 0 while the settings file's policy is.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>
+    /// Puts a policy saved in the console in force. From then on the console's versions win over the settings file
+    /// (an edit of the file's policy is logged and ignored), because the console is where admins change it.
+    /// </summary>
+    public void ApplyVersion(long version, PolicyOptions policy)
+    {
+        Replace(policy);
+        Interlocked.Exchange(ref _version, version);
+        _logger.LogInformation("policy version {Version} in force: {Rules} rules, {Domains} internal domains", version, policy.Rules.Count, policy.InternalDomains.Count);
+    }
 
     /// <summary>Replaces the policy (the console's save, after its own validation).</summary>
     public void Replace(PolicyOptions policy)
@@ -44,6 +59,12 @@ public sealed class PolicyProvider : IDisposable
 
     private void Reload(IOptionsFactory<PolicyOptions> factory)
     {
+        if (Version > 0)
+        {
+            _logger.LogDebug("settings reloaded; the console's policy version {Version} stays in force", Version);
+            return;
+        }
+
         try
         {
             var policy = factory.Create(Options.DefaultName);

@@ -95,4 +95,7 @@ public sealed record MessageRecord
 
     /// <summary>The envelope recipients.</summary>
     public IReadOnlyList<RecipientRecord> Recipients { get; init; } = [];
+
+    /// <summary>The kinds found in the attachments and inside them, comma-separated with commas at both ends (<c>,pdf,zip,</c>), for filtering; null when none.</summary>
+    public string? AttachmentKinds { get; init; }
 }

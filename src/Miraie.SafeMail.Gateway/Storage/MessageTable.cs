@@ -10,14 +10,14 @@ public static class MessageTable
         id, received_at, node_id, client_address, client_helo, received_header, auth_user, envelope_from, subject, header_from,
         message_id_header, size, segment, segment_offset, file_path, state, verdict, rule, confirmation, external,
         findings_json, inspection_json, attempts, next_attempt_at, expires_at, last_error, finished_at, origin,
-        released_at, released_by
+        released_at, released_by, attachment_kinds
         """;
 
     private const string InsertMessage = $"""
         INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
           @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
           @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
-          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @lease_owner, @lease_until)
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @lease_owner, @lease_until)
         """;
 
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
@@ -55,6 +55,7 @@ public static class MessageTable
         Add(insert, "@origin", m.Origin);
         Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
         Add(insert, "@released_by", m.ReleasedBy);
+        Add(insert, "@attachment_kinds", m.AttachmentKinds);
         Add(insert, "@lease_owner", leaseOwner);
         Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -255,7 +256,8 @@ public static class MessageTable
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    internal static SqliteParameter Add(SqliteCommand command, string name, object? value) =>
+    /// <summary>Adds a parameter; null becomes SQL NULL.</summary>
+    public static SqliteParameter Add(SqliteCommand command, string name, object? value) =>
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
     private static MessageRecord Read(DbDataReader r) => new()
@@ -290,6 +292,7 @@ public static class MessageTable
         Origin = r.GetString(27),
         ReleasedAt = Time(r, 28),
         ReleasedBy = Text(r, 29),
+        AttachmentKinds = Text(r, 30),
     };
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -1,0 +1,19 @@
+namespace Miraie.SafeMail.Gateway.Storage;
+
+/// <summary>The outcome of a console sign-in.</summary>
+/// <param name="User">The account, when signed in.</param>
+/// <param name="Outcome">What happened.</param>
+public sealed record SignInResult(ConsoleUser? User, SignInOutcome Outcome)
+{
+    /// <summary>Wrong name or password.</summary>
+    public static SignInResult Failed { get; } = new(null, SignInOutcome.Failed);
+
+    /// <summary>Locked after too many failures.</summary>
+    public static SignInResult LockedOut { get; } = new(null, SignInOutcome.LockedOut);
+
+    /// <summary>The account is disabled.</summary>
+    public static SignInResult Disabled { get; } = new(null, SignInOutcome.Disabled);
+
+    /// <summary>Signed in as <paramref name="user"/>.</summary>
+    public static SignInResult Success(ConsoleUser user) => new(user, SignInOutcome.Success);
+}

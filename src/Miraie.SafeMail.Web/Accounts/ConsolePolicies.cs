@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authorization;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Accounts;
+
+/// <summary>Who may do what: every page names one of these, and the server enforces it.</summary>
+public static class ConsolePolicies
+{
+    /// <summary>Any signed-in role: the dashboard.</summary>
+    public const string Anyone = "anyone";
+    /// <summary>Operators and admins: the quarantine and its actions.</summary>
+    public const string Operators = "operators";
+    /// <summary>Admins only: policy, users, original downloads.</summary>
+    public const string Admins = "admins";
+    /// <summary>Auditors and admins: the audit log and its export.</summary>
+    public const string Auditors = "auditors";
+
+    /// <summary>Registers the policies.</summary>
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(Anyone, p => p.RequireRole(ConsoleRoles.All));
+        options.AddPolicy(Operators, p => p.RequireRole(ConsoleRoles.Operator, ConsoleRoles.Admin));
+        options.AddPolicy(Admins, p => p.RequireRole(ConsoleRoles.Admin));
+        options.AddPolicy(Auditors, p => p.RequireRole(ConsoleRoles.Auditor, ConsoleRoles.Admin));
+        // A page that forgot its attribute is still closed to anonymous users.
+        options.FallbackPolicy = options.GetPolicy(Anyone);
+    }
+}

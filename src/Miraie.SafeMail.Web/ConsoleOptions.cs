@@ -1,0 +1,20 @@
+namespace Miraie.SafeMail.Web;
+
+/// <summary>The web console's own settings (<c>SafeMail:Console</c>).</summary>
+public sealed class ConsoleOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "SafeMail:Console";
+
+    /// <summary>Where the console listens. Loopback unless configured otherwise (PRODUCT.md). Default http://127.0.0.1:5080.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Run the gateway (SMTP listener, delivery) in the same process. Default true: one command runs the product.</summary>
+    public bool RunGateway { get; set; } = true;
+
+    /// <summary>Send the session cookie only over HTTPS. Default false for the loopback default; set true behind TLS.</summary>
+    public bool SecureCookie { get; set; }
+
+    /// <summary>How long a session lasts without activity. Default 08:00:00.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(8);
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Accounts;
+using Miraie.SafeMail.Web.Localization;
+
+namespace Miraie.SafeMail.Web;
+
+/// <summary>The console's wiring: pages, sign-in, roles, antiforgery, languages and security headers.</summary>
+public static class ConsoleServices
+{
+    /// <summary>Adds the console's services (the gateway's store must be added too: <c>AddSafeMailGateway</c>).</summary>
+    public static IServiceCollection AddSafeMailConsole(this IServiceCollection services, ConsoleOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<SessionValidator>();
+        services.AddRazorPages(o => o.Conventions.AllowAnonymousToPage("/Login"))
+            .AddMvcOptions(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "safemail-af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = options.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "safemail-session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = options.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = options.SessionTimeout;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/denied";
+            o.EventsType = typeof(SessionValidator);
+        });
+        services.AddAuthorization(ConsolePolicies.Add);
+        return services;
+    }
+
+    /// <summary>The request pipeline.</summary>
+    public static WebApplication UseSafeMailConsole(this WebApplication app)
+    {
+        app.Services.GetRequiredService<GatewayDatabase>().MigrateAsync().GetAwaiter().GetResult();
+        app.Use(async (context, next) =>
+        {
+            // Mail content is only ever shown as text; the policy below also stops any script that slipped through.
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
+                                            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+            await next(context);
+        });
+        app.UseMiddleware<LanguageMiddleware>();
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorPages();
+        return app;
+    }
+}

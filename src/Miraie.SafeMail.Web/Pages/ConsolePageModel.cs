@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Pages;
+
+/// <summary>What every console page needs: the store and who is acting.</summary>
+public abstract class ConsolePageModel(GatewayDatabase database) : PageModel
+{
+    /// <summary>The signed-in user's name, as the audit log records it.</summary>
+    protected string Actor => "web:" + (User.Identity?.Name ?? "?");
+
+    /// <summary>An open connection to the gateway's database.</summary>
+    protected Task<SqliteConnection> OpenAsync() => database.OpenAsync(HttpContext.RequestAborted);
+}

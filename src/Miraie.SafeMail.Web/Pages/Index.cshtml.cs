@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Authorization;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Accounts;
+using Miraie.SafeMail.Web.Dashboard;
+
+namespace Miraie.SafeMail.Web.Pages;
+
+/// <summary>The dashboard: verdicts per day for 7 or 30 days, top reasons and senders, the queue.</summary>
+[Authorize(Policy = ConsolePolicies.Anyone)]
+public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : ConsolePageModel(database)
+{
+    /// <summary>7 or 30.</summary>
+    public int Days { get; private set; }
+
+    /// <summary>The figures.</summary>
+    public DashboardStats Stats { get; private set; } = null!;
+
+    /// <summary>Loads the figures.</summary>
+    public async Task OnGetAsync(int days = 7)
+    {
+        Days = days == 30 ? 30 : 7;
+        await using var connection = await OpenAsync();
+        Stats = await DashboardStats.LoadAsync(connection, Days, time.GetUtcNow(), HttpContext.RequestAborted);
+    }
+}

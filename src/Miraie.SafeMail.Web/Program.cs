@@ -1,0 +1,86 @@
+using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Web;
+
+// safemail-web [--settings FILE] [--SafeMail:Console:Urls=http://127.0.0.1:5080 …]
+// The console and, by default, the gateway in one process over the same data directory: SQLite and folders under
+// ./.data, SMTP on 127.0.0.1:2525, delivery into ./.data/pickup, the console on http://127.0.0.1:5080.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+builder.Configuration.Sources.Clear(); // no appsettings.json from the working directory: --settings, environment, command line
+var settings = SettingsFile(args) ?? Environment.GetEnvironmentVariable("SAFEMAIL_SETTINGS");
+if (settings is not null)
+{
+    if (!File.Exists(settings))
+    {
+        Console.Error.WriteLine($"safemail-web: 設定ファイルが見つかりません / settings file not found: {settings}");
+        return 66;
+    }
+
+    builder.Configuration.AddJsonFile(Path.GetFullPath(settings), optional: false, reloadOnChange: true);
+}
+
+builder.Configuration.AddEnvironmentVariables();
+builder.Configuration.AddCommandLine(args.Where((a, i) => a != "--settings" && (i == 0 || args[i - 1] != "--settings")).ToArray());
+
+ConsoleOptions console;
+try
+{
+    console = SettingsChecker.Bind<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.SectionName));
+}
+catch (SettingsException e)
+{
+    foreach (var error in e.Errors)
+    {
+        Console.Error.WriteLine($"safemail-web: {error}");
+    }
+
+    return 78;
+}
+
+builder.Logging.ClearProviders();
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
+});
+builder.WebHost.UseUrls(console.Urls);
+builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
+builder.Services.AddSafeMailConsole(console);
+
+try
+{
+    var app = builder.Build();
+    app.UseSafeMailConsole();
+    app.Lifetime.ApplicationStarted.Register(() =>
+        Console.WriteLine($"SafeMail console: {string.Join(", ", app.Urls)}  (管理者の作成 / first admin: safemail users add NAME --role admin)"));
+    await app.RunAsync();
+    return 0;
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"safemail-web: {failure}");
+    }
+
+    return 78;
+}
+catch (SettingsException e)
+{
+    foreach (var error in e.Errors)
+    {
+        Console.Error.WriteLine($"safemail-web: {error}");
+    }
+
+    return 78;
+}
+
+static string? SettingsFile(string[] args)
+{
+    var i = Array.IndexOf(args, "--settings");
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Quarantine;
+
+/// <summary>
+/// The quarantine list's SQL: filters become parameterised conditions on indexed columns (state and received time
+/// first), the page is a LIMIT/OFFSET over the same conditions, the total a COUNT over them.
+/// </summary>
+public static class QuarantineQuery
+{
+    /// <summary>Runs <paramref name="filter"/>.</summary>
+    public static async Task<QuarantinePage> RunAsync(SqliteConnection connection, QuarantineFilter filter, CancellationToken cancellationToken)
+    {
+        var where = new StringBuilder("1 = 1");
+        var parameters = new List<(string, object)>();
+        var status = string.IsNullOrWhiteSpace(filter.Status) ? MessageState.Quarantined : filter.Status;
+        if (status != "all")
+        {
+            where.Append(" AND m.state = @state");
+            parameters.Add(("@state", status));
+        }
+
+        if (filter.From is { } from)
+        {
+            where.Append(" AND m.received_at >= @from");
+            parameters.Add(("@from", new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), LocalOffset(from)).ToUnixTimeMilliseconds()));
+        }
+
+        if (filter.To is { } to)
+        {
+            where.Append(" AND m.received_at < @to");
+            var next = to.AddDays(1);
+            parameters.Add(("@to", new DateTimeOffset(next.ToDateTime(TimeOnly.MinValue), LocalOffset(next)).ToUnixTimeMilliseconds()));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Sender))
+        {
+            where.Append(" AND m.envelope_from LIKE @sender ESCAPE '\\'");
+            parameters.Add(("@sender", "%" + Escape(filter.Sender.Trim()) + "%"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Domain))
+        {
+            where.Append(" AND EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.address LIKE @domain ESCAPE '\\')");
+            parameters.Add(("@domain", "%@" + Escape(filter.Domain.Trim().TrimStart('@'))));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Reason))
+        {
+            where.Append(" AND m.rule = @rule");
+            parameters.Add(("@rule", filter.Reason.Trim()));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Kind))
+        {
+            where.Append(" AND m.attachment_kinds LIKE @kind ESCAPE '\\'");
+            parameters.Add(("@kind", "%," + Escape(filter.Kind.Trim()) + ",%"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            where.Append(" AND (m.subject LIKE @q ESCAPE '\\' OR m.envelope_from LIKE @q ESCAPE '\\' OR m.id = @qid)");
+            parameters.Add(("@q", "%" + Escape(filter.Q.Trim()) + "%"));
+            parameters.Add(("@qid", filter.Q.Trim()));
+        }
+
+        var order = filter.Sort switch
+        {
+            "received-asc" => "m.received_at ASC",
+            "size" => "m.size DESC",
+            "size-asc" => "m.size ASC",
+            "sender" => "m.envelope_from ASC, m.received_at DESC",
+            _ => "m.received_at DESC",
+        };
+        var page = Math.Max(1, filter.Page);
+
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"""
+            SELECT m.id, m.received_at, m.envelope_from, m.subject, m.state, m.rule, m.size, m.attachment_kinds,
+                   (SELECT group_concat(address, ', ') FROM recipients r WHERE r.message_id = m.id)
+            FROM messages m WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset
+            """;
+        Bind(select, parameters);
+        MessageTable.Add(select, "@limit", QuarantineFilter.PageSize);
+        MessageTable.Add(select, "@offset", (page - 1) * QuarantineFilter.PageSize);
+        var rows = new List<QuarantineRow>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new QuarantineRow(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7).Trim(','), reader.IsDBNull(8) ? "" : reader.GetString(8)));
+            }
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM messages m WHERE {where}";
+        Bind(count, parameters);
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        var states = new Dictionary<string, long>();
+        await using (var byState = connection.CreateCommand())
+        {
+            byState.CommandText = "SELECT state, COUNT(*) FROM messages GROUP BY state";
+            await using var reader = await byState.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                states[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var rules = new List<string>();
+        await using (var distinct = connection.CreateCommand())
+        {
+            distinct.CommandText = "SELECT DISTINCT rule FROM messages WHERE state = 'quarantined' ORDER BY rule";
+            await using var reader = await distinct.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rules.Add(reader.GetString(0));
+            }
+        }
+
+        return new QuarantinePage(rows, total, states, rules);
+    }
+
+    private static TimeSpan LocalOffset(DateOnly day) => TimeZoneInfo.Local.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue));
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            MessageTable.Add(command, name, value);
+        }
+    }
+
+    /// <summary>Bytes as people read them.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+    };
+}
