@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Accounts;
+using Miraie.SafeMail.Web.Quarantine;
+
+namespace Miraie.SafeMail.Web.Pages.Quarantine;
+
+/// <summary>The quarantine list: filters, search, sorting, paging, counts, and bulk actions (confirmed on the next page).</summary>
+[Authorize(Policy = ConsolePolicies.Operators)]
+public sealed class IndexModel(GatewayDatabase database) : ConsolePageModel(database)
+{
+    /// <summary>The filter from the query string.</summary>
+    [BindProperty(SupportsGet = true)]
+    public QuarantineFilter Filter { get; set; } = new();
+
+    /// <summary>The page of results.</summary>
+    public QuarantinePage Result { get; private set; } = null!;
+
+    /// <summary>Runs the query.</summary>
+    public async Task OnGetAsync()
+    {
+        await using var connection = await OpenAsync();
+        Result = await QuarantineQuery.RunAsync(connection, Filter, HttpContext.RequestAborted);
+    }
+
+    /// <summary>The same filter on another page.</summary>
+    public string PageLink(int page)
+    {
+        var query = Request.Query.Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"));
+        return "/quarantine?" + string.Join('&', query.Append($"page={page}"));
+    }
+}

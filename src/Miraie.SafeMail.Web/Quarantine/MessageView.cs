@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MimeKit;
+using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Processing;
+using Miraie.SafeMail.Gateway.Quarantine;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Quarantine;
+
+/// <summary>
+/// What the detail page shows of one stored message: its record, history, header lines and body as plain text
+/// (an HTML-only body is converted to text, never rendered), and the inspection tree.
+/// </summary>
+public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry> History, IReadOnlyList<(string Name, string Value)> Headers,
+    string? Body, bool BodyTruncated, JsonElement? Inspection, string? ReadProblem)
+{
+    private const int MaxBodyChars = 100_000;
+
+    /// <summary>Loads a message, or null when there is no such id.</summary>
+    public static async Task<MessageView?> LoadAsync(QuarantineService quarantine, string id, CancellationToken cancellationToken)
+    {
+        if (!QueueId.IsValid(id) || await quarantine.ShowAsync(id, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        var (message, history) = found;
+        var headers = new List<(string, string)>();
+        string? body = null;
+        var truncated = false;
+        string? problem = null;
+        if (message.State is not (MessageState.Deleted or MessageState.Purged or MessageState.Rejected))
+        {
+            try
+            {
+                await using var stream = quarantine.OpenOriginal(message);
+                var mime = await MimeMessage.LoadAsync(stream, cancellationToken);
+                headers.AddRange(mime.Headers.Select(h => (h.Field, h.Value)));
+                body = mime.TextBody ?? (mime.HtmlBody is { } html ? HtmlText.Convert(html) : null);
+                if (body is { Length: > MaxBodyChars })
+                {
+                    body = body[..MaxBodyChars];
+                    truncated = true;
+                }
+            }
+            catch (Exception e) when (e is IOException or FormatException or ParseException or UnauthorizedAccessException)
+            {
+                problem = e.Message;
+            }
+        }
+
+        JsonElement? inspection = null;
+        if (message.InspectionJson is { Length: > 0 } json)
+        {
+            using var document = JsonDocument.Parse(json);
+            inspection = document.RootElement.Clone();
+        }
+
+        return new MessageView(message, history, headers, body, truncated, inspection, problem);
+    }
+}
