@@ -51,12 +51,7 @@ public sealed class MessageAcceptor(
         }
 
         var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
-        var verdict = evaluator.Evaluate(report, envelope, stamp);
-        if (verdict.Action == PolicyAction.Pass && InspectionFailed(report))
-        {
-            // Fail closed (PRODUCT.md): inspection that failed, timed out or hit a limit quarantines, whatever the rules say.
-            verdict = ForceQuarantine(verdict);
-        }
+        var verdict = Judge(evaluator, report, envelope, stamp);
 
         var record = BuildRecord(message, id, now, report, envelope, verdict, stamp, evaluator);
         logger.LogInformation("{QueueId} from=<{From}> to={Recipients} size={Size} verdict={Verdict} rule={Rule} confirmation={Confirmation} inspected={Elapsed}ms",
@@ -173,6 +168,16 @@ public sealed class MessageAcceptor(
         AttachmentKinds = KindsOf(report),
         Recipients = message.Recipients.Select(r => new RecipientRecord(r, !evaluator.IsInternal(r), RecipientState.Pending, null)).ToList(),
     };
+
+    /// <summary>
+    /// The verdict the gateway acts on: the policy's, except that inspection that failed, timed out or hit a limit
+    /// quarantines whatever the rules say (fail closed, PRODUCT.md). The console's dry run uses the same.
+    /// </summary>
+    public static Verdict Judge(PolicyEvaluator evaluator, InspectionReport report, Envelope envelope, ConfirmationStatus stamp)
+    {
+        var verdict = evaluator.Evaluate(report, envelope, stamp);
+        return verdict.Action == PolicyAction.Pass && InspectionFailed(report) ? ForceQuarantine(verdict) : verdict;
+    }
 
     private static string? KindsOf(InspectionReport report)
     {

@@ -1,0 +1,100 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Audit;
+
+/// <summary>Reads the audit log with filters, a page at a time or all of it (for the CSV export), newest first.</summary>
+public static class AuditQuery
+{
+    /// <summary>One page and the total.</summary>
+    public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(filter);
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM audit WHERE {where}";
+        Bind(count, parameters);
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var rows = new List<AuditEntry>();
+        await foreach (var entry in ReadAsync(connection, where, parameters, $"LIMIT {AuditFilter.PageSize} OFFSET {(Math.Max(1, filter.Page) - 1) * AuditFilter.PageSize}", cancellationToken))
+        {
+            rows.Add(entry);
+        }
+
+        return (rows, total);
+    }
+
+    /// <summary>Every matching entry, streamed.</summary>
+    public static IAsyncEnumerable<AuditEntry> AllAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(filter);
+        return ReadAsync(connection, where, parameters, "", cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<AuditEntry> ReadAsync(SqliteConnection connection, string where, List<(string, object)> parameters, string tail,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT at, actor, action, message_id, detail FROM audit WHERE {where} ORDER BY id DESC {tail}";
+        Bind(select, parameters);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+        }
+    }
+
+    private static (string, List<(string, object)>) Where(AuditFilter filter)
+    {
+        var where = new StringBuilder("1 = 1");
+        var parameters = new List<(string, object)>();
+        if (filter.From is { } from)
+        {
+            where.Append(" AND at >= @from");
+            parameters.Add(("@from", LocalMidnight(from)));
+        }
+
+        if (filter.To is { } to)
+        {
+            where.Append(" AND at < @to");
+            parameters.Add(("@to", LocalMidnight(to.AddDays(1))));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Actor))
+        {
+            where.Append(" AND actor LIKE @actor ESCAPE '\\'");
+            parameters.Add(("@actor", "%" + filter.Actor.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Action))
+        {
+            where.Append(" AND action = @action");
+            parameters.Add(("@action", filter.Action.Trim()));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Message))
+        {
+            where.Append(" AND message_id = @m");
+            parameters.Add(("@m", filter.Message.Trim()));
+        }
+
+        return (where.ToString(), parameters);
+    }
+
+    private static long LocalMidnight(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+    }
+
+    private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            MessageTable.Add(command, name, value);
+        }
+    }
+}

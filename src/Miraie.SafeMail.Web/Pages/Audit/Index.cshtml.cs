@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Accounts;
+using Miraie.SafeMail.Web.Audit;
+
+namespace Miraie.SafeMail.Web.Pages.Audit;
+
+/// <summary>The audit log with filters and paging.</summary>
+[Authorize(Policy = ConsolePolicies.Auditors)]
+public sealed class IndexModel(GatewayDatabase database) : ConsolePageModel(database)
+{
+    /// <summary>The filter.</summary>
+    [BindProperty(SupportsGet = true)]
+    public AuditFilter Filter { get; set; } = new();
+
+    /// <summary>This page's entries.</summary>
+    public IReadOnlyList<AuditEntry> Rows { get; private set; } = [];
+
+    /// <summary>All matching entries.</summary>
+    public long Total { get; private set; }
+
+    /// <summary>Runs the query.</summary>
+    public async Task OnGetAsync()
+    {
+        await using var connection = await OpenAsync();
+        (Rows, Total) = await AuditQuery.PageAsync(connection, Filter, HttpContext.RequestAborted);
+    }
+
+    /// <summary>The same filter on another page.</summary>
+    public string PageLink(int page)
+    {
+        var query = Request.Query.Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"));
+        return "/audit?" + string.Join('&', query.Append($"page={page}"));
+    }
+}

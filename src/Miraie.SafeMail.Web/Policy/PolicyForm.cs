@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Miraie.SafeMail.Core.Inspection;
+using Miraie.SafeMail.Core.Policy;
+
+namespace Miraie.SafeMail.Web.Policy;
+
+/// <summary>
+/// The policy editor's fields: internal domains one per line, allowed kinds as checkboxes, limits as numbers, and the
+/// rules as JSON in the settings file's shape (a rule has too many optional parts for a usable fixed form). Put
+/// together they are one policy JSON, checked by <see cref="PolicyJson.Parse"/> so problems are named by key.
+/// </summary>
+public sealed class PolicyForm
+{
+    /// <summary>Internal domains, one per line.</summary>
+    public string Domains { get; set; } = "";
+
+    /// <summary>Kinds allowed unprotected.</summary>
+    public List<string> AllowedKinds { get; set; } = [];
+
+    /// <summary>Archive depth limit.</summary>
+    public int MaxDepth { get; set; }
+
+    /// <summary>Entries limit.</summary>
+    public int MaxEntries { get; set; }
+
+    /// <summary>Expanded bytes limit.</summary>
+    public long MaxExpandedBytes { get; set; }
+
+    /// <summary>Expansion ratio limit.</summary>
+    public int MaxExpansionRatio { get; set; }
+
+    /// <summary>Bytes below which the ratio is not checked.</summary>
+    public long RatioFloorBytes { get; set; }
+
+    /// <summary>Inspection time limit in seconds.</summary>
+    public double TimeoutSeconds { get; set; }
+
+    /// <summary>The rules array as JSON.</summary>
+    public string Rules { get; set; } = "[]";
+
+    /// <summary>Why the admin changes it (kept in the history).</summary>
+    public string? Comment { get; set; }
+
+    /// <summary>Every kind the policy knows.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef", "message"];
+
+    /// <summary>The form showing <paramref name="policy"/>.</summary>
+    public static PolicyForm From(PolicyOptions policy)
+    {
+        var json = JsonNode.Parse(PolicyJson.Serialize(policy))!;
+        return new PolicyForm
+        {
+            Domains = string.Join('\n', policy.InternalDomains),
+            AllowedKinds = [.. policy.AllowedUnprotectedKinds],
+            MaxDepth = policy.Limits.MaxDepth,
+            MaxEntries = policy.Limits.MaxEntries,
+            MaxExpandedBytes = policy.Limits.MaxExpandedBytes,
+            MaxExpansionRatio = policy.Limits.MaxExpansionRatio,
+            RatioFloorBytes = policy.Limits.RatioFloorBytes,
+            TimeoutSeconds = policy.Limits.Timeout.TotalSeconds,
+            Rules = json[nameof(PolicyOptions.Rules)]!.ToJsonString(new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                IndentSize = 2,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }),
+        };
+    }
+
+    /// <summary>The whole policy as JSON. Broken rules JSON is passed through as text so the parser names the line.</summary>
+    public string ToJson()
+    {
+        var domains = Domains.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var head = new JsonObject
+        {
+            ["InternalDomains"] = new JsonArray([.. domains.Select(d => (JsonNode)d)]),
+            ["AllowedUnprotectedKinds"] = new JsonArray([.. AllowedKinds.Select(k => (JsonNode)k)]),
+            ["Limits"] = new JsonObject
+            {
+                [nameof(InspectionLimits.MaxDepth)] = MaxDepth,
+                [nameof(InspectionLimits.MaxEntries)] = MaxEntries,
+                [nameof(InspectionLimits.MaxExpandedBytes)] = MaxExpandedBytes,
+                [nameof(InspectionLimits.MaxExpansionRatio)] = MaxExpansionRatio,
+                [nameof(InspectionLimits.RatioFloorBytes)] = RatioFloorBytes,
+                ["Timeout"] = TimeSpan.FromSeconds(Math.Clamp(TimeoutSeconds, 0, 86_400)).ToString("c", CultureInfo.InvariantCulture),
+            },
+        }.ToJsonString();
+        return head[..^1] + ",\"Rules\":" + (string.IsNullOrWhiteSpace(Rules) ? "[]" : Rules) + "}";
+    }
+}
