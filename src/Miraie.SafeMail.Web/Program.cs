@@ -5,7 +5,9 @@ using Miraie.SafeMail.Web;
 // safemail-web [--settings FILE] [--SafeMail:Console:Urls=http://127.0.0.1:5080 …]
 // The console and, by default, the gateway in one process over the same data directory: SQLite and folders under
 // ./.data, SMTP on 127.0.0.1:2525, delivery into ./.data/pickup, the console on http://127.0.0.1:5080.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+// Content root is the program's folder (pages and static files), never the working directory, which holds the data.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.UseStaticWebAssets(); // from a build (dotnet run) the files are mapped from the project; a no-op once published
 builder.Configuration.Sources.Clear(); // no appsettings.json from the working directory: --settings, environment, command line
 var settings = SettingsFile(args) ?? Environment.GetEnvironmentVariable("SAFEMAIL_SETTINGS");
 if (settings is not null)

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Tests.Support;
+
+namespace Miraie.SafeMail.Web.Tests.Pages;
+
+/// <summary>What operators, admins and auditors rely on, through the real host and a real SMTP client.</summary>
+[NonParallelizable]
+public class ConsoleBehaviourTests
+{
+    private ConsoleHost _host = null!;
+
+    [SetUp]
+    public async Task StartAsync() => _host = await ConsoleHost.StartAsync();
+
+    [TearDown]
+    public void Stop() => _host.Dispose();
+
+    [Test]
+    public async Task Script_and_bidi_characters_in_subject_sender_name_and_attachment_name_are_shown_inert()
+    {
+        var id = await Mail.SendAsync(_host.Smtp, Mail.Quote("<script>alert('subject')</script>見積", fileName: "請求書\u202Efdp.exe", fromName: "<img src=x onerror=alert(1)>"));
+        using var admin = await _host.SignedInAsync("admin1");
+        foreach (var page in new[] { "/quarantine", "/quarantine/" + id, "/audit" })
+        {
+            var html = await admin.GetStringAsync(page);
+            html.Should().NotContain("<script>alert", page).And.NotContain("<img src=x", page).And.NotContain("\u202E", page);
+        }
+
+        var detail = await admin.GetStringAsync("/quarantine/" + id);
+        detail.Should().Contain("&lt;script&gt;alert(&#x27;subject&#x27;)&lt;/script&gt;見積", "the subject is shown as text");
+        WebUtility.HtmlDecode(detail).Should().Contain("請求書[U+202E]fdp.exe", "the right-to-left override is made visible");
+        detail.Should().Contain("&lt;b&gt;太字ではありません&lt;/b&gt;", "the body is text, never markup");
+    }
+
+    [Test]
+    public async Task Five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused()
+    {
+        using var client = _host.Client();
+        for (var i = 0; i < ConsoleUsers.MaxFailures; i++)
+        {
+            using var wrong = await ConsoleHost.PostFormAsync(client, "/login", new() { ["name"] = "operator1", ["password"] = "wrong-password-" + i });
+            wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        using var right = await ConsoleHost.PostFormAsync(client, "/login", new() { ["name"] = "operator1", ["password"] = ConsoleHost.Password });
+        right.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the account is locked");
+        (await right.Content.ReadAsStringAsync()).Should().Contain("ロック");
+
+        await using var connection = await _host.Database.OpenAsync();
+        (await ConsoleUsers.GetAsync(connection, "operator1"))!.LockedUntil.Should().BeAfter(DateTimeOffset.UtcNow.AddMinutes(14));
+        await ConsoleUsers.SetPasswordAsync(connection, "operator1", ConsoleHost.Password); // what `safemail users reset-password` does
+        using var unlocked = await ConsoleHost.PostFormAsync(client, "/login", new() { ["name"] = "operator1", ["password"] = ConsoleHost.Password });
+        unlocked.StatusCode.Should().Be(HttpStatusCode.Redirect);
+    }
+
+    [Test]
+    public async Task Disabling_an_account_ends_its_open_session_at_the_next_request()
+    {
+        using var operatorClient = await _host.SignedInAsync("operator1");
+        (await operatorClient.GetAsync("/quarantine")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        using var admin = await _host.SignedInAsync("admin1");
+        using var disable = await ConsoleHost.PostFormAsync(admin, "/users?handler=Disable", new() { ["name"] = "operator1", ["disabled"] = "true" }, "/users");
+        disable.StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        using var after = await operatorClient.GetAsync("/quarantine");
+        after.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        after.Headers.Location!.ToString().Should().Contain("/login");
+    }
+
+    [Test]
+    public async Task The_last_admin_cannot_be_disabled_or_demoted()
+    {
+        using var admin = await _host.SignedInAsync("admin1");
+        await ConsoleHost.PostFormAsync(admin, "/users?handler=Disable", new() { ["name"] = "admin1", ["disabled"] = "true" }, "/users");
+        await ConsoleHost.PostFormAsync(admin, "/users?handler=Role", new() { ["name"] = "admin1", ["role"] = "auditor" }, "/users");
+        await using var connection = await _host.Database.OpenAsync();
+        var user = (await ConsoleUsers.GetAsync(connection, "admin1"))!;
+        user.Disabled.Should().BeFalse();
+        user.Role.Should().Be(ConsoleRoles.Admin);
+    }
+
+    [Test]
+    public async Task Releasing_twice_at_once_from_two_operators_delivers_once_and_both_are_audited_once()
+    {
+        var id = await Mail.SendAsync(_host.Smtp, Mail.Quote("二重解放"));
+        using var first = await _host.SignedInAsync("operator1");
+        using var second = await _host.SignedInAsync("admin1");
+        var a = ConsoleHost.PostFormAsync(first, "/quarantine/confirm", new() { ["op"] = "release", ["ids"] = id }, "/quarantine/confirm?op=release&ids=" + id);
+        var b = ConsoleHost.PostFormAsync(second, "/quarantine/confirm", new() { ["op"] = "release", ["ids"] = id }, "/quarantine/confirm?op=release&ids=" + id);
+        await Task.WhenAll(a, b);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (!Directory.Exists(_host.PickupDirectory) || Directory.GetFiles(_host.PickupDirectory, "*.envelope.json").Length == 0))
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(2500); // a second delivery, if there were one, would come with the next poll
+        Directory.GetFiles(_host.PickupDirectory, "*.eml").Should().ContainSingle();
+        var detail = await first.GetStringAsync("/quarantine/" + id);
+        detail.Split("解放").Length.Should().BeGreaterThan(1);
+        await using var connection = await _host.Database.OpenAsync();
+        var history = await Miraie.SafeMail.Gateway.Audit.AuditLog.ForMessageAsync(connection, id);
+        history.Count(h => h.Action == "release").Should().Be(1);
+    }
+
+    [Test]
+    public async Task Quarantine_list_filters_by_domain_kind_reason_and_search()
+    {
+        var pdf = await Mail.SendAsync(_host.Smtp, Mail.Quote("請求書の件"));
+        var other = await Mail.SendAsync(_host.Smtp, Mail.Quote("別件", to: "someone@other.example.net"), "someone@other.example.net");
+        using var op = await _host.SignedInAsync("operator1");
+
+        var byDomain = await op.GetStringAsync("/quarantine?domain=customer.example.com");
+        byDomain.Should().Contain(pdf).And.NotContain(other);
+        var bySearch = await op.GetStringAsync("/quarantine?q=" + Uri.EscapeDataString("別件"));
+        bySearch.Should().Contain(other).And.NotContain(pdf);
+        var byKind = await op.GetStringAsync("/quarantine?kind=pdf&reason=external-unprotected");
+        byKind.Should().Contain(pdf).And.Contain(other);
+        var noneByKind = await op.GetStringAsync("/quarantine?kind=zip");
+        noneByKind.Should().NotContain(pdf).And.NotContain(other);
+    }
+
+    [Test]
+    public async Task The_audit_export_is_utf8_with_bom_for_excel_and_defuses_formulas()
+    {
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            await Miraie.SafeMail.Gateway.Audit.AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, "web:admin1", "release", null, "=HYPERLINK(\"http://evil\")");
+        }
+
+        using var auditor = await _host.SignedInAsync("auditor1");
+        using var response = await auditor.GetAsync("/audit/export");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        bytes.Take(3).Should().Equal(0xEF, 0xBB, 0xBF);
+        var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+        text.Should().Contain("解放").And.Contain("\"'=HYPERLINK(\"\"http://evil\"\")\"");
+        text.Should().Contain("export", "the export itself is recorded");
+    }
+}

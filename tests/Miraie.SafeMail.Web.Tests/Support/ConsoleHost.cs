@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Miraie.SafeMail.Gateway.Smtp;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Web.Tests.Support;
+
+/// <summary>
+/// The real console host (gateway included) on a real SQLite file in a temporary data directory, SMTP on a free
+/// loopback port, with one account per role: admin, operator, auditor (password <see cref="Password"/>).
+/// </summary>
+internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
+{
+    public const string Password = "Correct-Horse-9";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings)
+    {
+        DataDirectory = dataDirectory;
+        _settings = settings;
+    }
+
+    public string DataDirectory { get; }
+
+    public string PickupDirectory => Path.Combine(DataDirectory, "pickup");
+
+    public IPEndPoint Smtp => Services.GetRequiredService<SmtpListenerService>().Endpoints[0];
+
+    public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
+
+    public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("safemail-web-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["SafeMail:Gateway:DataDirectory"] = directory,
+            ["SafeMail:Gateway:ServerName"] = "gw.test.example.co.jp",
+            ["SafeMail:Gateway:NodeId"] = "web-test",
+            ["SafeMail:Smtp:Endpoints:0:Address"] = "127.0.0.1",
+            ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
+            ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var host = new ConsoleHost(directory, values);
+        _ = host.Server; // starts the host (and the gateway in it)
+        await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await using var connection = await host.Database.OpenAsync();
+        foreach (var role in ConsoleRoles.All)
+        {
+            await ConsoleUsers.AddAsync(connection, role + "1", Password, role, DateTimeOffset.UtcNow);
+        }
+
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed (so tests see them).</summary>
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A client signed in as <paramref name="user"/> (or anonymous when null).</summary>
+    public async Task<HttpClient> SignedInAsync(string? user)
+    {
+        var client = Client();
+        if (user is null)
+        {
+            return client;
+        }
+
+        var response = await PostFormAsync(client, "/login", new() { ["name"] = user, ["password"] = Password });
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, $"{user} signs in");
+        return client;
+    }
+
+    /// <summary>GETs <paramref name="tokenPage"/> for an antiforgery token, then posts the form with it.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, Dictionary<string, string> fields, string? tokenPage = null,
+        bool withToken = true)
+    {
+        if (withToken)
+        {
+            fields["__RequestVerificationToken"] = await TokenAsync(client, tokenPage ?? "/login");
+        }
+
+        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
+    }
+
+    public static async Task<string> TokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var match = TokenPattern().Match(html);
+        match.Success.Should().BeTrue($"{page} carries an antiforgery token");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace Miraie.SafeMail.Web.Tests.Support;
+
+/// <summary>Sends through the gateway inside the console host with MailKit, as a real client would.</summary>
+internal static class Mail
+{
+    public static byte[] Pdf => Gateway.Tests.Support.TestMessages.Pdf;
+
+    public static MimeMessage Quote(string subject, string to = "buyer@customer.example.com", string fileName = "見積書.pdf", string fromName = "田中 太郎")
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(fromName, "tanaka@example.co.jp"));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        var body = new BodyBuilder { TextBody = "御見積書を添付いたします。\n<b>太字ではありません</b>" };
+        body.Attachments.Add(fileName, Pdf, new ContentType("application", "pdf"));
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>Sends and returns the queue id from the 250 reply.</summary>
+    public static async Task<string> SendAsync(IPEndPoint server, MimeMessage message, string to = "buyer@customer.example.com")
+    {
+        using var client = new SmtpClient();
+        await client.ConnectAsync(server.Address.ToString(), server.Port, MailKit.Security.SecureSocketOptions.None);
+        var reply = await client.SendAsync(message, MailboxAddress.Parse("tanaka@example.co.jp"), [MailboxAddress.Parse(to)]);
+        await client.DisconnectAsync(true);
+        return reply[(reply.LastIndexOf(' ') + 1)..];
+    }
+}
