@@ -62,6 +62,7 @@ public static class PolicyJson
     }
 
     // Computed properties (RuleConditions.IsEmpty) are not settings: writing them would produce keys the strict binder refuses.
+    // Empty lists and false flags are the defaults: left out, a rule reads as an admin would write it.
     private static void OnlySettable(JsonTypeInfo type)
     {
         if (type.Kind != JsonTypeInfoKind.Object)
@@ -71,9 +72,14 @@ public static class PolicyJson
 
         for (var i = type.Properties.Count - 1; i >= 0; i--)
         {
-            if (type.Properties[i].Set is null)
+            var property = type.Properties[i];
+            if (property.Set is null)
             {
                 type.Properties.RemoveAt(i);
+            }
+            else if (property.PropertyType == typeof(bool) || typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
+            {
+                property.ShouldSerialize = (_, value) => value is not (false or System.Collections.ICollection { Count: 0 });
             }
         }
     }

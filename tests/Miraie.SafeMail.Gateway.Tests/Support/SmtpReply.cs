@@ -4,7 +4,7 @@ namespace Miraie.SafeMail.Gateway.Tests.Support;
 
 /// <summary>
 /// One SMTP reply: a three-digit code and one or more lines. Used to script <see cref="CapturingSmtpServer"/>
-/// (<c>SmtpReply.Parse("550 5.1.1 user unknown")</c>) and returned by <see cref="RawSmtpClient"/>, where a
+/// (<c>SmtpReply.Parse("550 5.1.1 user unknown")</c>) and returned by <c>RawSmtpClient</c>, where a
 /// multi-line reply (<c>250-…</c> … <c>250 …</c>) keeps every line.
 /// </summary>
 public sealed class SmtpReply

@@ -32,7 +32,10 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
 
-    public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>The console's address when started with a real socket (<c>kestrel: true</c>), for a real browser.</summary>
+    public Uri? BaseAddress { get; private set; }
+
+    public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         var directory = Directory.CreateTempSubdirectory("safemail-web-").FullName;
         var values = new Dictionary<string, string?>
@@ -50,7 +53,19 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
         }
 
         var host = new ConsoleHost(directory, values);
-        _ = host.Server; // starts the host (and the gateway in it)
+        if (kestrel)
+        {
+            host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            host.StartServer();
+            var addresses = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            host.BaseAddress = new Uri(addresses.First());
+        }
+        else
+        {
+            _ = host.Server; // starts the host (and the gateway in it)
+        }
+
         await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         await using var connection = await host.Database.OpenAsync();
         foreach (var role in ConsoleRoles.All)
