@@ -65,6 +65,14 @@ public static class ConsoleServices
                                             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
+            // Server time of each response (Server-Timing, shown by browsers' developer tools; read by tests/bench/console-list.sh).
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers["Server-Timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"app;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}");
+                return Task.CompletedTask;
+            });
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-cache, no-store"; // exactly what antiforgery sets, so it need not override (and warn)
             headers.Pragma = "no-cache";

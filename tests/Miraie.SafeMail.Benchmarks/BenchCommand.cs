@@ -17,6 +17,8 @@ internal static class BenchCommand
                safemail-bench inspect FILE [--runs N] [--message]
                    inspect FILE as an attachment (or, with --message, as a whole .eml) N times (default 10);
                    prints "median_ms mean_ms MB_per_s allocated_MiB peak_working_set_MiB protection"
+               safemail-bench seed-quarantine DATA_DIR COUNT
+                   a gateway database in DATA_DIR with COUNT quarantined messages over 30 days (console benchmarks)
         """;
 
     internal static async Task<int> RunAsync(string[] args)
@@ -25,6 +27,7 @@ internal static class BenchCommand
         {
             "gen-random" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteRandom),
             "gen-text" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteText),
+            "seed-quarantine" when args.Length == 3 => await QuarantineSeeder.SeedAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
             "inspect" when args.Length >= 2 => await InspectAsync(args[1], Option(args, "--runs", 10), args.Contains("--message")),
             _ => Fail(Usage),
         };

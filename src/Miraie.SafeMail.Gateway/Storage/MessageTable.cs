@@ -10,14 +10,14 @@ public static class MessageTable
         id, received_at, node_id, client_address, client_helo, received_header, auth_user, envelope_from, subject, header_from,
         message_id_header, size, segment, segment_offset, file_path, state, verdict, rule, confirmation, external,
         findings_json, inspection_json, attempts, next_attempt_at, expires_at, last_error, finished_at, origin,
-        released_at, released_by, attachment_kinds
+        released_at, released_by, attachment_kinds, recipient_domains
         """;
 
     private const string InsertMessage = $"""
         INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
           @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
           @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
-          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @lease_owner, @lease_until)
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @lease_owner, @lease_until)
         """;
 
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
@@ -56,6 +56,7 @@ public static class MessageTable
         Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
         Add(insert, "@released_by", m.ReleasedBy);
         Add(insert, "@attachment_kinds", m.AttachmentKinds);
+        Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
         Add(insert, "@lease_owner", leaseOwner);
         Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -254,6 +255,14 @@ public static class MessageTable
         count.CommandText = "SELECT COUNT(*) FROM messages WHERE segment = @s AND state = 'queued'";
         Add(count, "@s", segment);
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The recipients' domains, lower case, comma-separated with commas at both ends, for the console's domain filter.</summary>
+    public static string? DomainsOf(IReadOnlyList<RecipientRecord> recipients)
+    {
+        var domains = recipients.Select(r => r.Address[(r.Address.LastIndexOf('@') + 1)..].ToLowerInvariant()).Where(d => d.Length > 0)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        return domains.Count == 0 ? null : "," + string.Join(',', domains) + ",";
     }
 
     /// <summary>Adds a parameter; null becomes SQL NULL.</summary>

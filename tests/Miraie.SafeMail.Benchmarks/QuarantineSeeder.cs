@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Storage;
+
+namespace Miraie.SafeMail.Benchmarks;
+
+/// <summary>
+/// Fills a gateway database with quarantined messages as the gateway writes them (same insert, same columns), spread
+/// over 30 days, 500 senders, 50 recipient domains, four rules and a mix of kinds: the console's list benchmark input.
+/// </summary>
+internal static class QuarantineSeeder
+{
+    private static readonly string[] Rules = ["external-unprotected", "external-unknown", "disguised", "executable"];
+    private static readonly string[] Kinds = [",pdf,", ",ooxml,", ",zip,ooxml,", ",zip,pdf,", ",executable,", ",unknown,", ",image,pdf,"];
+
+    // What a real quarantined row carries: the findings and the inspection tree (about 3 KB) as the gateway stores them.
+    private const string Findings = """[{"code":"not-encrypted","path":"見積書.zip › 見積書.pdf","text":{"ja":"暗号化されていません（PDF）","en":"not encrypted (PDF)"},"decisive":true}]""";
+
+    private static readonly string Inspection = "{\"message\":{\"subject\":\"御見積書送付の件 {id}\",\"size\":182733},\"attachments\":[" +
+        string.Join(',', Enumerable.Range(0, 8).Select(i =>
+            $"{{\"name\":\"資料{i}.pdf\",\"path\":\"見積書.zip › 資料{i}.pdf\",\"kind\":\"pdf\",\"size\":{20_000 + i},\"protection\":\"not-protected\"," +
+            "\"detail\":{\"ja\":\"暗号化されていません\",\"en\":\"not encrypted\"},\"disguise\":\"none\"," +
+            "\"sha256\":\"2ec8be3a6cf981af5c949887659c9fe71edf5e76246c41ceed074aa964f0c902\",\"children\":[]}")) + "]}";
+
+    public static async Task<int> SeedAsync(string dataDirectory, int count)
+    {
+        var database = GatewayDatabase.For(new GatewayOptions { DataDirectory = dataDirectory });
+        await database.MigrateAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(20261127);
+        await using var connection = await database.OpenAsync();
+        const int batch = 5_000;
+        for (var done = 0; done < count; done += batch)
+        {
+            await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
+            for (var i = done; i < Math.Min(count, done + batch); i++)
+            {
+                var received = now - TimeSpan.FromSeconds(random.Next(0, 30 * 86_400));
+                var sender = $"user{random.Next(500):000}@example.co.jp";
+                var domain = $"customer{random.Next(50):00}.example.com";
+                var id = $"B{i:D15}";
+                await MessageTable.InsertAsync(connection, transaction, new MessageRecord
+                {
+                    Id = id,
+                    ReceivedAt = received,
+                    NodeId = "bench",
+                    ClientAddress = "10.1.2.10",
+                    EnvelopeFrom = sender,
+                    Subject = $"御見積書送付の件 No.{i}",
+                    Size = random.Next(2_000, 5_000_000),
+                    FilePath = $"quarantine/{id}.eml",
+                    State = MessageState.Quarantined,
+                    Verdict = "quarantine",
+                    Rule = Rules[random.Next(Rules.Length)],
+                    Confirmation = "absent",
+                    External = true,
+                    FindingsJson = Findings,
+                    InspectionJson = Inspection.Replace("{id}", id, StringComparison.Ordinal),
+                    Origin = MessageOrigin.Smtp,
+                    AttachmentKinds = Kinds[random.Next(Kinds.Length)],
+                    Recipients = [new RecipientRecord($"buyer{random.Next(20)}@{domain}", true, RecipientState.Pending, null)],
+                });
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        Console.WriteLine($"seeded {count} quarantined messages in {stopwatch.Elapsed.TotalSeconds:0.0} s: {Path.Combine(Path.GetFullPath(dataDirectory), "safemail.db")}");
+        return 0;
+    }
+}
