@@ -40,6 +40,7 @@ catch (SettingsException e)
 }
 
 builder.Logging.ClearProviders();
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per request; "Logging" settings can still turn it up
 builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {

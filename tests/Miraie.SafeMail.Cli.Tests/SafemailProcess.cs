@@ -10,10 +10,15 @@ internal static class SafemailProcess
 
     public sealed record Result(int ExitCode, string Out, string Error);
 
-    public static async Task<Result> RunInAsync(string language, IDictionary<string, string>? environment, params string[] args)
+    public static Task<Result> RunInAsync(string language, IDictionary<string, string>? environment, params string[] args) =>
+        RunWithInputAsync(null, language, environment, args);
+
+    /// <summary>Runs with <paramref name="input"/> piped to standard input (a password, as a script would give it).</summary>
+    public static async Task<Result> RunWithInputAsync(string? input, string language, IDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
@@ -39,6 +44,12 @@ internal static class SafemailProcess
         }
 
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+            process.StandardInput.Close();
+        }
+
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

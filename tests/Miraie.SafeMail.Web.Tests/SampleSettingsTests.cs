@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Miraie.SafeMail.Core.Settings;
+
+namespace Miraie.SafeMail.Web.Tests;
+
+/// <summary>appsettings.sample.json documents the console's keys with their defaults.</summary>
+public class SampleSettingsTests
+{
+    [Test]
+    public void The_console_section_binds_and_holds_the_defaults()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "appsettings.sample.json")))
+        {
+            dir = dir.Parent ?? throw new FileNotFoundException("appsettings.sample.json");
+        }
+
+        var sample = new ConfigurationBuilder().AddJsonFile(Path.Combine(dir.FullName, "appsettings.sample.json")).Build();
+        var console = SettingsChecker.Bind<ConsoleOptions>(sample.GetSection(ConsoleOptions.SectionName));
+        console.Should().BeEquivalentTo(new ConsoleOptions());
+        new Uri(console.Urls).IsLoopback.Should().BeTrue("the console listens on loopback unless configured otherwise");
+    }
+}
