@@ -211,16 +211,26 @@ public sealed class RawSmtpClientTests
         var started = DateTime.UtcNow;
 
         var noops = 0;
+        var writeRefused = false;
         while (DateTime.UtcNow - started < TimeSpan.FromSeconds(5) && !client.IsClosedByServer)
         {
-            await client.SendLineAsync("NOOP");
+            try
+            {
+                await client.SendLineAsync("NOOP");
+            }
+            catch (IOException)
+            {
+                writeRefused = true; // the server closed the socket between our last read and this write: the same cut
+                break;
+            }
+
             if ((await client.TryReadReplyAsync(TimeSpan.FromSeconds(2)))?.Code == 250)
             {
                 noops++;
             }
         }
 
-        client.IsClosedByServer.Should().BeTrue("a session that sends NOOP all the time is still cut at SessionTimeout");
+        (client.IsClosedByServer || writeRefused).Should().BeTrue("a session that sends NOOP all the time is still cut at SessionTimeout");
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(4));
         noops.Should().BeGreaterThan(10);
         client.Transcript.Should().NotContain(l => l.StartsWith("S: 221", StringComparison.Ordinal),

@@ -141,4 +141,30 @@ public class ConsoleBehaviourTests
         text.Should().Contain("解放").And.Contain("\"'=HYPERLINK(\"\"http://evil\"\")\"");
         text.Should().Contain("export", "the export itself is recorded");
     }
+
+    [Test]
+    public async Task Pages_follow_the_browser_language_and_the_switch_overrides_it()
+    {
+        using var client = await _host.SignedInAsync("operator1");
+        using (var japanese = new HttpRequestMessage(HttpMethod.Get, "/quarantine"))
+        {
+            japanese.Headers.AcceptLanguage.ParseAdd("ja-JP,ja;q=0.9");
+            (await (await client.SendAsync(japanese)).Content.ReadAsStringAsync()).Should().Contain("<h1>隔離メール</h1>");
+        }
+
+        using (var english = new HttpRequestMessage(HttpMethod.Get, "/quarantine"))
+        {
+            english.Headers.AcceptLanguage.ParseAdd("en-US,en;q=0.9");
+            (await (await client.SendAsync(english)).Content.ReadAsStringAsync()).Should().Contain("<h1>Quarantine</h1>");
+        }
+
+        using var switched = await ConsoleHost.PostFormAsync(client, "/lang", new() { ["lang"] = "en", ["returnUrl"] = "/quarantine" }, "/quarantine");
+        switched.Headers.Location!.ToString().Should().Be("/quarantine");
+        using var after = new HttpRequestMessage(HttpMethod.Get, "/quarantine");
+        after.Headers.AcceptLanguage.ParseAdd("ja-JP");
+        (await (await client.SendAsync(after)).Content.ReadAsStringAsync()).Should().Contain("<h1>Quarantine</h1>", "the switch wins over the browser");
+
+        using var offsite = await ConsoleHost.PostFormAsync(client, "/lang", new() { ["lang"] = "ja", ["returnUrl"] = "https://evil.example/" }, "/quarantine");
+        offsite.Headers.Location!.ToString().Should().Be("/", "never an open redirect");
+    }
 }

@@ -51,12 +51,17 @@ public sealed class IndexModel(GatewayDatabase database, PolicyProvider policy, 
         : Lang.T("適用中: 設定ファイルのポリシー（コンソールで保存すると、以後はコンソールのポリシーが優先されます）",
             "In force: the settings file's policy (once saved here, the console's policy takes precedence)");
 
-    /// <summary>Shows the policy in force.</summary>
-    public void OnGet() => Form = PolicyForm.From(policy.Current.Options);
+    /// <summary>Shows the policy in force (read again from the store: a console running apart from the gateway has no poll of its own).</summary>
+    public async Task OnGetAsync()
+    {
+        await versions.RefreshAsync(HttpContext.RequestAborted);
+        Form = PolicyForm.From(policy.Current.Options);
+    }
 
     /// <summary>Checks and saves the edited policy, then puts it in force.</summary>
     public async Task<IActionResult> OnPostSaveAsync()
     {
+        await versions.RefreshAsync(HttpContext.RequestAborted);
         PolicyOptions edited;
         try
         {
@@ -90,6 +95,7 @@ public sealed class IndexModel(GatewayDatabase database, PolicyProvider policy, 
     /// <summary>Judges one message under both policies without saving anything.</summary>
     public async Task<IActionResult> OnPostDryRunAsync(IFormFile? eml)
     {
+        await versions.RefreshAsync(HttpContext.RequestAborted);
         PolicyOptions? edited = null;
         try
         {
