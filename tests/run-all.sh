@@ -38,5 +38,19 @@ PY
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # a suite crashed before writing results: count it as a failure, never as a pass
 fi
+
+# The add-in's browser code: node --test (office-addin-mock, an ES2016 parse of the send handler), counted from TAP.
+echo "== add-in (node --test in tests/addin)"
+addin_status=0
+(cd tests/addin && npm ci --no-audit --no-fund --loglevel=error && node --test --test-reporter=tap) > "$RESULTS/addin.tap" 2>&1 || addin_status=$?
+grep -E '^(not )?ok |^# (pass|fail)' "$RESULTS/addin.tap" || true
+addin_pass=$(sed -n 's/^# pass //p' "$RESULTS/addin.tap" | tail -n 1)
+addin_fail=$(sed -n 's/^# fail //p' "$RESULTS/addin.tap" | tail -n 1)
+passed=$((passed + ${addin_pass:-0}))
+failed=$((failed + ${addin_fail:-0}))
+if [ "$addin_status" -ne 0 ] && [ "${addin_fail:-0}" -eq 0 ]; then
+  tail -n 20 "$RESULTS/addin.tap"
+  failed=$((failed + 1))   # npm or node failed before reporting: a failure, never a pass
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
