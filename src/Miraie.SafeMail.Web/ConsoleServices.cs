@@ -7,6 +7,7 @@ using Miraie.SafeMail.Gateway;
 using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Accounts;
+using Miraie.SafeMail.Web.AddIn;
 using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web;
@@ -79,12 +80,15 @@ public static class ConsoleServices
             await next(context);
         });
         app.UseMiddleware<LanguageMiddleware>();
+        app.UseSafeMailAddIn();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseRouting();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorPages();
+        app.MapSafeMailAddIn();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Web;
+using Miraie.SafeMail.Web.AddIn;
 
 // safemail-web [--settings FILE] [--SafeMail:Console:Urls=http://127.0.0.1:5080 …]
 // The console and, by default, the gateway in one process over the same data directory: SQLite and folders under
@@ -25,9 +26,11 @@ builder.Configuration.AddEnvironmentVariables();
 builder.Configuration.AddCommandLine(args.Where((a, i) => a != "--settings" && (i == 0 || args[i - 1] != "--settings")).ToArray());
 
 ConsoleOptions console;
+AddInOptions addIn;
 try
 {
     console = SettingsChecker.Bind<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.SectionName));
+    addIn = AddInSettings.Bind(builder.Configuration);
 }
 catch (SettingsException e)
 {
@@ -50,6 +53,7 @@ builder.Logging.AddSimpleConsole(o =>
 builder.WebHost.UseUrls(console.Urls);
 builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
 builder.Services.AddSafeMailConsole(console);
+builder.Services.AddSafeMailAddIn(addIn);
 
 try
 {

@@ -7,7 +7,7 @@ namespace Miraie.SafeMail.Web.Tests;
 public class SampleSettingsTests
 {
     [Test]
-    public void The_console_section_binds_and_holds_the_defaults()
+    public void The_console_and_add_in_sections_bind_and_hold_the_defaults()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(dir.FullName, "appsettings.sample.json")))
@@ -19,5 +19,6 @@ public class SampleSettingsTests
         var console = SettingsChecker.Bind<ConsoleOptions>(sample.GetSection(ConsoleOptions.SectionName));
         console.Should().BeEquivalentTo(new ConsoleOptions());
         new Uri(console.Urls).IsLoopback.Should().BeTrue("the console listens on loopback unless configured otherwise");
+        Miraie.SafeMail.Web.AddIn.AddInSettings.Bind(sample).Should().BeEquivalentTo(new Miraie.SafeMail.Web.AddIn.AddInOptions());
     }
 }

@@ -233,8 +233,10 @@ public sealed class RawSmtpClientTests
         (client.IsClosedByServer || writeRefused).Should().BeTrue("a session that sends NOOP all the time is still cut at SessionTimeout");
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(4));
         noops.Should().BeGreaterThan(10);
-        client.Transcript.Should().NotContain(l => l.StartsWith("S: 221", StringComparison.Ordinal),
-            "the 221 SmtpServer tries to write is flushed with the already-cancelled token, so the socket just closes");
+        // SmtpServer writes "221 The session has be cancelled." with the already-cancelled token: depending on timing the
+        // client sees it or just the close (both seen in CI). Either way the session ends; nothing else may follow.
+        client.Transcript.SkipWhile(l => !l.StartsWith("S: 221", StringComparison.Ordinal)).Skip(1)
+            .Should().NotContain(l => l.StartsWith("S: ", StringComparison.Ordinal), "nothing after the cut");
     }
 
     [Test]
