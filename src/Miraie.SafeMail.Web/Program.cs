@@ -59,6 +59,11 @@ try
 {
     var app = builder.Build();
     app.UseSafeMailConsole();
+    if (addIn.DevelopmentMode)
+    {
+        app.Logger.LogWarning("開発モード: アドイン API は X-SafeMail-Dev-User ヘッダーを信用し、このコンピューターからの要求だけを受け付けます / " +
+                              "DEVELOPMENT MODE: the add-in API trusts the X-SafeMail-Dev-User header and serves loopback clients only. Never in production.");
+    }
     app.Lifetime.ApplicationStarted.Register(() =>
         Console.WriteLine($"SafeMail console: {string.Join(", ", app.Urls)}  (管理者の作成 / first admin: safemail users add NAME --role admin)"));
     await app.RunAsync();

@@ -33,6 +33,9 @@ public static class AuditActions
     /// <summary>Someone exported the audit log.</summary>
     public const string Export = "export";
 
+    /// <summary>A sender confirmed recipients and attachments in the add-in and got a signed stamp.</summary>
+    public const string Confirmation = "confirmation";
+
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
     public static LocalizedText Text(string action) => action switch
     {
@@ -49,6 +52,7 @@ public static class AuditActions
         UserChange => new("ユーザー変更", "user changed"),
         Download => new("原本のダウンロード", "original downloaded"),
         Export => new("監査ログの出力", "audit log exported"),
+        Confirmation => new("宛先確認", "recipients confirmed"),
         _ => new(action, action),
     };
 }

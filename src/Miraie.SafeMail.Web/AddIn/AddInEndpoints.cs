@@ -1,6 +1,11 @@
 using System.Text;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Miraie.SafeMail.Core.Confirmation;
+using Miraie.SafeMail.Core.Inspection;
+using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.AddIn;
 
@@ -72,7 +77,53 @@ public static class AddInEndpoints
             }))
             .AllowAnonymous()
             .RequireCors(Cors);
+
+        // The pane records what the sender confirmed and gets the signed stamp header to set with internetHeaders. The
+        // sender is the caller, never a field of the request: nobody can have a stamp signed for someone else.
+        app.MapPost("/api/addin/confirmations", async (HttpContext context, ConfirmationRequest request, ConfirmationSigner signer,
+                PolicyProvider policy, GatewayDatabase database, TimeProvider time) =>
+            {
+                var (sender, problem) = AddInCaller.Identify(context, options);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var recipients = request.Recipients.Select(r => r.Trim()).Where(r => r.Length > 0).ToList();
+                if (recipients.Count == 0 || recipients.Count > 500 || recipients.Any(r => r.Length > 254 || !r.Contains('@', StringComparison.Ordinal))
+                    || request.Attachments.Count > 100 || request.Attachments.Any(a => !IsSha256(a.Sha256)))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest,
+                        title: Lang.T("宛先（1〜500件）と添付ファイルの SHA-256（16進64文字）を指定してください", "Give 1–500 recipients and each attachment's SHA-256 (64 hex digits)"));
+                }
+
+                string stamp;
+                try
+                {
+                    stamp = signer.Sign(sender!, recipients, request.Attachments.Select(a => a.Sha256.ToLowerInvariant()));
+                }
+                catch (InvalidOperationException)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: Lang.T("確認スタンプの署名鍵が設定されていません（SafeMail:Confirmation:CurrentKeyId）", "No signing key is configured (SafeMail:Confirmation:CurrentKeyId)"));
+                }
+
+                var external = recipients.Count(r => !policy.Current.IsInternal(r));
+                await using (var connection = await database.OpenAsync(context.RequestAborted))
+                {
+                    await AuditLog.AppendAsync(connection, null, time.GetUtcNow(), "addin:" + sender, AuditActions.Confirmation, null,
+                        $"recipients={recipients.Count} external={external} attachments={string.Join(", ", request.Attachments.Select(a => a.Name))}",
+                        context.RequestAborted);
+                }
+
+                return Results.Json(new { header = MessageInspector.ConfirmationHeader, value = stamp });
+            })
+            .AllowAnonymous() // identified by AddInCaller, not by the console's cookie
+            .DisableAntiforgery()
+            .RequireCors(Cors);
     }
+
+    private static bool IsSha256(string? hex) => hex is { Length: 64 } && hex.All(char.IsAsciiHexDigit);
 
     /// <summary>The origin without a trailing slash, lower case.</summary>
     public static string Origin(string origin) => origin.Trim().TrimEnd('/').ToLowerInvariant();

@@ -21,6 +21,12 @@ public sealed class AddInOptions
     /// <summary>Recipient domains whose users open ZIPs with Windows Explorer: archives for them use ZipCrypto, not AES-256. Default none.</summary>
     public List<string> ZipCryptoDomains { get; set; } = [];
 
+    /// <summary>
+    /// Development mode: the add-in API takes the sender from the <c>X-SafeMail-Dev-User</c> header instead of an Entra ID
+    /// token, and only from loopback clients. Logged as a warning at start and marked on every API response. Default false.
+    /// </summary>
+    public bool DevelopmentMode { get; set; }
+
     /// <summary>Origins of Outlook on the web and new Outlook that may call the API (CORS), besides <see cref="PublicUrl"/>.</summary>
     public List<string> AllowedOrigins { get; set; } =
         ["https://outlook.office.com", "https://outlook.office365.com", "https://outlook.live.com", "https://outlook.cloud.microsoft"];

@@ -9,14 +9,15 @@ internal static class Mail
 {
     public static byte[] Pdf => Gateway.Tests.Support.TestMessages.Pdf;
 
-    public static MimeMessage Quote(string subject, string to = "buyer@customer.example.com", string fileName = "見積書.pdf", string fromName = "田中 太郎")
+    public static MimeMessage Quote(string subject, string to = "buyer@customer.example.com", string fileName = "見積書.pdf", string fromName = "田中 太郎",
+        byte[]? content = null)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(fromName, "tanaka@example.co.jp"));
         message.To.Add(MailboxAddress.Parse(to));
         message.Subject = subject;
         var body = new BodyBuilder { TextBody = "御見積書を添付いたします。\n<b>太字ではありません</b>" };
-        body.Attachments.Add(fileName, Pdf, new ContentType("application", "pdf"));
+        body.Attachments.Add(fileName, content ?? Pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return message;
     }
