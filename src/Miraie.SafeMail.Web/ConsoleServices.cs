@@ -89,6 +89,7 @@ public static class ConsoleServices
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorPages();
         app.MapSafeMailAddIn();
+        app.MapSafeMailArchives();
         return app;
     }
 }

@@ -36,6 +36,9 @@ public static class AuditActions
     /// <summary>A sender confirmed recipients and attachments in the add-in and got a signed stamp.</summary>
     public const string Confirmation = "confirmation";
 
+    /// <summary>The add-in made a password-protected archive for a sender.</summary>
+    public const string Protect = "protect";
+
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
     public static LocalizedText Text(string action) => action switch
     {
@@ -53,6 +56,7 @@ public static class AuditActions
         Download => new("原本のダウンロード", "original downloaded"),
         Export => new("監査ログの出力", "audit log exported"),
         Confirmation => new("宛先確認", "recipients confirmed"),
+        Protect => new("添付ファイルの暗号化", "attachments encrypted"),
         _ => new(action, action),
     };
 }

@@ -26,6 +26,7 @@ public static class AddInEndpoints
     public static IServiceCollection AddSafeMailAddIn(this IServiceCollection services, AddInOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton<ArchivePasswords>();
         var allowed = options.AllowedOrigins.Append(options.PublicUrl ?? "").Select(Origin).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
         services.AddCors(c => c.AddPolicy(Cors, new CorsPolicyBuilder()
             .SetIsOriginAllowed(origin => allowed.Contains(Origin(origin)))
@@ -120,6 +121,32 @@ public static class AddInEndpoints
             })
             .AllowAnonymous() // identified by AddInCaller, not by the console's cookie
             .DisableAntiforgery()
+            .RequireCors(Cors);
+    }
+
+    /// <summary>Maps the archive endpoints: protect, and the password for the pane's "send it myself" mode.</summary>
+    public static void MapSafeMailArchives(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<AddInOptions>();
+        app.MapPost("/api/addin/protect", ProtectEndpoint.HandleAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .RequireCors(Cors)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ProtectEndpoint.MaxTotalBytes + (2 * 1024 * 1024)));
+        app.MapGet("/api/addin/passwords/{id}", async (HttpContext context, string id, ArchivePasswords passwords) =>
+            {
+                var (sender, problem) = AddInCaller.Identify(context, options);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var password = await passwords.ReadAsync(id, sender!, context.RequestAborted);
+                return password is null
+                    ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Lang.T("その書庫のパスワードはありません", "No password for that archive"))
+                    : Results.Json(new { id, password });
+            })
+            .AllowAnonymous()
             .RequireCors(Cors);
     }
 
