@@ -58,14 +58,27 @@ public static class ConsoleServices
     public static WebApplication UseSafeMailConsole(this WebApplication app)
     {
         app.Services.GetRequiredService<GatewayDatabase>().MigrateAsync().GetAwaiter().GetResult();
+        var addIn = app.Services.GetRequiredService<AddInOptions>();
+        var addInFrameAncestors = addIn.AllowedOrigins.Append(addIn.PublicUrl ?? "").Where(o => o.Length > 0).Select(o => o.TrimEnd('/')).Prepend("'self'").ToList();
         app.Use(async (context, next) =>
         {
             // Mail content is only ever shown as text; the policy below also stops any script that slipped through.
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
-                                            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            if (context.Request.Path.StartsWithSegments("/addin"))
+            {
+                // The add-in's pages are framed by Outlook on the web and load Office.js from Microsoft's CDN.
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; " +
+                                                "script-src 'self' https://appsforoffice.microsoft.com; connect-src 'self'; object-src 'none'; " +
+                                                "frame-ancestors " + string.Join(' ', addInFrameAncestors) + "; base-uri 'none'";
+            }
+            else
+            {
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
+                                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                headers.XFrameOptions = "DENY";
+            }
+
             headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
             // Server time of each response (Server-Timing, shown by browsers' developer tools; read by tests/bench/console-list.sh).
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             context.Response.OnStarting(() =>

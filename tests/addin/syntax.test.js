@@ -8,9 +8,11 @@ const acorn = require("acorn");
 
 const handler = path.join(__dirname, "../../src/Miraie.SafeMail.Web/wwwroot/addin/send-handler.js");
 
-test("the send handler parses as ES2016 script (no modules, no newer syntax)", () => {
-  const source = fs.readFileSync(handler, "utf8");
-  assert.doesNotThrow(() => acorn.parse(source, { ecmaVersion: 2016, sourceType: "script" }));
+test("the send handler and the pane logic parse as ES2016 script (no modules, no newer syntax)", () => {
+  for (const file of [handler, path.join(path.dirname(handler), "pane-logic.js")]) {
+    const source = fs.readFileSync(file, "utf8");
+    assert.doesNotThrow(() => acorn.parse(source, { ecmaVersion: 2016, sourceType: "script" }), file);
+  }
 });
 
 test("the ES2016 check refuses what the classic runtime cannot run", () => {

@@ -88,4 +88,36 @@ public class AddInEndpointTests
             .And.Contain(e => e.StartsWith("SafeMail:AddIn:Offline:", StringComparison.Ordinal))
             .And.Contain(e => e.StartsWith("SafeMail:AddIn:PublicUrl:", StringComparison.Ordinal));
     }
+
+    [Test]
+    public async Task Every_file_the_manifest_names_is_served_and_outlook_may_frame_the_add_in_pages()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+        {
+            dir = dir.Parent!;
+        }
+
+        var manifest = System.Xml.Linq.XDocument.Load(Path.Combine(dir.FullName, "manifest", "manifest.xml"));
+        var paths = manifest.Descendants().SelectMany(e => e.Attributes("DefaultValue")).Select(a => a.Value)
+            .Where(v => v.StartsWith("https://safemail.example.co.jp/", StringComparison.Ordinal))
+            .Select(v => new Uri(v).AbsolutePath).Distinct().ToList();
+        paths.Should().Contain("/addin/send-handler.js").And.Contain("/addin/assets/icon-80.png");
+
+        using var client = _host.Client();
+        foreach (var path in paths.Where(p => p != "/addin/taskpane.html")) // the task pane is the add-in issue's next piece
+        {
+            using var response = await client.GetAsync(path);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, path);
+        }
+
+        using var page = await client.GetAsync("/addin/commands.html");
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        csp.Should().Contain("frame-ancestors 'self' https://outlook.office.com").And.Contain("https://appsforoffice.microsoft.com");
+        page.Headers.Contains("X-Frame-Options").Should().BeFalse("Outlook on the web shows the add-in in a frame");
+
+        using var console = await client.GetAsync("/login");
+        console.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("frame-ancestors 'none'");
+        console.Headers.GetValues("X-Frame-Options").Single().Should().Be("DENY");
+    }
 }

@@ -1,0 +1,84 @@
+/*
+ * Miraie SafeMail — the task pane's decisions, knowing nothing of Office.js (FlexConfirmMail's classifier split):
+ * recipients grouped by domain with what to highlight, and when to suggest moving external To/CC recipients to BCC.
+ * The fingerprint the pane stores is send-handler.js's own (loaded beside this file), so both always agree.
+ */
+(function (global) {
+  "use strict";
+
+  // Free-mail and mobile-carrier domains: a business quote rarely goes there on purpose.
+  var FREE_MAIL = [
+    "gmail.com", "googlemail.com", "yahoo.co.jp", "ymail.ne.jp", "yahoo.com", "outlook.com", "outlook.jp", "hotmail.com",
+    "hotmail.co.jp", "live.jp", "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "ymobile.ne.jp"
+  ];
+
+  /** How many external domains in To/CC make the pane suggest BCC (each learns the others' addresses otherwise). */
+  var MANY_DOMAINS = 3;
+
+  function lower(text) {
+    return String(text || "").trim().toLowerCase();
+  }
+
+  function domainOf(address) {
+    var a = lower(address);
+    var at = a.lastIndexOf("@");
+    return at < 0 ? "" : a.slice(at + 1);
+  }
+
+  function isInternal(address, internalDomains) {
+    var handler = global.SafeMailSendHandler;
+    return handler ? handler.isInternal(address, internalDomains) : false;
+  }
+
+  function isFreeMail(domain) {
+    return FREE_MAIL.indexOf(lower(domain)) >= 0;
+  }
+
+  /**
+   * recipients: [{ address, name, field: "to" | "cc" | "bcc" }]; original: the addresses of the message replied to or
+   * forwarded (empty for a new message). Returns groups, external first, each with the flags the pane highlights.
+   */
+  function groupByDomain(recipients, internalDomains, original) {
+    var originalDomains = (original || []).map(domainOf);
+    var groups = {};
+    var order = [];
+    recipients.forEach(function (r) {
+      var domain = domainOf(r.address);
+      if (!groups[domain]) {
+        groups[domain] = {
+          domain: domain,
+          internal: isInternal(r.address, internalDomains),
+          freeMail: isFreeMail(domain),
+          newToThread: (original || []).length > 0 && originalDomains.indexOf(domain) < 0,
+          recipients: []
+        };
+        order.push(domain);
+      }
+      groups[domain].recipients.push({ address: lower(r.address), name: r.name || "", field: r.field });
+    });
+    return order.map(function (d) { return groups[d]; }).sort(function (a, b) {
+      return (a.internal === b.internal ? 0 : a.internal ? 1 : -1) || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0);
+    });
+  }
+
+  /** External To/CC recipients to move to BCC when they span MANY_DOMAINS or more domains; empty otherwise. */
+  function suggestBcc(recipients, internalDomains) {
+    var visible = recipients.filter(function (r) { return r.field !== "bcc" && !isInternal(r.address, internalDomains); });
+    var domains = visible.map(function (r) { return domainOf(r.address); }).filter(function (d, i, all) { return all.indexOf(d) === i; });
+    return domains.length >= MANY_DOMAINS ? visible.map(function (r) { return lower(r.address); }) : [];
+  }
+
+  /** True when every recipient and every attachment has been ticked. */
+  function allTicked(recipients, attachments, ticked) {
+    var keys = recipients.map(function (r) { return "r:" + lower(r.address); })
+      .concat(attachments.map(function (a) { return "a:" + a.name + "\u0000" + a.size; }));
+    return keys.length > 0 && keys.every(function (k) { return ticked[k] === true; });
+  }
+
+  var api = { groupByDomain: groupByDomain, suggestBcc: suggestBcc, allTicked: allTicked, isFreeMail: isFreeMail, MANY_DOMAINS: MANY_DOMAINS };
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = api;
+  }
+  global.SafeMailPaneLogic = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,62 @@
+// The task pane's decisions, without Outlook: grouping, highlights, the BCC suggestion, "every box ticked".
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+require("../../src/Miraie.SafeMail.Web/wwwroot/addin/send-handler.js"); // defines globalThis.SafeMailSendHandler, as the pane page does
+const pane = require("../../src/Miraie.SafeMail.Web/wwwroot/addin/pane-logic.js");
+
+const INTERNAL = ["example.co.jp", "*.example.co.jp"];
+
+test("recipients are grouped by domain, external first, internal last", () => {
+  const groups = pane.groupByDomain([
+    { address: "suzuki@example.co.jp", field: "to" },
+    { address: "Buyer@Customer.example.com", field: "to" },
+    { address: "boss@customer.example.com", field: "cc" },
+    { address: "sato@osaka.example.co.jp", field: "bcc" },
+  ], INTERNAL, []);
+  assert.deepEqual(groups.map((g) => [g.domain, g.internal, g.recipients.length]), [
+    ["customer.example.com", false, 2],
+    ["example.co.jp", true, 1],
+    ["osaka.example.co.jp", true, 1],
+  ]);
+  assert.equal(groups[0].recipients[0].address, "buyer@customer.example.com");
+});
+
+test("a domain not among the original recipients of a reply is flagged new; a new message flags nothing", () => {
+  const reply = pane.groupByDomain([
+    { address: "buyer@customer.example.com", field: "to" },
+    { address: "someone@rival.example.net", field: "cc" },
+  ], INTERNAL, ["buyer@customer.example.com", "tanaka@example.co.jp"]);
+  assert.deepEqual(reply.map((g) => [g.domain, g.newToThread]), [["customer.example.com", false], ["rival.example.net", true]]);
+
+  const fresh = pane.groupByDomain([{ address: "someone@rival.example.net", field: "to" }], INTERNAL, []);
+  assert.equal(fresh[0].newToThread, false);
+});
+
+test("free-mail and carrier domains are flagged", () => {
+  const groups = pane.groupByDomain([
+    { address: "taro@gmail.com", field: "to" },
+    { address: "hanako@docomo.ne.jp", field: "to" },
+    { address: "buyer@customer.example.com", field: "to" },
+  ], INTERNAL, []);
+  assert.deepEqual(groups.filter((g) => g.freeMail).map((g) => g.domain).sort(), ["docomo.ne.jp", "gmail.com"]);
+});
+
+test("three or more external domains in To/CC suggest moving those recipients to BCC; BCC and internal ones do not count", () => {
+  const two = [
+    { address: "a@one.example", field: "to" }, { address: "b@two.example", field: "cc" },
+    { address: "c@three.example", field: "bcc" }, { address: "d@example.co.jp", field: "to" },
+  ];
+  assert.deepEqual(pane.suggestBcc(two, INTERNAL), []);
+  const three = two.concat([{ address: "e@three.example", field: "to" }]);
+  assert.deepEqual(pane.suggestBcc(three, INTERNAL), ["a@one.example", "b@two.example", "e@three.example"]);
+});
+
+test("send is confirmed only when every recipient and attachment is ticked", () => {
+  const recipients = [{ address: "buyer@customer.example.com" }, { address: "boss@customer.example.com" }];
+  const attachments = [{ name: "見積書.zip", size: 5000 }];
+  const ticked = { "r:buyer@customer.example.com": true, "a:見積書.zip\u00005000": true };
+  assert.equal(pane.allTicked(recipients, attachments, ticked), false);
+  ticked["r:boss@customer.example.com"] = true;
+  assert.equal(pane.allTicked(recipients, attachments, ticked), true);
+  assert.equal(pane.allTicked([], [], {}), false, "nothing to confirm is not a confirmation");
+});
