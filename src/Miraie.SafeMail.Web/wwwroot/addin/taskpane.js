@@ -1,0 +1,250 @@
+/*
+ * Miraie SafeMail — task pane: confirm every recipient and attachment, encrypt attachments into one password ZIP,
+ * record the confirmation (signed stamp header + fingerprint in sessionData), then send where sendAsync exists.
+ * Office.js calls are serialised (Outlook on the web allows only a few at once); texts follow Outlook's language.
+ */
+(function () {
+  "use strict";
+
+  var TEXTS = {
+    ja: {
+      title: "宛先確認・暗号化", recipients: "宛先", attachments: "添付ファイル", encrypt: "添付ファイルを暗号化（パスワード付き ZIP）",
+      confirm: "確認して送信", internal: "社内", external: "社外", newDomain: "このスレッドで初めての宛先", freeMail: "フリーメール",
+      bccHint: "社外の複数の会社が To/CC に入っています。互いのアドレスが見えないよう BCC に移すことをお勧めします。", moveBcc: "社外の宛先を BCC に移す",
+      noAttachments: "添付ファイルはありません", encrypting: "暗号化しています…", encrypted: "暗号化しました: ", confirmed: "確認しました。",
+      pressSend: "確認しました。送信ボタンを押してください。", passwordIs: "パスワード（宛先には別のメールでお知らせください）:",
+      tooLarge: "添付ファイルの合計が 25 MB を超えるため暗号化できません。", failed: "処理できませんでした: ", tickAll: "すべての宛先と添付ファイルにチェックを付けてください。"
+    },
+    en: {
+      title: "Check and encrypt", recipients: "Recipients", attachments: "Attachments", encrypt: "Encrypt attachments (password ZIP)",
+      confirm: "Confirm and send", internal: "internal", external: "external", newDomain: "new to this thread", freeMail: "free mail",
+      bccHint: "Several external companies are in To/CC. Move them to BCC so they do not see each other's addresses.", moveBcc: "Move external recipients to BCC",
+      noAttachments: "No attachments", encrypting: "Encrypting…", encrypted: "Encrypted: ", confirmed: "Confirmed.",
+      pressSend: "Confirmed. Press Send.", passwordIs: "Password (tell the recipients in a separate message):",
+      tooLarge: "The attachments exceed 25 MB in total and cannot be encrypted.", failed: "Could not do it: ", tickAll: "Tick every recipient and attachment."
+    }
+  };
+  var MAX_BYTES = 25 * 1024 * 1024;
+  var state = { language: "en", policy: null, recipients: [], attachments: [], ticked: {}, original: [] };
+
+  function t(key) { return (TEXTS[state.language] || TEXTS.en)[key]; }
+  function $(id) { return document.getElementById(id); }
+  function item() { return Office.context.mailbox.item; }
+  function base() { return location.origin; }
+
+  function call(target, method) {
+    var args = Array.prototype.slice.call(arguments, 2);
+    return new Promise(function (resolve, reject) {
+      args.push(function (result) {
+        if (result.status === "succeeded") { resolve(result.value); } else { reject(new Error(result.error && result.error.message || method)); }
+      });
+      target[method].apply(target, args);
+    });
+  }
+
+  function api(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "X-SafeMail-Dev-User": Office.context.mailbox.userProfile.emailAddress }, options.headers || {});
+    return fetch(base() + path, options).then(function (response) {
+      if (!response.ok) {
+        return response.json().then(function (p) { throw new Error(p.title || response.status); }, function () { throw new Error(String(response.status)); });
+      }
+      return response;
+    });
+  }
+
+  function status(text, isError) {
+    $("status").textContent = text;
+    $("status").className = isError ? "error" : "";
+  }
+
+  function loadRecipients() {
+    var fields = ["to", "cc", "bcc"];
+    return Promise.all(fields.map(function (f) { return call(item()[f], "getAsync"); })).then(function (lists) {
+      state.recipients = [];
+      lists.forEach(function (list, i) {
+        list.forEach(function (r) { state.recipients.push({ address: r.emailAddress, name: r.displayName, field: fields[i] }); });
+      });
+    });
+  }
+
+  function loadAttachments() {
+    return call(item(), "getAttachmentsAsync").then(function (list) {
+      state.attachments = list.filter(function (a) { return !a.isInline; }).map(function (a) { return { id: a.id, name: a.name, size: a.size }; });
+    });
+  }
+
+  function checkbox(key, label) {
+    var wrapper = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = state.ticked[key] === true;
+    box.addEventListener("change", function () { state.ticked[key] = box.checked; render(); });
+    wrapper.appendChild(box);
+    wrapper.appendChild(document.createTextNode(" " + label)); // text, never HTML
+    return wrapper;
+  }
+
+  function flag(text) {
+    var span = document.createElement("span");
+    span.className = "flag";
+    span.textContent = text;
+    return span;
+  }
+
+  function render() {
+    var groups = SafeMailPaneLogic.groupByDomain(state.recipients, state.policy.internalDomains, state.original);
+    var container = $("recipients");
+    container.textContent = "";
+    groups.forEach(function (g) {
+      var div = document.createElement("div");
+      div.className = "group " + (g.internal ? "internal" : "external");
+      var head = document.createElement("h3");
+      head.textContent = g.domain + " (" + (g.internal ? t("internal") : t("external")) + ")";
+      if (g.newToThread) { head.appendChild(flag(t("newDomain"))); }
+      if (g.freeMail) { head.appendChild(flag(t("freeMail"))); }
+      div.appendChild(head);
+      g.recipients.forEach(function (r) {
+        div.appendChild(checkbox("r:" + r.address, r.field.toUpperCase() + ": " + (r.name ? r.name + " <" + r.address + ">" : r.address)));
+      });
+      container.appendChild(div);
+    });
+    $("bcc-hint").hidden = SafeMailPaneLogic.suggestBcc(state.recipients, state.policy.internalDomains).length === 0;
+
+    var list = $("attachments");
+    list.textContent = "";
+    if (state.attachments.length === 0) {
+      list.textContent = t("noAttachments");
+    }
+    state.attachments.forEach(function (a) { list.appendChild(checkbox("a:" + a.name + "\u0000" + a.size, a.name + " (" + Math.ceil(a.size / 1024) + " KB)")); });
+    $("encrypt").disabled = state.attachments.length === 0;
+    $("confirm").disabled = !SafeMailPaneLogic.allTicked(state.recipients, state.attachments, state.ticked);
+  }
+
+  function base64ToBytes(text) {
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    return bytes;
+  }
+
+  function bytesToBase64(bytes) {
+    var text = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) { text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)); }
+    return btoa(text);
+  }
+
+  function contentOf(attachment) {
+    return call(item(), "getAttachmentContentAsync", attachment.id).then(function (content) { return base64ToBytes(content.content); });
+  }
+
+  function sha256Hex(bytes) {
+    return crypto.subtle.digest("SHA-256", bytes).then(function (hash) {
+      return Array.prototype.map.call(new Uint8Array(hash), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    });
+  }
+
+  function encrypt() {
+    var total = state.attachments.reduce(function (s, a) { return s + a.size; }, 0);
+    if (total > MAX_BYTES) { status(t("tooLarge"), true); return Promise.resolve(); }
+    status(t("encrypting"));
+    $("progress").hidden = false;
+    $("progress").value = 0;
+    var form = new FormData();
+    var originals = state.attachments.slice();
+    var chain = Promise.resolve();
+    originals.forEach(function (a, i) {
+      chain = chain.then(function () { return contentOf(a); }).then(function (bytes) {
+        form.append("files", new Blob([bytes]), a.name);
+        $("progress").value = Math.round(((i + 1) / (originals.length + 2)) * 100);
+      });
+    });
+    form.append("recipients", state.recipients.map(function (r) { return r.address; }).join(","));
+    var archive = {};
+    return chain.then(function () {
+      return api("/api/addin/protect", { method: "POST", body: form });
+    }).then(function (response) {
+      archive.id = response.headers.get("X-SafeMail-Archive-Id");
+      var disposition = response.headers.get("Content-Disposition") || "";
+      var star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+      archive.name = star ? decodeURIComponent(star[1]) : "attachments.zip";
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      archive.bytes = new Uint8Array(buffer);
+      var removals = Promise.resolve();
+      originals.forEach(function (a) { removals = removals.then(function () { return call(item(), "removeAttachmentAsync", a.id); }); });
+      return removals;
+    }).then(function () {
+      return call(item(), "addFileAttachmentFromBase64Async", bytesToBase64(archive.bytes), archive.name);
+    }).then(function () {
+      $("progress").value = 100;
+      state.archiveId = archive.id;
+      status(t("encrypted") + archive.name);
+      return api("/api/addin/passwords/" + encodeURIComponent(archive.id)).then(function (r) { return r.json(); }).then(function (p) {
+        $("password").textContent = p.password;
+        $("password-box").hidden = false;
+      });
+    }).then(function () { return loadAttachments(); }).then(render).then(null, function (e) {
+      status(t("failed") + e.message, true);
+    }).then(function () { $("progress").hidden = true; });
+  }
+
+  function confirmAndSend() {
+    if (!SafeMailPaneLogic.allTicked(state.recipients, state.attachments, state.ticked)) { status(t("tickAll"), true); return Promise.resolve(); }
+    var hashes = Promise.resolve([]);
+    state.attachments.forEach(function (a) {
+      hashes = hashes.then(function (list) {
+        return contentOf(a).then(sha256Hex).then(function (hex) { return list.concat([{ name: a.name, sha256: hex }]); });
+      });
+    });
+    return hashes.then(function (attachments) {
+      return api("/api/addin/confirmations", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ recipients: state.recipients.map(function (r) { return r.address; }), attachments: attachments })
+      });
+    }).then(function (r) { return r.json(); }).then(function (stamp) {
+      var headers = {};
+      headers[stamp.header] = stamp.value;
+      return call(item().internetHeaders, "setAsync", headers);
+    }).then(function () {
+      var fingerprint = SafeMailSendHandler.fingerprint(state.recipients.map(function (r) { return r.address; }), state.attachments);
+      return call(item().sessionData, "setAsync", SafeMailSendHandler.SESSION_KEY, fingerprint);
+    }).then(function () {
+      if (typeof item().sendAsync === "function") {
+        status(t("confirmed"));
+        return call(item(), "sendAsync");
+      }
+      status(t("pressSend"));
+      return undefined;
+    }).then(null, function (e) { status(t("failed") + e.message, true); });
+  }
+
+  function moveToBcc() {
+    var move = SafeMailPaneLogic.suggestBcc(state.recipients, state.policy.internalDomains);
+    var keep = function (field) {
+      return state.recipients.filter(function (r) { return r.field === field && move.indexOf(r.address.toLowerCase()) < 0; })
+        .map(function (r) { return { emailAddress: r.address, displayName: r.name }; });
+    };
+    var moved = state.recipients.filter(function (r) { return move.indexOf(r.address.toLowerCase()) >= 0 || r.field === "bcc"; })
+      .map(function (r) { return { emailAddress: r.address, displayName: r.name }; });
+    return call(item().to, "setAsync", keep("to")).then(function () { return call(item().cc, "setAsync", keep("cc")); })
+      .then(function () { return call(item().bcc, "setAsync", moved); }).then(loadRecipients).then(render);
+  }
+
+  function start() {
+    var language = String(Office.context.displayLanguage || "").toLowerCase();
+    state.language = language.indexOf("ja") === 0 ? "ja" : "en";
+    document.documentElement.lang = state.language;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-text]"), function (e) { e.textContent = t(e.getAttribute("data-text")); });
+    $("encrypt").addEventListener("click", encrypt);
+    $("confirm").addEventListener("click", confirmAndSend);
+    $("move-bcc").addEventListener("click", moveToBcc);
+    return fetch(base() + "/api/addin/policy").then(function (r) { return r.json(); }).then(function (policy) {
+      state.policy = policy;
+      return Promise.all([loadRecipients(), loadAttachments()]);
+    }).then(render).then(null, function (e) { status(t("failed") + e.message, true); });
+  }
+
+  Office.onReady(function () { start(); });
+})();

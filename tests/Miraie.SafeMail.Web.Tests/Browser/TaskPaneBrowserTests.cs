@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using MimeKit;
+using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Web.Tests.Support;
+
+namespace Miraie.SafeMail.Web.Tests.Browser;
+
+/// <summary>
+/// The real task pane served by the real host, in Debian's Chromium, with a fake <c>Office</c> object in place of
+/// Office.js (the CDN is unreachable here and no Outlook exists): confirm, encrypt two Japanese-named attachments, record
+/// the stamp — then send that very message through the gateway, which passes it with a valid confirmation.
+/// </summary>
+[NonParallelizable]
+public class TaskPaneBrowserTests
+{
+    private const string FakeOffice = """
+        (() => {
+          const ok = (value) => ({ status: "succeeded", value });
+          const people = (list) => list.map(([emailAddress, displayName]) => ({ emailAddress, displayName }));
+          window.__fake = { headers: null, session: null, attachments: [], to: people([["buyer@customer.example.com", "購買部 様"]]), cc: [], bcc: [] };
+          const field = (name) => ({
+            getAsync: (cb) => cb(ok(window.__fake[name])),
+            setAsync: (list, cb) => { window.__fake[name] = list; cb(ok()); },
+          });
+          window.Office = {
+            onReady: (cb) => setTimeout(() => cb({ host: "Outlook" }), 0),
+            context: {
+              displayLanguage: "ja-JP",
+              mailbox: {
+                userProfile: { emailAddress: "tanaka@example.co.jp" },
+                item: {
+                  to: field("to"), cc: field("cc"), bcc: field("bcc"),
+                  getAttachmentsAsync: (cb) => cb(ok(window.__fake.attachments.map(({ id, name, size }) => ({ id, name, size, isInline: false })))),
+                  getAttachmentContentAsync: (id, cb) => cb(ok({ format: "base64", content: window.__fake.attachments.find((a) => a.id === id).content })),
+                  removeAttachmentAsync: (id, cb) => { window.__fake.attachments = window.__fake.attachments.filter((a) => a.id !== id); cb(ok()); },
+                  addFileAttachmentFromBase64Async: (content, name, cb) => {
+                    window.__fake.attachments.push({ id: "zip-1", name, size: atob(content).length, content });
+                    cb(ok("zip-1"));
+                  },
+                  internetHeaders: { setAsync: (headers, cb) => { window.__fake.headers = headers; cb(ok()); } },
+                  sessionData: { setAsync: (key, value, cb) => { window.__fake.session = { key, value }; cb(ok()); } },
+                },
+              },
+            },
+          };
+        })();
+        """;
+
+    [Test]
+    public async Task Confirm_encrypt_two_japanese_attachments_and_the_gateway_passes_the_message_with_a_valid_stamp()
+    {
+        using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:AddIn:DevelopmentMode"] = "true",
+            ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
+        }, kestrel: true);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+        var context = await browser.NewContextAsync(new() { Locale = "ja-JP", BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
+        var quote = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("御見積書 数量 単価 金額\n", 500)));
+        await page.AddInitScriptAsync(FakeOffice + $$"""
+            window.__fake.attachments = [
+              { id: "a1", name: "御見積書.txt", size: {{quote.Length}}, content: "{{Convert.ToBase64String(quote)}}" },
+              { id: "a2", name: "仕様書.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" },
+            ];
+            """);
+
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com (社外)").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane.ja.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "添付ファイルを暗号化（パスワード付き ZIP）" }).ClickAsync();
+        await page.GetByText("暗号化しました").WaitForAsync();
+        var attachments = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.attachments)")).RootElement;
+        attachments.GetArrayLength().Should().Be(1, "the two originals were replaced by one archive");
+        var zipName = attachments[0].GetProperty("name").GetString()!;
+        zipName.Should().EndWith(".zip");
+        var zip = Convert.FromBase64String(attachments[0].GetProperty("content").GetString()!);
+        var password = await page.TextContentAsync("#password");
+        password.Should().NotBeNullOrEmpty();
+
+        var work = Directory.CreateTempSubdirectory("safemail-pane-").FullName;
+        try
+        {
+            var path = Path.Combine(work, "archive.zip");
+            await File.WriteAllBytesAsync(path, zip);
+            var listing = Run("7z", "l", "-slt", "-p" + password, path);
+            listing.Should().Contain("Path = 御見積書.txt").And.Contain("Path = 仕様書.pdf").And.Contain("AES-256");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        foreach (var box in await page.Locator("input[type=checkbox]").AllAsync())
+        {
+            await box.CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "確認して送信" }).ClickAsync();
+        await page.GetByText("確認しました。送信ボタンを押してください。").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane-confirmed.ja.png"), FullPage = true });
+        var stamp = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.headers)")).RootElement.GetProperty("X-SafeMail-Confirmation").GetString();
+        stamp.Should().NotBeNullOrEmpty();
+        (await page.EvaluateAsync<string>("window.__fake.session.key")).Should().Be("safemailConfirmation");
+
+        // The message Outlook would now send: same recipient, the archive, the stamp header.
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("田中 太郎", "tanaka@example.co.jp"));
+        message.To.Add(new MailboxAddress("購買部 様", "buyer@customer.example.com"));
+        message.Subject = "御見積書送付の件";
+        message.Headers.Add("X-SafeMail-Confirmation", stamp!);
+        var body = new BodyBuilder { TextBody = "御見積書をお送りします。パスワードは別途お送りします。" };
+        body.Attachments.Add(zipName, zip, new ContentType("application", "zip"));
+        message.Body = body.ToMessageBody();
+        var id = await Mail.SendAsync(host.Smtp, message);
+        await using var connection = await host.Database.OpenAsync();
+        var stored = (await MessageTable.GetAsync(connection, id))!;
+        stored.Verdict.Should().Be("pass", "the attachments are protected");
+        stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
+    }
+
+    private static string Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["LC_ALL"] = "C.UTF-8";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    private static string ScreenshotPath(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+        {
+            dir = dir.Parent!;
+        }
+
+        return Path.Combine(Directory.CreateDirectory(Path.Combine(dir.FullName, "artifacts", "screenshots")).FullName, name);
+    }
+}
