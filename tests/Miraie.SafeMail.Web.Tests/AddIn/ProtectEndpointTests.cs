@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -57,21 +56,6 @@ public class ProtectEndpointTests
         return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("password").GetString() : null;
     }
 
-    private static (int Code, string Out) SevenZip(params string[] args)
-    {
-        var start = new ProcessStartInfo("7z") { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["LC_ALL"] = "C.UTF-8";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
-
     [Test]
     public async Task Two_japanese_named_files_become_one_aes_zip_that_7z_opens_with_the_kept_password()
     {
@@ -88,12 +72,12 @@ public class ProtectEndpointTests
         password.Should().NotBeNullOrEmpty();
         (await PasswordAsync(id, "someone@example.co.jp")).Should().BeNull("only the sender who made the archive may read its password");
 
-        var list = SevenZip("l", "-slt", "-p" + password, zip);
+        var list = SevenZip.Run("l", "-slt", "-p" + password, zip);
         list.Out.Should().Contain("Path = 御見積書.txt").And.Contain("Path = 仕様書.pdf").And.Contain("AES-256");
         var target = Path.Combine(_work, id);
-        SevenZip("x", "-p" + password, "-o" + target, zip).Code.Should().Be(0);
+        SevenZip.Run("x", "-p" + password, "-o" + target, zip).Code.Should().Be(0);
         (await File.ReadAllBytesAsync(Path.Combine(target, "御見積書.txt"))).Should().Equal(quote);
-        SevenZip("t", "-pwrong-password", zip).Code.Should().NotBe(0, "the archive is really encrypted");
+        SevenZip.Run("t", "-pwrong-password", zip).Code.Should().NotBe(0, "the archive is really encrypted");
 
         await using var connection = await _host.Database.OpenAsync();
         await using var select = connection.CreateCommand();
@@ -110,7 +94,7 @@ public class ProtectEndpointTests
         var id = response.Headers.GetValues("X-SafeMail-Archive-Id").Single();
         var zip = Path.Combine(_work, id + ".zip");
         await File.WriteAllBytesAsync(zip, await response.Content.ReadAsByteArrayAsync());
-        SevenZip("l", "-slt", "-p" + await PasswordAsync(id, "tanaka@example.co.jp"), zip).Out.Should().Contain("ZipCrypto");
+        SevenZip.Run("l", "-slt", "-p" + await PasswordAsync(id, "tanaka@example.co.jp"), zip).Out.Should().Contain("ZipCrypto");
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -91,7 +90,7 @@ public class TaskPaneBrowserTests
         {
             var path = Path.Combine(work, "archive.zip");
             await File.WriteAllBytesAsync(path, zip);
-            var listing = Run("7z", "l", "-slt", "-p" + password, path);
+            var listing = SevenZip.Run("l", "-slt", "-p" + password, path).Out;
             listing.Should().Contain("Path = 御見積書.txt").And.Contain("Path = 仕様書.pdf").And.Contain("AES-256");
         }
         finally
@@ -125,21 +124,6 @@ public class TaskPaneBrowserTests
         var stored = (await MessageTable.GetAsync(connection, id))!;
         stored.Verdict.Should().Be("pass", "the attachments are protected");
         stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
-    }
-
-    private static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["LC_ALL"] = "C.UTF-8";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return output;
     }
 
     private static string ScreenshotPath(string name)
