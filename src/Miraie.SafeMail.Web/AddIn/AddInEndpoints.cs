@@ -21,6 +21,7 @@ public static class AddInEndpoints
 
     private const string HandlerPath = "/addin/send-handler.js";
     private const string Placeholder = "__SAFEMAIL_BASE__";
+    private const string ManifestBase = "https://safemail.example.co.jp";
 
     /// <summary>Registers the CORS policy.</summary>
     public static IServiceCollection AddSafeMailAddIn(this IServiceCollection services, AddInOptions options)
@@ -65,6 +66,24 @@ public static class AddInEndpoints
         // Read by classic Outlook on Windows before an event handler may call this origin.
         app.MapGet("/.well-known/microsoft-officeaddins-allowed.json", (HttpContext context) =>
                 Results.Json(new { allowed = new[] { BaseOf(context, options) } }))
+            .AllowAnonymous();
+
+        // The production manifest for this deployment: the one base URL replaced by this server's public HTTPS address.
+        app.MapGet("/addin/manifest.xml", (HttpContext context) =>
+            {
+                var address = BaseOf(context, options);
+                if (!address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Lang.T(
+                        "Outlook は HTTPS のアドレスしか読み込みません。SafeMail:AddIn:PublicUrl に https:// のアドレスを設定してください。",
+                        "Outlook only loads HTTPS addresses: set SafeMail:AddIn:PublicUrl to an https:// address."));
+                }
+
+                using var stream = typeof(AddInEndpoints).Assembly.GetManifestResourceStream("manifest.xml")!;
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                var xml = reader.ReadToEnd().Replace(ManifestBase, address, StringComparison.Ordinal);
+                return Results.Text(xml, "application/xml", Encoding.UTF8);
+            })
             .AllowAnonymous();
 
         // What the send handler decides with. Public on purpose: the handler runs before any sign-in can happen (the event

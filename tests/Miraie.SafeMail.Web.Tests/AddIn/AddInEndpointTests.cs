@@ -120,4 +120,13 @@ public class AddInEndpointTests
         console.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("frame-ancestors 'none'");
         console.Headers.GetValues("X-Frame-Options").Single().Should().Be("DENY");
     }
+
+    [Test]
+    public async Task The_manifest_is_served_with_this_deployments_address_in_every_url()
+    {
+        using var client = _host.Client();
+        var xml = await client.GetStringAsync("/addin/manifest.xml");
+        xml.Should().Contain("https://safemail.test.example.co.jp/addin/taskpane.html").And.NotContain("safemail.example.co.jp/");
+        System.Xml.Linq.XDocument.Parse(xml).Root!.Name.LocalName.Should().Be("OfficeApp");
+    }
 }
