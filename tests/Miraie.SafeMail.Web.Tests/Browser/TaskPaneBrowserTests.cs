@@ -20,7 +20,7 @@ public class TaskPaneBrowserTests
         (() => {
           const ok = (value) => ({ status: "succeeded", value });
           const people = (list) => list.map(([emailAddress, displayName]) => ({ emailAddress, displayName }));
-          window.__fake = { headers: null, session: null, attachments: [], to: people([["buyer@customer.example.com", "購買部 様"]]), cc: [], bcc: [] };
+          window.__fake = { headers: null, session: null, attachments: [], to: people([["buyer@customer.example.com", "購買部 様"]]), cc: [], bcc: [], newMessage: null };
           const field = (name) => ({
             getAsync: (cb) => cb(ok(window.__fake[name])),
             setAsync: (list, cb) => { window.__fake[name] = list; cb(ok()); },
@@ -31,6 +31,7 @@ public class TaskPaneBrowserTests
               displayLanguage: "ja-JP",
               mailbox: {
                 userProfile: { emailAddress: "tanaka@example.co.jp" },
+                displayNewMessageForm: (form) => { window.__fake.newMessage = form; },
                 item: {
                   to: field("to"), cc: field("cc"), bcc: field("bcc"),
                   getAttachmentsAsync: (cb) => cb(ok(window.__fake.attachments.map(({ id, name, size }) => ({ id, name, size, isInline: false })))),
@@ -42,6 +43,7 @@ public class TaskPaneBrowserTests
                   },
                   internetHeaders: { setAsync: (headers, cb) => { window.__fake.headers = headers; cb(ok()); } },
                   sessionData: { setAsync: (key, value, cb) => { window.__fake.session = { key, value }; cb(ok()); } },
+                  getInitializationContextAsync: (cb) => cb(ok(JSON.stringify({ reason: "unconfirmed" }))),
                 },
               },
             },
@@ -73,6 +75,7 @@ public class TaskPaneBrowserTests
 
         await page.GotoAsync("/addin/taskpane.html");
         await page.GetByText("customer.example.com (社外)").WaitForAsync();
+        await page.GetByText("送信前に、宛先と添付ファイルを確認してください。").WaitForAsync(); // Smart Alerts' context, shown
         await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane.ja.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "添付ファイルを暗号化（パスワード付き ZIP）" }).ClickAsync();
@@ -97,6 +100,11 @@ public class TaskPaneBrowserTests
         {
             Directory.Delete(work, recursive: true);
         }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "パスワードのメールを作成" }).ClickAsync();
+        var passwordMail = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.newMessage)")).RootElement;
+        passwordMail.GetProperty("toRecipients").EnumerateArray().Select(e => e.GetString()).Should().Equal("buyer@customer.example.com");
+        passwordMail.GetProperty("htmlBody").GetString().Should().Contain(password!).And.Contain(zipName);
 
         foreach (var box in await page.Locator("input[type=checkbox]").AllAsync())
         {

@@ -13,7 +13,10 @@
       bccHint: "社外の複数の会社が To/CC に入っています。互いのアドレスが見えないよう BCC に移すことをお勧めします。", moveBcc: "社外の宛先を BCC に移す",
       noAttachments: "添付ファイルはありません", encrypting: "暗号化しています…", encrypted: "暗号化しました: ", confirmed: "確認しました。",
       pressSend: "確認しました。送信ボタンを押してください。", passwordIs: "パスワード（宛先には別のメールでお知らせください）:",
-      tooLarge: "添付ファイルの合計が 25 MB を超えるため暗号化できません。", failed: "処理できませんでした: ", tickAll: "すべての宛先と添付ファイルにチェックを付けてください。"
+      tooLarge: "添付ファイルの合計が 25 MB を超えるため暗号化できません。", failed: "処理できませんでした: ", tickAll: "すべての宛先と添付ファイルにチェックを付けてください。",
+      passwordMail: "パスワードのメールを作成", passwordSubject: "パスワードのお知らせ: ",
+      passwordBody: "先ほどお送りしたメールの添付ファイル（{file}）のパスワードをお知らせします。\n\nパスワード: {password}\n\nお手数ですが、よろしくお願いいたします。",
+      reason_unconfirmed: "送信前に、宛先と添付ファイルを確認してください。", reason_changed: "確認後に宛先または添付ファイルが変更されました。もう一度確認してください。"
     },
     en: {
       title: "Check and encrypt", recipients: "Recipients", attachments: "Attachments", encrypt: "Encrypt attachments (password ZIP)",
@@ -21,7 +24,10 @@
       bccHint: "Several external companies are in To/CC. Move them to BCC so they do not see each other's addresses.", moveBcc: "Move external recipients to BCC",
       noAttachments: "No attachments", encrypting: "Encrypting…", encrypted: "Encrypted: ", confirmed: "Confirmed.",
       pressSend: "Confirmed. Press Send.", passwordIs: "Password (tell the recipients in a separate message):",
-      tooLarge: "The attachments exceed 25 MB in total and cannot be encrypted.", failed: "Could not do it: ", tickAll: "Tick every recipient and attachment."
+      tooLarge: "The attachments exceed 25 MB in total and cannot be encrypted.", failed: "Could not do it: ", tickAll: "Tick every recipient and attachment.",
+      passwordMail: "Write the password mail", passwordSubject: "Password: ",
+      passwordBody: "Here is the password for the attachment ({file}) of the message I just sent.\n\nPassword: {password}\n\nBest regards,",
+      reason_unconfirmed: "Please confirm the recipients and attachments before sending.", reason_changed: "Recipients or attachments changed after you confirmed them. Please confirm again."
     }
   };
   var MAX_BYTES = 25 * 1024 * 1024;
@@ -179,9 +185,11 @@
     }).then(function () {
       $("progress").value = 100;
       state.archiveId = archive.id;
+      state.archiveName = archive.name;
       status(t("encrypted") + archive.name);
       return api("/api/addin/passwords/" + encodeURIComponent(archive.id)).then(function (r) { return r.json(); }).then(function (p) {
         $("password").textContent = p.password;
+        state.password = p.password;
         $("password-box").hidden = false;
       });
     }).then(function () { return loadAttachments(); }).then(render).then(null, function (e) {
@@ -220,6 +228,35 @@
     }).then(null, function (e) { status(t("failed") + e.message, true); });
   }
 
+  /** Opens a new message to the same recipients with the password (the sender sends it separately). */
+  function passwordMail() {
+    var body = t("passwordBody").replace("{file}", state.archiveName).replace("{password}", state.password);
+    Office.context.mailbox.displayNewMessageForm({
+      toRecipients: state.recipients.filter(function (r) { return r.field !== "bcc"; }).map(function (r) { return r.address; }),
+      bccRecipients: state.recipients.filter(function (r) { return r.field === "bcc"; }).map(function (r) { return r.address; }),
+      subject: t("passwordSubject") + state.archiveName,
+      htmlBody: body.split("\n").map(function (line) {
+        var div = document.createElement("div");
+        div.textContent = line; // escaped: names and passwords are text
+        return div.innerHTML || "&nbsp;";
+      }).join("<br>")
+    });
+  }
+
+  /** Why Smart Alerts opened the pane, when it did (Mailbox 1.14 contextData). */
+  function showSendContext() {
+    var current = item();
+    if (typeof current.getInitializationContextAsync !== "function") {
+      return Promise.resolve();
+    }
+    return call(current, "getInitializationContextAsync").then(function (text) {
+      var context = text ? JSON.parse(text) : null;
+      if (context && context.reason && t("reason_" + context.reason)) {
+        status(t("reason_" + context.reason));
+      }
+    }).then(null, function () { /* opened from the ribbon: no context */ });
+  }
+
   function moveToBcc() {
     var move = SafeMailPaneLogic.suggestBcc(state.recipients, state.policy.internalDomains);
     var keep = function (field) {
@@ -240,10 +277,11 @@
     $("encrypt").addEventListener("click", encrypt);
     $("confirm").addEventListener("click", confirmAndSend);
     $("move-bcc").addEventListener("click", moveToBcc);
+    $("password-mail").addEventListener("click", passwordMail);
     return fetch(base() + "/api/addin/policy").then(function (r) { return r.json(); }).then(function (policy) {
       state.policy = policy;
       return Promise.all([loadRecipients(), loadAttachments()]);
-    }).then(render).then(null, function (e) { status(t("failed") + e.message, true); });
+    }).then(render).then(showSendContext).then(null, function (e) { status(t("failed") + e.message, true); });
   }
 
   Office.onReady(function () { start(); });
