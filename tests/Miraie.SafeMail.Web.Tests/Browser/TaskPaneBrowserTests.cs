@@ -134,6 +134,54 @@ public class TaskPaneBrowserTests
         stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
     }
 
+    [Test]
+    public async Task The_pane_works_from_the_keyboard_alone_and_send_stays_disabled_until_every_box_is_ticked()
+    {
+        using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:AddIn:DevelopmentMode"] = "true",
+            ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
+        }, kestrel: true);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+        var page = await (await browser.NewContextAsync(new() { Locale = "en-US", BaseURL = host.BaseAddress!.ToString() })).NewPageAsync();
+        await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
+        await page.AddInitScriptAsync(FakeOffice.Replace("displayLanguage: \"ja-JP\"", "displayLanguage: \"en-US\"", StringComparison.Ordinal) + $$"""
+            window.__fake.cc = [{ emailAddress: "suzuki@example.co.jp", displayName: "Suzuki" }];
+            window.__fake.attachments = [{ id: "a1", name: "quote.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" }];
+            window.Office.context.mailbox.item.getInitializationContextAsync = undefined;
+            """);
+
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com (external)").WaitForAsync();
+        var confirm = page.GetByRole(AriaRole.Button, new() { Name = "Confirm and send" });
+        (await confirm.IsDisabledAsync()).Should().BeTrue("nothing is ticked yet");
+
+        // Tab from the top of the page: every checkbox is reachable and Space ticks it.
+        var ticked = 0;
+        for (var i = 0; i < 20 && ticked < 3; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>("document.activeElement !== null && document.activeElement.type === 'checkbox'"))
+            {
+                await page.Keyboard.PressAsync("Space");
+                ticked++;
+                if (ticked < 3)
+                {
+                    (await confirm.IsDisabledAsync()).Should().BeTrue($"only {ticked} of 3 boxes ticked");
+                }
+            }
+        }
+
+        ticked.Should().Be(3, "two recipients and one attachment, each reachable by Tab");
+        (await confirm.IsEnabledAsync()).Should().BeTrue();
+        await confirm.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByText("Confirmed. Press Send.").WaitForAsync();
+        (await page.EvaluateAsync<string>("window.__fake.session.value")).Should().Contain("buyer@customer.example.com");
+    }
+
     private static string ScreenshotPath(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -85,7 +85,8 @@
     var box = document.createElement("input");
     box.type = "checkbox";
     box.checked = state.ticked[key] === true;
-    box.addEventListener("change", function () { state.ticked[key] = box.checked; render(); });
+    // Only the Send button changes: re-drawing the list would take the keyboard focus away from the box just ticked.
+    box.addEventListener("change", function () { state.ticked[key] = box.checked; updateConfirm(); });
     wrapper.appendChild(box);
     wrapper.appendChild(document.createTextNode(" " + label)); // text, never HTML
     return wrapper;
@@ -124,6 +125,10 @@
     }
     state.attachments.forEach(function (a) { list.appendChild(checkbox("a:" + a.name + "\u0000" + a.size, a.name + " (" + Math.ceil(a.size / 1024) + " KB)")); });
     $("encrypt").disabled = state.attachments.length === 0;
+    updateConfirm();
+  }
+
+  function updateConfirm() {
     $("confirm").disabled = !SafeMailPaneLogic.allTicked(state.recipients, state.attachments, state.ticked);
   }
 
@@ -284,5 +289,12 @@
     }).then(render).then(showSendContext).then(null, function (e) { status(t("failed") + e.message, true); });
   }
 
-  Office.onReady(function () { start(); });
+  // Office may be ready before the page's body is parsed (this script runs in <head>): start only once both are.
+  Office.onReady(function () {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
+  });
 })();
