@@ -51,20 +51,44 @@ public class TaskPaneBrowserTests
         })();
         """;
 
-    [Test]
-    public async Task Confirm_encrypt_two_japanese_attachments_and_the_gateway_passes_the_message_with_a_valid_stamp()
+    private ConsoleHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    [SetUp]
+    public async Task StartAsync()
     {
-        using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
+        _host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
         {
             ["SafeMail:AddIn:DevelopmentMode"] = "true",
             ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
         }, kestrel: true);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
-        var context = await browser.NewContextAsync(new() { Locale = "ja-JP", BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 } });
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        _host.Dispose();
+    }
+
+    /// <summary>A pane-sized page on the host, with Office.js's CDN answered by an empty script (the fake is injected per test).</summary>
+    private async Task<IPage> NewPaneAsync(string locale)
+    {
+        var context = await _browser.NewContextAsync(new() { Locale = locale, BaseURL = _host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
+        return page;
+    }
+
+    [Test]
+    public async Task Confirm_encrypt_two_japanese_attachments_and_the_gateway_passes_the_message_with_a_valid_stamp()
+    {
+        var page = await NewPaneAsync("ja-JP");
         var quote = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("御見積書 数量 単価 金額\n", 500)));
         await page.AddInitScriptAsync(FakeOffice + $$"""
             window.__fake.attachments = [
@@ -127,8 +151,8 @@ public class TaskPaneBrowserTests
         var body = new BodyBuilder { TextBody = "御見積書をお送りします。パスワードは別途お送りします。" };
         body.Attachments.Add(zipName, zip, new ContentType("application", "zip"));
         message.Body = body.ToMessageBody();
-        var id = await Mail.SendAsync(host.Smtp, message);
-        await using var connection = await host.Database.OpenAsync();
+        var id = await Mail.SendAsync(_host.Smtp, message);
+        await using var connection = await _host.Database.OpenAsync();
         var stored = (await MessageTable.GetAsync(connection, id))!;
         stored.Verdict.Should().Be("pass", "the attachments are protected");
         stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
@@ -137,16 +161,7 @@ public class TaskPaneBrowserTests
     [Test]
     public async Task The_pane_works_from_the_keyboard_alone_and_send_stays_disabled_until_every_box_is_ticked()
     {
-        using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["SafeMail:AddIn:DevelopmentMode"] = "true",
-            ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
-        }, kestrel: true);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
-        var page = await (await browser.NewContextAsync(new() { Locale = "en-US", BaseURL = host.BaseAddress!.ToString() })).NewPageAsync();
-        await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
+        var page = await NewPaneAsync("en-US");
         await page.AddInitScriptAsync(FakeOffice.Replace("displayLanguage: \"ja-JP\"", "displayLanguage: \"en-US\"", StringComparison.Ordinal) + $$"""
             window.__fake.cc = [{ emailAddress: "suzuki@example.co.jp", displayName: "Suzuki" }];
             window.__fake.attachments = [{ id: "a1", name: "quote.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" }];
