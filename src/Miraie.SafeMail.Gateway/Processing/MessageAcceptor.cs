@@ -44,22 +44,28 @@ public sealed class MessageAcceptor(
         var evaluator = policy.Current;
         var envelope = new Envelope(message.EnvelopeFrom, message.Recipients);
 
-        InspectionReport report;
-        using (var stream = new SequenceStream(message.Bytes))
-        {
-            report = await inspector.InspectAsync(stream, cancellationToken).ConfigureAwait(false);
-        }
-
-        var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
-        var verdict = Judge(evaluator, report, envelope, stamp);
-
-        var record = BuildRecord(message, id, now, report, envelope, verdict, stamp, evaluator);
-        logger.LogInformation("{QueueId} from=<{From}> to={Recipients} size={Size} verdict={Verdict} rule={Rule} confirmation={Confirmation} inspected={Elapsed}ms",
-            id, message.EnvelopeFrom, string.Join(",", message.Recipients), message.Bytes.Length, record.Verdict, verdict.Rule, record.Confirmation,
-            (int)report.Elapsed.TotalMilliseconds);
-
+        // Nothing below may end without an answer: a failure before the commit is a 451 (the client keeps the message and
+        // retries), never a 250 and never an uninspected pass. The inspector itself reports problems instead of throwing;
+        // this also covers a bug in judging or recording.
+        var stage = "inspect";
         try
         {
+            InspectionReport report;
+            using (var stream = new SequenceStream(message.Bytes))
+            {
+                report = await inspector.InspectAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            stage = "judge";
+            var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
+            var verdict = Judge(evaluator, report, envelope, stamp);
+
+            var record = BuildRecord(message, id, now, report, envelope, verdict, stamp, evaluator);
+            logger.LogInformation("{QueueId} from=<{From}> to={Recipients} size={Size} verdict={Verdict} rule={Rule} confirmation={Confirmation} inspected={Elapsed}ms",
+                id, message.EnvelopeFrom, string.Join(",", message.Recipients), message.Bytes.Length, record.Verdict, verdict.Rule, record.Confirmation,
+                (int)report.Elapsed.TotalMilliseconds);
+
+            stage = "store";
             return verdict.Action switch
             {
                 PolicyAction.Reject => await RejectAsync(record, verdict).ConfigureAwait(false),
@@ -69,8 +75,10 @@ public sealed class MessageAcceptor(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(e, "{QueueId} could not be stored; answering 451 so the client retries", id);
-            return new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later");
+            logger.LogError(e, "{QueueId} failed at {Stage}; answering 451 so the client retries", id, stage);
+            return stage == "store"
+                ? new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later")
+                : new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: the message could not be checked, try again later");
         }
     }
 

@@ -66,8 +66,9 @@ public class PolicyEditingTests
 
         await using (var connection = await _host.Database.OpenAsync())
         {
-            var first = (await PolicyVersions.ListAsync(connection))[^1];
-            first.Id.Should().BeGreaterThan(0);
+            var saved = (await PolicyVersions.ListAsync(connection)).Should().ContainSingle().Subject;
+            saved.Author.Should().Be("web:admin1");
+            saved.Comment.Should().Be("取引先を社内扱い");
         }
 
         var restrict = Fields("example.co.jp");

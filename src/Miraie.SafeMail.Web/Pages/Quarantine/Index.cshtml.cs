@@ -25,9 +25,5 @@ public sealed class IndexModel(GatewayDatabase database) : ConsolePageModel(data
     }
 
     /// <summary>The same filter on another page.</summary>
-    public string PageLink(int page)
-    {
-        var query = Request.Query.Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"));
-        return "/quarantine?" + string.Join('&', query.Append($"page={page}"));
-    }
+    public string PageLink(int page) => PageLinks.Page(Request, "/quarantine", page);
 }
