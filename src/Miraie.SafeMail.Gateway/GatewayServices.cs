@@ -7,6 +7,7 @@ using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Smtp;
@@ -33,6 +34,7 @@ public static class GatewayServices
         AddChecked<QuarantineOptions>(services, configuration, c => SettingsChecker.Bind<QuarantineOptions>(c.GetSection(QuarantineOptions.SectionName)));
         AddChecked<ConfirmationOptions>(services, configuration, c => SettingsChecker.Bind<ConfirmationOptions>(c.GetSection(ConfirmationOptions.SectionName)));
         AddChecked<PolicyOptions>(services, configuration, PolicyConfiguration.Bind);
+        AddChecked<PasswordDeliveryOptions>(services, configuration, c => SettingsChecker.Bind<PasswordDeliveryOptions>(c.GetSection(PasswordDeliveryOptions.SectionName)));
         services.AddSingleton<IValidateOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<DeliveryOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<QuarantineOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());

@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Core.Inspection;
+using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Localization;
@@ -88,12 +90,13 @@ public static class AddInEndpoints
 
         // What the send handler decides with. Public on purpose: the handler runs before any sign-in can happen (the event
         // runtime cannot ask for a token), and the internal domains are not a secret — every mail names them.
-        app.MapGet("/api/addin/policy", (PolicyProvider policy) => Results.Json(new
+        app.MapGet("/api/addin/policy", (PolicyProvider policy, IOptionsMonitor<PasswordDeliveryOptions> passwords) => Results.Json(new
             {
                 internalDomains = policy.Current.Options.InternalDomains,
                 confirm = options.Confirm,
                 offline = options.Offline,
                 zipCryptoDomains = options.ZipCryptoDomains,
+                passwordDelivery = passwords.CurrentValue.Mode,
             }))
             .AllowAnonymous()
             .RequireCors(Cors);
