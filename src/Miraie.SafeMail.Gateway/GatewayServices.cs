@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -40,6 +43,7 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<QuarantineOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
@@ -67,6 +71,16 @@ public static class GatewayServices
                 : new PickupFolderTransport(delivery.PickupDirectory ?? Path.Combine(identity.DataDirectory, "pickup"));
         });
 
+        // Session cookies (console) and archive passwords (add-in, gateway) are protected with keys that live beside the data,
+        // in the service account's own folder: they survive restarts and are the same for the console and the gateway.
+        services.AddDataProtection().SetApplicationName("Miraie.SafeMail.Web");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory), "keys")),
+                sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton<ArchivePasswords>();
+        services.AddSingleton<PasswordMail>();
+        services.AddSingleton<PasswordMailService>();
         services.AddSingleton<QuarantineService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
@@ -79,6 +93,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<PolicyVersionWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordMailService>());
         services.AddHostedService<RetentionService>();
         services.AddHostedService<Health.HealthReporter>();
         return services;

@@ -1,9 +1,4 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Gateway;
 using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Accounts;
@@ -19,12 +14,6 @@ public static class ConsoleServices
     public static IServiceCollection AddSafeMailConsole(this IServiceCollection services, ConsoleOptions options)
     {
         services.AddSingleton(options);
-        // Session cookies stay valid across restarts: the keys live beside the data (the service account's own folder).
-        services.AddDataProtection().SetApplicationName("Miraie.SafeMail.Web");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory), "keys")),
-                sp.GetRequiredService<ILoggerFactory>())));
         services.AddSingleton<SessionValidator>();
         // Japanese stays Japanese in the HTML (the default encoder writes every kana as &#x…;); markup characters are still encoded.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

@@ -30,6 +30,9 @@ public sealed record InspectionReport
     /// <summary>The raw value of the add-in's confirmation stamp header, when present.</summary>
     public string? ConfirmationStamp { get; init; }
 
+    /// <summary>The ids of the add-in archives the message says it carries (<see cref="MessageInspector.ArchiveIdHeader"/>).</summary>
+    public IReadOnlyList<string> ArchiveIds { get; init; } = [];
+
     /// <summary>How long inspection took.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -14,6 +14,9 @@ public sealed class MessageInspector
     /// <summary>The header the Outlook add-in sets to record the sender's confirmation.</summary>
     public const string ConfirmationHeader = "X-SafeMail-Confirmation";
 
+    /// <summary>The header the Outlook add-in sets naming the archives it made for this message (comma-separated ids).</summary>
+    public const string ArchiveIdHeader = "X-SafeMail-Archive-Id";
+
     // Extra time after the limit before the caller gets an answer even if a reader library ignores cancellation.
     private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(1);
 
@@ -148,8 +151,19 @@ public sealed class MessageInspector
             HeaderRecipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes)
                 .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
             ConfirmationStamp = message.Headers[ConfirmationHeader],
+            ArchiveIds = ArchiveIds(message.Headers),
         };
     }
+
+    /// <summary>Every well-formed archive id (24 hex digits, as the backend makes them) in the archive id headers; at most 20.</summary>
+    private static List<string> ArchiveIds(MimeKit.HeaderList headers) => headers
+        .Where(h => h.Field.Equals(ArchiveIdHeader, StringComparison.OrdinalIgnoreCase))
+        .SelectMany(h => h.Value.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        .Where(id => id.Length == 24 && id.All(char.IsAsciiHexDigit))
+        .Select(id => id.ToLowerInvariant())
+        .Distinct(StringComparer.Ordinal)
+        .Take(20)
+        .ToList();
 
     private static InspectionReport Failed(Stream input, string code, Text.LocalizedText text, TimeSpan elapsed) => new()
     {

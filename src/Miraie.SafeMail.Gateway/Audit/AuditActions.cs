@@ -39,6 +39,15 @@ public static class AuditActions
     /// <summary>The add-in made a password-protected archive for a sender.</summary>
     public const string Protect = "protect";
 
+    /// <summary>A recipient was sent the password of an archive the message carried.</summary>
+    public const string PasswordMail = "password-mail";
+
+    /// <summary>A password mail could not be sent (given up after retries, or the password was no longer kept).</summary>
+    public const string PasswordMailFailed = "password-mail-failed";
+
+    /// <summary>A message named an archive it may not claim (another sender's, or a file it does not carry): no password mail.</summary>
+    public const string PasswordRefused = "password-refused";
+
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
     public static LocalizedText Text(string action) => action switch
     {
@@ -57,6 +66,9 @@ public static class AuditActions
         Export => new("監査ログの出力", "audit log exported"),
         Confirmation => new("宛先確認", "recipients confirmed"),
         Protect => new("添付ファイルの暗号化", "attachments encrypted"),
+        PasswordMail => new("パスワード通知の送信", "password mail sent"),
+        PasswordMailFailed => new("パスワード通知の失敗", "password mail failed"),
+        PasswordRefused => new("パスワード通知の拒否", "password mail refused"),
         _ => new(action, action),
     };
 }

@@ -183,6 +183,10 @@ public sealed class DeliveryService(
 
             await MessageTable.UpdateStateAsync(connection, transaction, message.Id, MessageState.Queued, state, attempts, next, error,
                 retry ? null : now).ConfigureAwait(false);
+            if (message.Origin == MessageOrigin.Smtp && final.Any(o => o.Kind == OutcomeKind.Delivered))
+            {
+                await Passwords.PasswordMailTable.AddForDeliveredAsync(connection, transaction, message.Id, now).ConfigureAwait(false);
+            }
             if (failures.Count > 0)
             {
                 await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Bounce, message.Id,

@@ -12,4 +12,16 @@ public sealed class PasswordDeliveryOptions
     /// <c>pane</c>: nothing is sent automatically, the task pane shows the password and opens a prefilled password mail.
     /// </summary>
     public string Mode { get; set; } = "gateway";
+
+    /// <summary>The password mail's language: <c>ja-en</c> (Japanese, then English; default), <c>ja</c> or <c>en</c>.</summary>
+    public string Language { get; set; } = "ja-en";
+
+    /// <summary>
+    /// How long a password is kept for a message that has not been delivered yet (quarantined, never sent); then it is
+    /// erased and the message, if released later, goes without one. Default 30 days, the quarantine's default retention.
+    /// </summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Microsoft Graph, for <see cref="Mode"/> <c>graph</c>.</summary>
+    public GraphSendOptions Graph { get; set; } = new();
 }

@@ -29,6 +29,8 @@ public sealed class MessageAcceptor(
     IOptions<DeliveryOptions> delivery,
     IOptions<Quarantine.QuarantineOptions> quarantine,
     Quarantine.QuarantineService quarantineService,
+    Passwords.ArchivePasswords archives,
+    IOptionsMonitor<Passwords.PasswordDeliveryOptions> passwordDelivery,
     TimeProvider time,
     ILogger<MessageAcceptor> logger)
 {
@@ -65,24 +67,59 @@ public sealed class MessageAcceptor(
                 id, message.EnvelopeFrom, string.Join(",", message.Recipients), message.Bytes.Length, record.Verdict, verdict.Rule, record.Confirmation,
                 (int)report.Elapsed.TotalMilliseconds);
 
+            stage = "archives";
+            var claims = verdict.Action == PolicyAction.Reject ? new ArchiveClaims([], []) : await ClaimArchivesAsync(report, envelope, cancellationToken).ConfigureAwait(false);
+
             stage = "store";
             return verdict.Action switch
             {
                 PolicyAction.Reject => await RejectAsync(record, verdict).ConfigureAwait(false),
-                PolicyAction.Quarantine => await QuarantineAsync(message, record).ConfigureAwait(false),
-                _ => await QueueAsync(message, record, now).ConfigureAwait(false),
+                PolicyAction.Quarantine => await QuarantineAsync(message, record, claims).ConfigureAwait(false),
+                _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "{QueueId} failed at {Stage}; answering 451 so the client retries", id, stage);
-            return stage == "store"
+            return stage is "store" or "archives"
                 ? new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later")
                 : new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: the message could not be checked, try again later");
         }
     }
 
-    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now)
+    /// <summary>
+    /// The add-in archives the message names that it may claim (its sender made them, it carries the very ZIP): after
+    /// delivery their passwords go to its recipients. Nothing is claimed when the sender sends passwords themselves.
+    /// </summary>
+    private async Task<ArchiveClaims> ClaimArchivesAsync(InspectionReport report, Envelope envelope, CancellationToken cancellationToken)
+    {
+        if (report.ArchiveIds.Count == 0 || passwordDelivery.CurrentValue.Mode == "pane")
+        {
+            return new ArchiveClaims([], []);
+        }
+
+        var (accepted, refused) = await archives.CheckClaimsAsync(report.ArchiveIds, [envelope.Sender, .. report.HeaderFrom],
+            report.Attachments.Select(a => a.Sha256).OfType<string>(), cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            logger.LogWarning("archive ids refused, no password mail for them: {Refused}", string.Join("; ", refused));
+        }
+
+        return new ArchiveClaims(accepted, refused);
+    }
+
+    private static async Task RecordClaimsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction,
+        MessageRecord record, ArchiveClaims claims)
+    {
+        await Passwords.PasswordMailTable.LinkAsync(connection, transaction, record.Id, claims.Accepted).ConfigureAwait(false);
+        if (claims.Refused.Count > 0)
+        {
+            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.PasswordRefused, record.Id,
+                string.Join("; ", claims.Refused)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims)
     {
         record = record with
         {
@@ -94,13 +131,14 @@ public sealed class MessageAcceptor(
         {
             var located = record with { Segment = location!.Segment, SegmentOffset = location.Offset };
             await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + Lease).ConfigureAwait(false);
+            await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
         }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
         queue.Enqueue(record.Id, stored);
         return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
     }
 
-    private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record)
+    private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims)
     {
         var path = await Task.Run(() => spool.WriteFile("quarantine", record.Id, message.Bytes)).ConfigureAwait(false);
         record = record with { State = MessageState.Quarantined, FilePath = path };
@@ -108,6 +146,7 @@ public sealed class MessageAcceptor(
         {
             await MessageTable.InsertAsync(connection, transaction, record).ConfigureAwait(false);
             await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.Quarantine, record.Id, record.Rule).ConfigureAwait(false);
+            await RecordClaimsAsync(connection, transaction, record, claims).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (quarantine.Value.NotifySender)
         {
@@ -221,3 +260,6 @@ public sealed class MessageAcceptor(
         return builder.ToString();
     }
 }
+
+/// <summary>The archive ids a message may claim, and the refused ones with their reasons.</summary>
+internal sealed record ArchiveClaims(IReadOnlyList<string> Accepted, IReadOnlyList<string> Refused);

@@ -9,4 +9,6 @@ public static class MessageOrigin
     public const string Dsn = "dsn";
     /// <summary>A quarantine notice to a sender.</summary>
     public const string Notice = "notice";
+    /// <summary>The password mail that follows a message carrying an add-in archive.</summary>
+    public const string Password = "password";
 }

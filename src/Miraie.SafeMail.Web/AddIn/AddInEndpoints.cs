@@ -29,7 +29,6 @@ public static class AddInEndpoints
     public static IServiceCollection AddSafeMailAddIn(this IServiceCollection services, AddInOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<ArchivePasswords>();
         var allowed = options.AllowedOrigins.Append(options.PublicUrl ?? "").Select(Origin).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
         services.AddCors(c => c.AddPolicy(Cors, new CorsPolicyBuilder()
             .SetIsOriginAllowed(origin => allowed.Contains(Origin(origin)))

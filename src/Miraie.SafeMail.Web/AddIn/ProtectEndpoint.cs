@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Miraie.SafeMail.Core.Protection;
 using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Localization;
 
@@ -78,7 +79,10 @@ public static class ProtectEndpoint
             return Bad(e.UserMessage.ToString());
         }
 
-        await passwords.SaveAsync(id, sender!, recipients, archiveName, encryption.ToString(), password, time.GetUtcNow(), context.RequestAborted);
+        // The ZIP's hash binds the password to this very file: the gateway sends a password mail only for a message carrying it.
+        output.Position = 0;
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(output, context.RequestAborted));
+        await passwords.SaveAsync(new NewArchive(id, sender!, recipients, archiveName, encryption.ToString(), password, sha256), time.GetUtcNow(), context.RequestAborted);
         await using (var connection = await database.OpenAsync(context.RequestAborted))
         {
             await AuditLog.AppendAsync(connection, null, time.GetUtcNow(), "addin:" + sender, AuditActions.Protect, null,
