@@ -32,6 +32,50 @@ test("a domain not among the original recipients of a reply is flagged new; a ne
   assert.equal(fresh[0].newToThread, false);
 });
 
+test("with the thread's snapshot: a domain added after the reply was opened is new, the original's domains are not", () => {
+  const original = pane.threadOriginal(JSON.stringify({ composeType: "reply", addresses: ["buyer@customer.example.com", "tanaka@example.co.jp"] }));
+  const groups = pane.groupByDomain([
+    { address: "buyer@customer.example.com", field: "to" },
+    { address: "boss@CUSTOMER.example.com", field: "cc" },
+    { address: "someone@rival.example.net", field: "cc" },
+    { address: "sato@osaka.example.co.jp", field: "cc" },
+  ], INTERNAL, original);
+  assert.deepEqual(groups.map((g) => [g.domain, g.newToThread]), [
+    ["customer.example.com", false], ["rival.example.net", true], ["osaka.example.co.jp", false],
+  ], "a colleague joining is not flagged: only external domains are");
+});
+
+test("a forward, a new message, a missing or broken snapshot: nothing to compare with, so nothing is flagged new", () => {
+  for (const snapshot of [JSON.stringify({ composeType: "forward", addresses: [] }), JSON.stringify({ composeType: "newMail", addresses: ["a@b.example"] }),
+    undefined, null, "", "{not json", JSON.stringify({ composeType: "reply" })]) {
+    const original = pane.threadOriginal(snapshot);
+    assert.deepEqual(original, [], String(snapshot));
+    assert.equal(pane.groupByDomain([{ address: "someone@rival.example.net", field: "to" }], INTERNAL, original)[0].newToThread, false);
+  }
+});
+
+test("a snapshot cut down to domains (a huge reply all) still tells old domains from new", () => {
+  const original = pane.threadOriginal(JSON.stringify({ composeType: "reply", addresses: ["@customer.example.com"] }));
+  const groups = pane.groupByDomain([{ address: "x@customer.example.com", field: "to" }, { address: "y@rival.example.net", field: "to" }], INTERNAL, original);
+  assert.deepEqual(groups.map((g) => g.newToThread), [false, true]);
+});
+
+test("archive ids accumulate comma-separated in one header, earlier ones kept, none twice", () => {
+  assert.equal(pane.appendArchiveId("", "a1"), "a1");
+  assert.equal(pane.appendArchiveId(undefined, "a1"), "a1");
+  assert.equal(pane.appendArchiveId("a1", "a2"), "a1,a2");
+  assert.equal(pane.appendArchiveId("a1, a2", "a1"), "a1,a2");
+  assert.equal(pane.appendArchiveId("a1", "a2,a3"), "a1,a2,a3");
+});
+
+test("the password is sent by the server in gateway and graph modes; pane mode or an unknown answer keeps the button", () => {
+  assert.equal(pane.sendsPasswordAutomatically({ passwordDelivery: "gateway" }), true);
+  assert.equal(pane.sendsPasswordAutomatically({ passwordDelivery: "graph" }), true);
+  assert.equal(pane.sendsPasswordAutomatically({ passwordDelivery: "pane" }), false);
+  assert.equal(pane.sendsPasswordAutomatically({}), false, "an older server says nothing: never promise a mail nobody sends");
+  assert.equal(pane.sendsPasswordAutomatically(null), false);
+});
+
 test("free-mail and carrier domains are flagged", () => {
   const groups = pane.groupByDomain([
     { address: "taro@gmail.com", field: "to" },

@@ -5,7 +5,8 @@ namespace Miraie.SafeMail.Web.Tests.AddIn;
 /// <summary>
 /// The add-in's XML manifests, checked offline (office-addin-manifest validate posts them to an online service, which
 /// is unreachable here): well-formed, OfficeApp's children in the schema's order, every resid defined with the right
-/// kind, HTTPS URLs on one base address, lengths within the schema's limits, ids unique, the send event as specified.
+/// kind, HTTPS URLs on one base address, lengths within the schema's limits, ids unique, the send event as specified,
+/// and every launch event's function associated by send-handler.js.
 /// </summary>
 public class ManifestTests
 {
@@ -27,7 +28,7 @@ public class ManifestTests
         yield return new TestCaseData("manifest.localhost.xml", "https://localhost:3000").SetArgDisplayNames("localhost");
     }
 
-    private static XDocument Load(string file)
+    private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
@@ -35,8 +36,10 @@ public class ManifestTests
             dir = dir.Parent ?? throw new DirectoryNotFoundException("repository root");
         }
 
-        return XDocument.Load(Path.Combine(dir.FullName, "manifest", file), LoadOptions.SetLineInfo);
+        return dir.FullName;
     }
+
+    private static XDocument Load(string file) => XDocument.Load(Path.Combine(RepositoryRoot(), "manifest", file), LoadOptions.SetLineInfo);
 
     [TestCaseSource(nameof(Manifests))]
     public void Top_level_elements_follow_the_schema_order(string file, string baseUrl)
@@ -133,13 +136,39 @@ public class ManifestTests
     {
         var doc = Load(file);
         doc.Descendants(Bt + "Sets").Single().Attribute("DefaultMinVersion")!.Value.Should().Be("1.12");
-        var send = doc.Descendants(Vo11 + "LaunchEvent").Single();
-        send.Attribute("Type")!.Value.Should().Be("OnMessageSend");
+        var send = doc.Descendants(Vo11 + "LaunchEvent").Single(e => e.Attribute("Type")!.Value == "OnMessageSend");
         send.Attribute("SendMode")!.Value.Should().Be("SoftBlock");
         send.Attribute("FunctionName")!.Value.Should().Be("onMessageSendHandler");
         var ids = doc.Descendants().Where(e => e.Name.LocalName is "OfficeTab" or "Group" or "Control").Select(e => e.Attribute("id")!.Value).ToList();
         ids.Should().OnlyHaveUniqueItems().And.Contain("SafeMailOpenPane", "the Smart Alerts button opens the pane by this command id");
         ids.Where(i => i != "TabDefault").Should().OnlyContain(i => i.Length <= 125);
+        _ = baseUrl;
+    }
+
+    [TestCaseSource(nameof(Manifests))]
+    public void Both_launch_events_name_functions_the_send_handler_associates(string file, string baseUrl)
+    {
+        var doc = Load(file);
+        var events = doc.Descendants(Vo11 + "LaunchEvent").ToDictionary(e => e.Attribute("Type")!.Value, e => e.Attribute("FunctionName")!.Value);
+        events.Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["OnNewMessageCompose"] = "onNewMessageComposeHandler", // the thread snapshot for the pane's "new domain" flag
+            ["OnMessageSend"] = "onMessageSendHandler",
+        });
+        doc.Descendants(Vo11 + "LaunchEvent").Single(e => e.Attribute("Type")!.Value == "OnNewMessageCompose").Attribute("SendMode")
+            .Should().BeNull("only the send event has a send mode");
+
+        // Both events run in the one runtime: the same file (send-handler.js, or commands.html that loads it) must
+        // associate every function the manifest names, or Outlook finds no handler and the event silently does nothing.
+        var handler = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Miraie.SafeMail.Web", "wwwroot", "addin", "send-handler.js"));
+        foreach (var function in events.Values)
+        {
+            handler.Should().Contain($"Office.actions.associate(\"{function}\", {function});", function);
+            handler.Should().Contain($"function {function}(event", function);
+        }
+
+        doc.Descendants(Vo11 + "LaunchEvent").Select(e => e.Parent!.Parent!).Distinct().Should().ContainSingle("one LaunchEvent extension point")
+            .Which.Element(Vo11 + "SourceLocation")!.Attribute("resid")!.Value.Should().Be("WebViewRuntime.Url");
         _ = baseUrl;
     }
 

@@ -20,7 +20,7 @@ public class TaskPaneBrowserTests
         (() => {
           const ok = (value) => ({ status: "succeeded", value });
           const people = (list) => list.map(([emailAddress, displayName]) => ({ emailAddress, displayName }));
-          window.__fake = { headers: null, session: null, attachments: [], to: people([["buyer@customer.example.com", "購買部 様"]]), cc: [], bcc: [], newMessage: null };
+          window.__fake = { headers: {}, session: {}, attachments: [], added: 0, to: people([["buyer@customer.example.com", "購買部 様"]]), cc: [], bcc: [], newMessage: null };
           const field = (name) => ({
             getAsync: (cb) => cb(ok(window.__fake[name])),
             setAsync: (list, cb) => { window.__fake[name] = list; cb(ok()); },
@@ -38,11 +38,19 @@ public class TaskPaneBrowserTests
                   getAttachmentContentAsync: (id, cb) => cb(ok({ format: "base64", content: window.__fake.attachments.find((a) => a.id === id).content })),
                   removeAttachmentAsync: (id, cb) => { window.__fake.attachments = window.__fake.attachments.filter((a) => a.id !== id); cb(ok()); },
                   addFileAttachmentFromBase64Async: (content, name, cb) => {
-                    window.__fake.attachments.push({ id: "zip-1", name, size: atob(content).length, content });
-                    cb(ok("zip-1"));
+                    const id = "zip-" + ++window.__fake.added;
+                    window.__fake.attachments.push({ id, name, size: atob(content).length, content });
+                    cb(ok(id));
                   },
-                  internetHeaders: { setAsync: (headers, cb) => { window.__fake.headers = headers; cb(ok()); } },
-                  sessionData: { setAsync: (key, value, cb) => { window.__fake.session = { key, value }; cb(ok()); } },
+                  // As in Outlook: setAsync adds or replaces the named headers only; getAsync answers those that exist.
+                  internetHeaders: {
+                    setAsync: (headers, cb) => { Object.assign(window.__fake.headers, headers); cb(ok()); },
+                    getAsync: (names, cb) => cb(ok(Object.fromEntries(names.filter((n) => n in window.__fake.headers).map((n) => [n, window.__fake.headers[n]])))),
+                  },
+                  sessionData: {
+                    setAsync: (key, value, cb) => { window.__fake.session[key] = value; cb(ok()); },
+                    getAsync: (key, cb) => cb(key in window.__fake.session ? ok(window.__fake.session[key]) : { status: "failed", error: { message: "not found" } }),
+                  },
                   getInitializationContextAsync: (cb) => cb(ok(JSON.stringify({ reason: "unconfirmed" }))),
                 },
               },
@@ -51,19 +59,15 @@ public class TaskPaneBrowserTests
         })();
         """;
 
-    private ConsoleHost _host = null!;
+    private ConsoleHost? _host;
     private IPlaywright _playwright = null!;
+
+    private ConsoleHost Host => _host ?? throw new InvalidOperationException("NewPaneAsync starts the host");
     private IBrowser _browser = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        _host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["SafeMail:AddIn:DevelopmentMode"] = "true",
-            ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
-        }, kestrel: true);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
     }
@@ -73,12 +77,27 @@ public class TaskPaneBrowserTests
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
-        _host.Dispose();
+        _host?.Dispose();
     }
 
-    /// <summary>A pane-sized page on the host, with Office.js's CDN answered by an empty script (the fake is injected per test).</summary>
-    private async Task<IPage> NewPaneAsync(string locale)
+    /// <summary>
+    /// A pane-sized page on a freshly started host (password delivery in <paramref name="passwordDelivery"/> mode, the
+    /// product's default when null), with Office.js's CDN answered by an empty script (the fake is injected per test).
+    /// </summary>
+    private async Task<IPage> NewPaneAsync(string locale, string? passwordDelivery = null)
     {
+        var settings = new Dictionary<string, string?>
+        {
+            ["SafeMail:AddIn:DevelopmentMode"] = "true",
+            ["SafeMail:Confirmation:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["SafeMail:Confirmation:CurrentKeyId"] = "k1",
+        };
+        if (passwordDelivery is not null)
+        {
+            settings["SafeMail:PasswordDelivery:Mode"] = passwordDelivery;
+        }
+
+        _host = await ConsoleHost.StartAsync(settings, kestrel: true);
         var context = await _browser.NewContextAsync(new() { Locale = locale, BaseURL = _host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
@@ -88,7 +107,7 @@ public class TaskPaneBrowserTests
     [Test]
     public async Task Confirm_encrypt_two_japanese_attachments_and_the_gateway_passes_the_message_with_a_valid_stamp()
     {
-        var page = await NewPaneAsync("ja-JP");
+        var page = await NewPaneAsync("ja-JP", passwordDelivery: "pane");
         var quote = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("御見積書 数量 単価 金額\n", 500)));
         await page.AddInitScriptAsync(FakeOffice + $$"""
             window.__fake.attachments = [
@@ -102,8 +121,8 @@ public class TaskPaneBrowserTests
         await page.GetByText("送信前に、宛先と添付ファイルを確認してください。").WaitForAsync(); // Smart Alerts' context, shown
         await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane.ja.png"), FullPage = true });
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "添付ファイルを暗号化（パスワード付き ZIP）" }).ClickAsync();
-        await page.GetByText("暗号化しました").WaitForAsync();
+        var archiveId = await EncryptAsync(page, "添付ファイルを暗号化（パスワード付き ZIP）", "暗号化しました");
+        (await ArchiveHeaderAsync(page)).Should().Be(archiveId, "the gateway finds the archive by the id the server returned");
         var attachments = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.attachments)")).RootElement;
         attachments.GetArrayLength().Should().Be(1, "the two originals were replaced by one archive");
         var zipName = attachments[0].GetProperty("name").GetString()!;
@@ -125,6 +144,7 @@ public class TaskPaneBrowserTests
             Directory.Delete(work, recursive: true);
         }
 
+        (await page.Locator("#password-auto").IsVisibleAsync()).Should().BeFalse("in pane mode nothing is sent automatically");
         await page.GetByRole(AriaRole.Button, new() { Name = "パスワードのメールを作成" }).ClickAsync();
         var passwordMail = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.newMessage)")).RootElement;
         passwordMail.GetProperty("toRecipients").EnumerateArray().Select(e => e.GetString()).Should().Equal("buyer@customer.example.com");
@@ -140,7 +160,8 @@ public class TaskPaneBrowserTests
         await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane-confirmed.ja.png"), FullPage = true });
         var stamp = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.headers)")).RootElement.GetProperty("X-SafeMail-Confirmation").GetString();
         stamp.Should().NotBeNullOrEmpty();
-        (await page.EvaluateAsync<string>("window.__fake.session.key")).Should().Be("safemailConfirmation");
+        (await ArchiveHeaderAsync(page)).Should().Be(archiveId, "the stamp is added beside the archive id, not in its place");
+        (await page.EvaluateAsync<bool>("'safemailConfirmation' in window.__fake.session")).Should().BeTrue();
 
         // The message Outlook would now send: same recipient, the archive, the stamp header.
         var message = new MimeMessage();
@@ -151,8 +172,8 @@ public class TaskPaneBrowserTests
         var body = new BodyBuilder { TextBody = "御見積書をお送りします。パスワードは別途お送りします。" };
         body.Attachments.Add(zipName, zip, new ContentType("application", "zip"));
         message.Body = body.ToMessageBody();
-        var id = await Mail.SendAsync(_host.Smtp, message);
-        await using var connection = await _host.Database.OpenAsync();
+        var id = await Mail.SendAsync(Host.Smtp, message);
+        await using var connection = await Host.Database.OpenAsync();
         var stored = (await MessageTable.GetAsync(connection, id))!;
         stored.Verdict.Should().Be("pass", "the attachments are protected");
         stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
@@ -194,8 +215,72 @@ public class TaskPaneBrowserTests
         await confirm.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await page.GetByText("Confirmed. Press Send.").WaitForAsync();
-        (await page.EvaluateAsync<string>("window.__fake.session.value")).Should().Contain("buyer@customer.example.com");
+        (await page.EvaluateAsync<string>("window.__fake.session.safemailConfirmation")).Should().Contain("buyer@customer.example.com");
     }
+
+    [TestCase("gateway", "ja-JP", "添付ファイルを暗号化（パスワード付き ZIP）", "暗号化しました", "このメールの配送後、パスワードは別のメール（パスワード通知メール）で各宛先に自動で送信されます。")]
+    [TestCase("graph", "en-US", "Encrypt attachments (password ZIP)", "Encrypted: ", "After this message is delivered, the password is sent automatically to each recipient in a separate mail.")]
+    public async Task When_the_server_sends_the_password_the_pane_shows_it_with_a_note_and_every_archive_id_goes_in_the_header(
+        string mode, string locale, string encryptButton, string encryptedText, string note)
+    {
+        var page = await NewPaneAsync(locale, mode);
+        await page.AddInitScriptAsync(FakeOffice.Replace("displayLanguage: \"ja-JP\"", $"displayLanguage: \"{locale}\"", StringComparison.Ordinal) + $$"""
+            window.__fake.attachments = [{ id: "a1", name: "見積書.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" }];
+            """);
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com").First.WaitForAsync();
+
+        var first = await EncryptAsync(page, encryptButton, encryptedText);
+        (await page.TextContentAsync("#password")).Should().NotBeNullOrEmpty("the sender may need it, e.g. on the phone");
+        (await page.GetByText(note).IsVisibleAsync()).Should().BeTrue();
+        (await page.Locator("#password-mail").IsVisibleAsync()).Should().BeFalse("the server sends the password mail: no second one");
+        (await ArchiveHeaderAsync(page)).Should().Be(first);
+
+        // Encrypting again (the archive is now the attachment) keeps the first id: the recipients need both passwords.
+        var second = await EncryptAsync(page, encryptButton, encryptedText);
+        second.Should().NotBe(first);
+        (await ArchiveHeaderAsync(page)).Should().Be(first + "," + second);
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath($"taskpane-password-{mode}.{locale}.png"), FullPage = true });
+    }
+
+    [Test]
+    public async Task A_domain_added_after_the_reply_was_opened_is_flagged_new_and_the_original_domain_is_not()
+    {
+        var page = await NewPaneAsync("ja-JP");
+        await page.AddInitScriptAsync(FakeOffice + """
+            // What send-handler.js's OnNewMessageCompose kept when the reply was opened: only the customer.
+            window.__fake.session.safemailThread = JSON.stringify({ composeType: "reply", addresses: ["buyer@customer.example.com"] });
+            window.__fake.cc = [
+              { emailAddress: "someone@rival.example.net", displayName: "誤って追加" },
+              { emailAddress: "suzuki@example.co.jp", displayName: "鈴木" },
+            ];
+            """);
+        await page.GotoAsync("/addin/taskpane.html");
+        var added = page.Locator(".group h3", new() { HasText = "rival.example.net" });
+        await added.WaitForAsync();
+        (await added.TextContentAsync()).Should().Contain("新しいドメイン");
+        (await page.Locator(".group h3", new() { HasText = "customer.example.com" }).TextContentAsync()).Should().NotContain("新しいドメイン");
+        (await page.Locator(".group h3", new() { HasText = "example.co.jp (社内)" }).TextContentAsync()).Should().NotContain("新しいドメイン",
+            "a colleague joining the thread is not flagged");
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("taskpane-new-domain.ja.png"), FullPage = true });
+    }
+
+    /// <summary>Clicks Encrypt and returns the archive id the server answered with (from the protect response itself).</summary>
+    private static async Task<string> EncryptAsync(IPage page, string button, string doneText)
+    {
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Url.EndsWith("/api/addin/protect", StringComparison.Ordinal));
+        response.Status.Should().Be(200);
+        var id = await response.HeaderValueAsync("x-safemail-archive-id");
+        id.Should().NotBeNullOrEmpty();
+        await page.Locator("#status", new() { HasText = doneText }).WaitForAsync();
+        await page.Locator("#password-box:not([hidden])").WaitForAsync();
+        return id!;
+    }
+
+    private static Task<string> ArchiveHeaderAsync(IPage page) =>
+        page.EvaluateAsync<string>("window.__fake.headers['X-SafeMail-Archive-Id'] ?? ''");
 
     private static string ScreenshotPath(string name)
     {

@@ -1,6 +1,7 @@
 /*
  * Miraie SafeMail — the task pane's decisions, knowing nothing of Office.js (FlexConfirmMail's classifier split):
- * recipients grouped by domain with what to highlight, and when to suggest moving external To/CC recipients to BCC.
+ * recipients grouped by domain with what to highlight, when to suggest moving external To/CC recipients to BCC, the
+ * thread snapshot to compare with, the archive-id header's value and whether the server sends the password itself.
  * The fingerprint the pane stores is send-handler.js's own (loaded beside this file), so both always agree.
  */
 (function (global) {
@@ -36,8 +37,10 @@
   }
 
   /**
-   * recipients: [{ address, name, field: "to" | "cc" | "bcc" }]; original: the addresses of the message replied to or
-   * forwarded (empty for a new message). Returns groups, external first, each with the flags the pane highlights.
+   * recipients: [{ address, name, field: "to" | "cc" | "bcc" }]; original: the addresses already in the thread (see
+   * threadOriginal; empty for a new message or a forward, and then nothing is flagged new). Returns groups, external
+   * first, each with the flags the pane highlights. Only external domains are flagged new: a colleague joining a thread
+   * is routine, and a flag on every internal group would teach people to ignore it.
    */
   function groupByDomain(recipients, internalDomains, original) {
     var originalDomains = (original || []).map(domainOf);
@@ -50,7 +53,7 @@
           domain: domain,
           internal: isInternal(r.address, internalDomains),
           freeMail: isFreeMail(domain),
-          newToThread: (original || []).length > 0 && originalDomains.indexOf(domain) < 0,
+          newToThread: originalDomains.length > 0 && !isInternal(r.address, internalDomains) && originalDomains.indexOf(domain) < 0,
           recipients: []
         };
         order.push(domain);
@@ -76,7 +79,39 @@
     return keys.length > 0 && keys.every(function (k) { return ticked[k] === true; });
   }
 
-  var api = { groupByDomain: groupByDomain, suggestBcc: suggestBcc, allTicked: allTicked, isFreeMail: isFreeMail, MANY_DOMAINS: MANY_DOMAINS };
+  /**
+   * The addresses to compare with, from the snapshot send-handler.js's OnNewMessageCompose kept in sessionData (JSON
+   * { composeType, addresses }). A forward starts with no recipients, so it gives none: better to flag nothing than to
+   * flag every domain. Anything missing or unreadable gives none too.
+   */
+  function threadOriginal(snapshot) {
+    try {
+      var thread = typeof snapshot === "string" ? JSON.parse(snapshot) : snapshot;
+      if (!thread || thread.composeType !== "reply" || !Array.isArray(thread.addresses)) {
+        return [];
+      }
+      return thread.addresses.filter(function (a) { return domainOf(a) !== ""; });
+    } catch (e) {
+      return [];
+    }
+  }
+
+  /** The X-SafeMail-Archive-Id header's value with more archives (an id or a list): comma-separated, order kept, no repeats. */
+  function appendArchiveId(existing, id) {
+    var ids = (String(existing || "") + "," + String(id || "")).split(",").map(function (x) { return x.trim(); });
+    return ids.filter(function (x, i) { return x && ids.indexOf(x) === i; }).join(",");
+  }
+
+  /** True when the server sends the password mail itself (gateway or Graph); the pane then offers no password mail of its own. */
+  function sendsPasswordAutomatically(policy) {
+    var mode = policy && policy.passwordDelivery;
+    return mode === "gateway" || mode === "graph";
+  }
+
+  var api = {
+    groupByDomain: groupByDomain, suggestBcc: suggestBcc, allTicked: allTicked, isFreeMail: isFreeMail, threadOriginal: threadOriginal,
+    appendArchiveId: appendArchiveId, sendsPasswordAutomatically: sendsPasswordAutomatically, MANY_DOMAINS: MANY_DOMAINS
+  };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }

@@ -1,5 +1,6 @@
 /*
- * Miraie SafeMail — Outlook send handler (OnMessageSend, Smart Alerts, SoftBlock).
+ * Miraie SafeMail — Outlook send handler (OnMessageSend, Smart Alerts, SoftBlock), and OnNewMessageCompose's snapshot of
+ * who was in the thread when a reply or forward was opened (for the pane's "new domain" flag).
  *
  * Runs in classic Outlook's JavaScript-only runtime too: one file, no imports, no DOM, no localStorage, ES2016 syntax
  * (no async/await; tests/addin parses it as ES2016). It allows the send when the sender already confirmed exactly these
@@ -15,6 +16,8 @@
   var POLICY_KEY = "safemailPolicy";
   var POLICY_TIMEOUT_MS = 4000; // Outlook shows "taking longer" after about five seconds
   var PANE_COMMAND = "SafeMailOpenPane";
+  var THREAD_KEY = "safemailThread"; // { composeType, addresses } kept when a reply or forward was opened
+  var THREAD_MAX_CHARS = 20000; // sessionData holds 50,000 characters in all on older Outlook: leave room for the rest
 
   var TEXTS = {
     ja: {
@@ -44,6 +47,10 @@
   function domainOf(address) {
     var at = lower(address).lastIndexOf("@");
     return at < 0 ? "" : lower(address).slice(at + 1);
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i, all) { return x && all.indexOf(x) === i; });
   }
 
   /** True when the address is in one of the internal domains ("example.co.jp" exactly, "*.example.co.jp" for subdomains). */
@@ -117,20 +124,18 @@
     return tag.indexOf("ja") === 0 ? "ja" : "en";
   }
 
-  function getAsync(source, method, arg) {
+  /** Calls an Office.js async method (any arguments before the callback) as a promise. */
+  function getAsync(source, method) {
+    var args = Array.prototype.slice.call(arguments, 2);
     return new Promise(function (resolve, reject) {
-      var callback = function (result) {
+      args.push(function (result) {
         if (result.status === "succeeded") {
           resolve(result.value);
         } else {
           reject(result.error || new Error(method + " failed"));
         }
-      };
-      if (arg === undefined) {
-        source[method](callback);
-      } else {
-        source[method](arg, callback);
-      }
+      });
+      source[method].apply(source, args);
     });
   }
 
@@ -211,16 +216,52 @@
     }
   }
 
+  /**
+   * OnNewMessageCompose: for a reply (reply all included) or a forward, keeps the addresses Outlook filled in — the people
+   * already in the thread, the original's sender among them (item.from is the user, so it tells nothing) — in sessionData,
+   * so the pane can flag a domain added later. Compose has no API for the original's own recipients; a forward starts
+   * with none. Nothing for a new message or where getComposeTypeAsync (Mailbox 1.10) is missing. Always ends completed.
+   */
+  function onNewMessageComposeHandler(event, deps) {
+    var office = (deps && deps.office) || global.Office;
+    var finish = function () { event.completed(); };
+    try {
+      var item = office.context.mailbox.item;
+      if (typeof item.getComposeTypeAsync !== "function" || !item.sessionData) {
+        finish();
+        return;
+      }
+      getAsync(item, "getComposeTypeAsync").then(function (type) {
+        var composeType = type && type.composeType;
+        if (composeType !== "reply" && composeType !== "forward") {
+          return undefined;
+        }
+        return Promise.all([getAsync(item.to, "getAsync"), getAsync(item.cc, "getAsync")]).then(function (lists) {
+          var addresses = unique(lists[0].concat(lists[1]).map(function (r) { return lower(r.emailAddress); }));
+          if (addresses.join(",").length > THREAD_MAX_CHARS) { // a huge reply all: the domains are what the pane compares
+            addresses = unique(addresses.map(function (a) { return "@" + domainOf(a); }));
+          }
+          return getAsync(item.sessionData, "setAsync", THREAD_KEY, JSON.stringify({ composeType: composeType, addresses: addresses }));
+        });
+      }).then(finish, finish);
+    } catch (e) {
+      finish();
+    }
+  }
+
   var api = {
     isInternal: isInternal,
     fingerprint: fingerprint,
     decide: decide,
     message: message,
     onMessageSendHandler: onMessageSendHandler,
-    SESSION_KEY: SESSION_KEY
+    onNewMessageComposeHandler: onNewMessageComposeHandler,
+    SESSION_KEY: SESSION_KEY,
+    THREAD_KEY: THREAD_KEY
   };
   if (global.Office && global.Office.actions) {
     global.Office.actions.associate("onMessageSendHandler", onMessageSendHandler);
+    global.Office.actions.associate("onNewMessageComposeHandler", onNewMessageComposeHandler);
   }
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;

@@ -9,29 +9,32 @@
   var TEXTS = {
     ja: {
       title: "宛先確認・暗号化", recipients: "宛先", attachments: "添付ファイル", encrypt: "添付ファイルを暗号化（パスワード付き ZIP）",
-      confirm: "確認して送信", internal: "社内", external: "社外", newDomain: "このスレッドで初めての宛先", freeMail: "フリーメール",
+      confirm: "確認して送信", internal: "社内", external: "社外", newDomain: "新しいドメイン", freeMail: "フリーメール",
       bccHint: "社外の複数の会社が To/CC に入っています。互いのアドレスが見えないよう BCC に移すことをお勧めします。", moveBcc: "社外の宛先を BCC に移す",
       noAttachments: "添付ファイルはありません", encrypting: "暗号化しています…", encrypted: "暗号化しました: ", confirmed: "確認しました。",
       pressSend: "確認しました。送信ボタンを押してください。", passwordIs: "パスワード（宛先には別のメールでお知らせください）:",
       tooLarge: "添付ファイルの合計が 25 MB を超えるため暗号化できません。", failed: "処理できませんでした: ", tickAll: "すべての宛先と添付ファイルにチェックを付けてください。",
-      passwordMail: "パスワードのメールを作成", passwordSubject: "パスワードのお知らせ: ",
+      passwordMail: "パスワードのメールを作成", passwordSubject: "パスワードのお知らせ: ", passwordIsAuto: "パスワード:",
+      passwordAuto: "このメールの配送後、パスワードは別のメール（パスワード通知メール）で各宛先に自動で送信されます。ご自身でパスワードをお知らせいただく必要はありません。",
       passwordBody: "先ほどお送りしたメールの添付ファイル（{file}）のパスワードをお知らせします。\n\nパスワード: {password}\n\nお手数ですが、よろしくお願いいたします。",
       reason_unconfirmed: "送信前に、宛先と添付ファイルを確認してください。", reason_changed: "確認後に宛先または添付ファイルが変更されました。もう一度確認してください。"
     },
     en: {
       title: "Check and encrypt", recipients: "Recipients", attachments: "Attachments", encrypt: "Encrypt attachments (password ZIP)",
-      confirm: "Confirm and send", internal: "internal", external: "external", newDomain: "new to this thread", freeMail: "free mail",
+      confirm: "Confirm and send", internal: "internal", external: "external", newDomain: "new domain (not in this thread)", freeMail: "free mail",
       bccHint: "Several external companies are in To/CC. Move them to BCC so they do not see each other's addresses.", moveBcc: "Move external recipients to BCC",
       noAttachments: "No attachments", encrypting: "Encrypting…", encrypted: "Encrypted: ", confirmed: "Confirmed.",
       pressSend: "Confirmed. Press Send.", passwordIs: "Password (tell the recipients in a separate message):",
       tooLarge: "The attachments exceed 25 MB in total and cannot be encrypted.", failed: "Could not do it: ", tickAll: "Tick every recipient and attachment.",
-      passwordMail: "Write the password mail", passwordSubject: "Password: ",
+      passwordMail: "Write the password mail", passwordSubject: "Password: ", passwordIsAuto: "Password:",
+      passwordAuto: "After this message is delivered, the password is sent automatically to each recipient in a separate mail. You do not need to send it yourself.",
       passwordBody: "Here is the password for the attachment ({file}) of the message I just sent.\n\nPassword: {password}\n\nBest regards,",
       reason_unconfirmed: "Please confirm the recipients and attachments before sending.", reason_changed: "Recipients or attachments changed after you confirmed them. Please confirm again."
     }
   };
   var MAX_BYTES = 25 * 1024 * 1024;
-  var state = { language: "en", policy: null, recipients: [], attachments: [], ticked: {}, original: [] };
+  var ARCHIVE_HEADER = "X-SafeMail-Archive-Id"; // the gateway sends each listed archive's password after delivery
+  var state = { language: "en", policy: null, recipients: [], attachments: [], ticked: {}, original: [], archiveIds: "" };
 
   function t(key) { return (TEXTS[state.language] || TEXTS.en)[key]; }
   function $(id) { return document.getElementById(id); }
@@ -72,6 +75,17 @@
         list.forEach(function (r) { state.recipients.push({ address: r.emailAddress, name: r.displayName, field: fields[i] }); });
       });
     });
+  }
+
+  /** Who was in the thread when this reply was opened (send-handler.js's OnNewMessageCompose); none otherwise. */
+  function loadThread() {
+    var data = item().sessionData;
+    if (!data || typeof data.getAsync !== "function") {
+      return Promise.resolve();
+    }
+    return call(data, "getAsync", SafeMailSendHandler.THREAD_KEY).then(function (snapshot) {
+      state.original = SafeMailPaneLogic.threadOriginal(snapshot);
+    }, function () { state.original = []; }); // no snapshot: a new message, or opened before the add-in was installed
   }
 
   function loadAttachments() {
@@ -188,18 +202,44 @@
     }).then(function () {
       return call(item(), "addFileAttachmentFromBase64Async", bytesToBase64(archive.bytes), archive.name);
     }).then(function () {
+      return recordArchiveId(archive.id);
+    }).then(function () {
       $("progress").value = 100;
-      state.archiveId = archive.id;
       state.archiveName = archive.name;
       status(t("encrypted") + archive.name);
-      return api("/api/addin/passwords/" + encodeURIComponent(archive.id)).then(function (r) { return r.json(); }).then(function (p) {
-        $("password").textContent = p.password;
-        state.password = p.password;
-        $("password-box").hidden = false;
-      });
+      return api("/api/addin/passwords/" + encodeURIComponent(archive.id)).then(function (r) { return r.json(); }).then(showPassword);
     }).then(function () { return loadAttachments(); }).then(render).then(null, function (e) {
       status(t("failed") + e.message, true);
     }).then(function () { $("progress").hidden = true; });
+  }
+
+  /** Adds the archive's id to the item's X-SafeMail-Archive-Id header, keeping the ids of earlier encryptions. */
+  function recordArchiveId(id) {
+    if (!id) {
+      return Promise.reject(new Error(ARCHIVE_HEADER)); // the gateway could not send this archive's password
+    }
+    var headers = item().internetHeaders;
+    var earlier = typeof headers.getAsync !== "function" ? Promise.resolve(state.archiveIds) :
+      call(headers, "getAsync", [ARCHIVE_HEADER]).then(function (found) {
+        var name = Object.keys(found || {}).filter(function (k) { return k.toLowerCase() === ARCHIVE_HEADER.toLowerCase(); })[0];
+        return SafeMailPaneLogic.appendArchiveId(name ? found[name] : "", state.archiveIds);
+      }, function () { return state.archiveIds; });
+    return earlier.then(function (ids) {
+      var value = {};
+      value[ARCHIVE_HEADER] = SafeMailPaneLogic.appendArchiveId(ids, id);
+      return call(headers, "setAsync", value).then(function () { state.archiveIds = value[ARCHIVE_HEADER]; });
+    });
+  }
+
+  /** The password, and either the button for a password mail (mode "pane") or the note that the server sends it. */
+  function showPassword(p) {
+    var automatic = SafeMailPaneLogic.sendsPasswordAutomatically(state.policy);
+    state.password = p.password;
+    $("password").textContent = p.password;
+    $("password-label").textContent = t(automatic ? "passwordIsAuto" : "passwordIs");
+    $("password-auto").hidden = !automatic;
+    $("password-mail").hidden = automatic;
+    $("password-box").hidden = false;
   }
 
   function confirmAndSend() {
@@ -285,7 +325,7 @@
     $("password-mail").addEventListener("click", passwordMail);
     return fetch(base() + "/api/addin/policy").then(function (r) { return r.json(); }).then(function (policy) {
       state.policy = policy;
-      return Promise.all([loadRecipients(), loadAttachments()]);
+      return Promise.all([loadRecipients(), loadAttachments(), loadThread()]);
     }).then(render).then(showSendContext).then(null, function (e) { status(t("failed") + e.message, true); });
   }
 
