@@ -84,7 +84,7 @@ public class TaskPaneBrowserTests
     /// A pane-sized page on a freshly started host (password delivery in <paramref name="passwordDelivery"/> mode, the
     /// product's default when null), with Office.js's CDN answered by an empty script (the fake is injected per test).
     /// </summary>
-    private async Task<IPage> NewPaneAsync(string locale, string? passwordDelivery = null)
+    private async Task<IPage> NewPaneAsync(string locale, string? passwordDelivery = null, IDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -95,6 +95,19 @@ public class TaskPaneBrowserTests
         if (passwordDelivery is not null)
         {
             settings["SafeMail:PasswordDelivery:Mode"] = passwordDelivery;
+        }
+
+        if (passwordDelivery == "graph")
+        {
+            // Graph mode needs an app registration to start; nothing is sent through it in these tests.
+            settings["SafeMail:PasswordDelivery:Graph:TenantId"] = "11111111-2222-3333-4444-555555555555";
+            settings["SafeMail:PasswordDelivery:Graph:ClientId"] = "66666666-7777-8888-9999-000000000000";
+            settings["SafeMail:PasswordDelivery:Graph:ClientSecret"] = "unused";
+        }
+
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         _host = await ConsoleHost.StartAsync(settings, kestrel: true);
@@ -177,6 +190,119 @@ public class TaskPaneBrowserTests
         var stored = (await MessageTable.GetAsync(connection, id))!;
         stored.Verdict.Should().Be("pass", "the attachments are protected");
         stored.Confirmation.Should().Be("valid", "the stamp matches these recipients and this archive");
+    }
+
+    /// <summary>
+    /// End to end in the product's default mode: the pane encrypts and confirms; the message Outlook would send passes the
+    /// gateway, and the password mail follows it to the same recipient with the password that opens the delivered ZIP.
+    /// The same message without the stamp, or with a plain attachment, is quarantined by a policy that asks for both.
+    /// </summary>
+    [Test]
+    public async Task End_to_end_the_password_mail_follows_the_delivered_message_and_unconfirmed_or_plain_copies_are_quarantined()
+    {
+        var page = await NewPaneAsync("ja-JP", passwordDelivery: "gateway", more: new Dictionary<string, string?>
+        {
+            ["SafeMail:Policy:Rules:0:Name"] = "external-unprotected",
+            ["SafeMail:Policy:Rules:0:Action"] = "Quarantine",
+            ["SafeMail:Policy:Rules:0:When:Recipients"] = "AnyExternal",
+            ["SafeMail:Policy:Rules:0:When:Attachment:Unprotected"] = "true",
+            ["SafeMail:Policy:Rules:1:Name"] = "external-unconfirmed",
+            ["SafeMail:Policy:Rules:1:Action"] = "Quarantine",
+            ["SafeMail:Policy:Rules:1:When:Recipients"] = "AnyExternal",
+            ["SafeMail:Policy:Rules:1:When:Confirmation"] = "NotValid",
+            ["SafeMail:Policy:Rules:2:Name"] = "default-pass",
+            ["SafeMail:Policy:Rules:2:Action"] = "Pass",
+        });
+        await page.AddInitScriptAsync(FakeOffice + $$"""
+            window.__fake.attachments = [{ id: "a1", name: "御見積書.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" }];
+            """);
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com (社外)").WaitForAsync();
+        await EncryptAsync(page, "添付ファイルを暗号化（パスワード付き ZIP）", "暗号化しました");
+        var shownPassword = await page.TextContentAsync("#password");
+        foreach (var box in await page.Locator("input[type=checkbox]").AllAsync())
+        {
+            await box.CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "確認して送信" }).ClickAsync();
+        await page.GetByText("確認しました。送信ボタンを押してください。").WaitForAsync();
+        var headers = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.headers)")).RootElement;
+        var zip = JsonDocument.Parse(await page.EvaluateAsync<string>("JSON.stringify(window.__fake.attachments)")).RootElement[0];
+
+        MimeMessage Outgoing(bool stamp, bool plain)
+        {
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress("田中 太郎", "tanaka@example.co.jp"));
+            message.To.Add(new MailboxAddress("購買部 様", "buyer@customer.example.com"));
+            message.Subject = "御見積書送付の件";
+            foreach (var header in headers.EnumerateObject().Where(h => stamp || h.Name != "X-SafeMail-Confirmation"))
+            {
+                message.Headers.Add(header.Name, header.Value.GetString()!);
+            }
+
+            var body = new BodyBuilder { TextBody = "御見積書をお送りします。" };
+            body.Attachments.Add(plain ? "御見積書.pdf" : zip.GetProperty("name").GetString()!, plain ? Mail.Pdf : Convert.FromBase64String(zip.GetProperty("content").GetString()!));
+            message.Body = body.ToMessageBody();
+            return message;
+        }
+
+        var sent = await Mail.SendAsync(Host.Smtp, Outgoing(stamp: true, plain: false));
+        var delivered = await WaitForPickupAsync(2);
+        var mails = delivered.Select(f => (File: f, Mail: MimeMessage.Load(f))).ToList();
+        var original = mails.Single(m => m.Mail.Subject == "御見積書送付の件");
+        var passwordMail = mails.Single(m => m.Mail.Subject != "御見積書送付の件").Mail;
+        passwordMail.To.Mailboxes.Select(m => m.Address).Should().Equal("buyer@customer.example.com");
+        passwordMail.InReplyTo.Should().Be(original.Mail.MessageId);
+        var password = System.Text.RegularExpressions.Regex.Match(passwordMail.TextBody!, "パスワード: (\\S+)").Groups[1].Value;
+        password.Should().Be(shownPassword, "the password mail carries the archive's password");
+
+        var work = Directory.CreateTempSubdirectory("safemail-e2e-").FullName;
+        try
+        {
+            var path = Path.Combine(work, "delivered.zip");
+            await using (var file = File.Create(path))
+            {
+                await ((MimePart)original.Mail.Attachments.Single()).Content!.DecodeToAsync(file);
+            }
+
+            var test = SevenZip.Run("t", "-p" + password, path);
+            test.Code.Should().Be(0, test.Out);
+            test.Out.Should().Contain("Everything is Ok");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        var unconfirmed = await Mail.SendAsync(Host.Smtp, Outgoing(stamp: false, plain: false));
+        var plainCopy = await Mail.SendAsync(Host.Smtp, Outgoing(stamp: true, plain: true));
+        await using var connection = await Host.Database.OpenAsync();
+        var first = (await MessageTable.GetAsync(connection, sent))!;
+        (first.Verdict, first.Confirmation).Should().Be(("pass", "valid"));
+        var held = (await MessageTable.GetAsync(connection, unconfirmed))!;
+        (held.State, held.Rule).Should().Be((MessageState.Quarantined, "external-unconfirmed"));
+        var plainHeld = (await MessageTable.GetAsync(connection, plainCopy))!;
+        (plainHeld.State, plainHeld.Rule).Should().Be((MessageState.Quarantined, "external-unprotected"));
+        await Task.Delay(2500);
+        (await WaitForPickupAsync(3, TimeSpan.FromMilliseconds(100))).Should().HaveCount(2, "no password mail for quarantined copies");
+    }
+
+    private async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var done = Directory.Exists(Host.PickupDirectory)
+                ? Directory.GetFiles(Host.PickupDirectory, "*.envelope.json").Select(f => f[..^".envelope.json".Length] + ".eml").ToList()
+                : [];
+            if (done.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return done;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     [Test]
