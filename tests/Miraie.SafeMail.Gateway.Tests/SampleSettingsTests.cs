@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Smtp;
 
@@ -68,6 +69,10 @@ public class SampleSettingsTests
         var quarantine = SettingsChecker.Bind<QuarantineOptions>(sample.GetSection(QuarantineOptions.SectionName));
         validator.Validate(null, quarantine).Succeeded.Should().BeTrue();
         quarantine.Should().BeEquivalentTo(new QuarantineOptions());
+
+        var passwords = SettingsChecker.Bind<PasswordDeliveryOptions>(sample.GetSection(PasswordDeliveryOptions.SectionName));
+        new PasswordDeliveryOptionsValidator().Validate(null, passwords).Succeeded.Should().BeTrue();
+        passwords.Should().BeEquivalentTo(new PasswordDeliveryOptions());
     }
 
     [Test]
