@@ -1,71 +1,119 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Azure.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Miraie.SafeMail.Gateway.Tests.Support;
 
 /// <summary>
-/// A small Microsoft Graph on 127.0.0.1 (Kestrel, port 0): records every request to <c>/v1.0/users/{id}/sendMail</c>
-/// and answers from a script (status, Retry-After, OData error body), 202 once the script is used up.
+/// A small Microsoft Graph on 127.0.0.1 (HttpListener on a free port): records every request to
+/// <c>/v1.0/users/{id}/sendMail</c> and answers from a script (status, Retry-After, OData error body), 202 once the
+/// script is used up. (Not Kestrel: the test project must not pull in ASP.NET Core, whose presence would strip
+/// assemblies the separately started gateway process needs from this output folder.)
 /// </summary>
 internal sealed class FakeGraphServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter, string? ErrorCode)> _script = new();
 
-    private FakeGraphServer(WebApplication app) => _app = app;
+    private FakeGraphServer(HttpListener listener, string baseUrl)
+    {
+        _listener = listener;
+        BaseUrl = baseUrl;
+        _loop = Task.Run(ServeAsync);
+    }
 
     public ConcurrentQueue<GraphRequest> Requests { get; } = new();
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; }
 
     /// <summary>The next answers, in order.</summary>
     public void Then(int status, string? retryAfter = null, string? errorCode = null) => _script.Enqueue((status, retryAfter, errorCode));
 
-    public static async Task<FakeGraphServer> StartAsync()
+    public static Task<FakeGraphServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeGraphServer(app);
-        app.MapPost("/v1.0/users/{user}/sendMail", async (HttpContext context, string user) =>
+        for (var attempt = 0; ; attempt++)
         {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            server.Requests.Enqueue(new GraphRequest(Uri.UnescapeDataString(user), context.Request.Headers.Authorization.ToString(), body.RootElement.Clone()));
-            if (!server._script.TryDequeue(out var answer))
+            // A free port from the kernel, then HttpListener on it (it cannot listen on port 0); another test may take it in between: try again.
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
             {
-                return Results.StatusCode(StatusCodes.Status202Accepted);
+                probe.Start();
+                var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+                var listener = new HttpListener();
+                listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+                try
+                {
+                    listener.Start();
+                    return Task.FromResult(new FakeGraphServer(listener, $"http://127.0.0.1:{port}/v1.0"));
+                }
+                catch (HttpListenerException) when (attempt < 5)
+                {
+                    listener.Close();
+                }
+            }
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
             }
 
+            var path = context.Request.Url!.AbsolutePath;
+            var response = context.Response;
+            const string prefix = "/v1.0/users/";
+            if (context.Request.HttpMethod != "POST" || !path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith("/sendMail", StringComparison.Ordinal))
+            {
+                response.StatusCode = 404;
+                response.Close();
+                continue;
+            }
+
+            using (var body = await JsonDocument.ParseAsync(context.Request.InputStream))
+            {
+                var user = Uri.UnescapeDataString(path[prefix.Length..^"/sendMail".Length]);
+                Requests.Enqueue(new GraphRequest(user, context.Request.Headers["Authorization"] ?? "", body.RootElement.Clone()));
+            }
+
+            if (!_script.TryDequeue(out var answer))
+            {
+                answer = (202, null, null);
+            }
+
+            response.StatusCode = answer.Status;
             if (answer.RetryAfter is not null)
             {
-                context.Response.Headers.RetryAfter = answer.RetryAfter;
+                response.AddHeader("Retry-After", answer.RetryAfter);
             }
 
-            return answer.Status == StatusCodes.Status202Accepted
-                ? Results.StatusCode(answer.Status)
-                : Results.Json(new { error = new { code = answer.ErrorCode ?? "ErrorInternalServerError", message = "fake Graph says " + answer.Status } },
-                    statusCode: answer.Status);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = address.TrimEnd('/') + "/v1.0";
-        return server;
+            if (answer.Status != 202)
+            {
+                var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { code = answer.ErrorCode ?? "ErrorInternalServerError", message = "fake Graph says " + answer.Status } });
+                response.ContentType = "application/json";
+                await response.OutputStream.WriteAsync(error);
+            }
+
+            response.Close();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
     }
 }
 
