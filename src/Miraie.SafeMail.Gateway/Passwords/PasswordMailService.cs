@@ -82,7 +82,19 @@ public sealed class PasswordMailService(
 
     private async Task<int> SendAsync(string archiveId, string messageId, IReadOnlyList<DuePasswordMail> mails, CancellationToken cancellationToken)
     {
-        var archive = await passwords.GetAsync(archiveId, cancellationToken).ConfigureAwait(false);
+        StoredArchive? archive;
+        string? unreadable = null;
+        try
+        {
+            archive = await passwords.GetAsync(archiveId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // The data protection keys in DATA/keys are not the ones the password was stored with (deleted, or another node's).
+            archive = null;
+            unreadable = "the stored password cannot be decrypted (data protection keys in DATA/keys changed): " + e.Message;
+        }
+
         MessageRecord? message;
         await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -90,10 +102,10 @@ public sealed class PasswordMailService(
         }
 
         var mode = options.CurrentValue.Mode;
-        var problem = archive is null ? "the password is no longer kept (erased after SafeMail:PasswordDelivery:KeepFor)"
+        var problem = unreadable ?? (archive is null ? "the password is no longer kept (erased after SafeMail:PasswordDelivery:KeepFor)"
             : message is null ? "the message is gone"
             : mode == "pane" ? "SafeMail:PasswordDelivery:Mode is pane: the sender sends the password"
-            : null;
+            : null);
         if (problem is not null)
         {
             foreach (var failed in mails)

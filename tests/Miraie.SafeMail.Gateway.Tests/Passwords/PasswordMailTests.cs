@@ -122,6 +122,30 @@ public class PasswordMailTests
         mail.TextBody.Should().Contain("Password: " + archive.Password).And.NotContain("パスワード:");
     }
 
+    [Test]
+    public async Task A_password_that_cannot_be_decrypted_fails_that_mail_audited_and_the_service_goes_on()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var archive = await StoreArchiveAsync(gateway, Sender);
+        // As if DATA/keys had been replaced after the password was stored: the stored ciphertext no longer opens.
+        await using (var connection = await gateway.Get<GatewayDatabase>().OpenAsync())
+        await using (var spoil = connection.CreateCommand())
+        {
+            spoil.CommandText = "UPDATE archive_passwords SET password = 'CfDJ8spoilt' WHERE id = @id";
+            spoil.Parameters.AddWithValue("@id", archive.Id);
+            await spoil.ExecuteNonQueryAsync();
+        }
+
+        await Mailer.SendAsync(gateway.Smtp, Message(Sender, archive), Sender, Recipients[0]);
+        (await gateway.WaitForPickupAsync(1)).Should().HaveCount(1, "the message itself is delivered");
+        await WaitUntilAsync(async () => (await AuditAsync(gateway, "password-mail-failed")).Count == 1);
+        (await AuditAsync(gateway, "password-mail-failed")).Single().Should().Contain("cannot be decrypted");
+
+        var next = await StoreArchiveAsync(gateway, Sender); // the service is still running
+        await Mailer.SendAsync(gateway.Smtp, Message(Sender, next), Sender, Recipients[0]);
+        (await gateway.WaitForPickupAsync(3)).Should().HaveCount(3);
+    }
+
     [TestCase("SafeMail:PasswordDelivery:Mode", "email", "SafeMail:PasswordDelivery:Mode")]
     [TestCase("SafeMail:PasswordDelivery:Language", "fr", "SafeMail:PasswordDelivery:Language")]
     [TestCase("SafeMail:PasswordDelivery:Mode", "graph", "SafeMail:PasswordDelivery:Graph:TenantId")]
