@@ -48,6 +48,13 @@ public static class AuditActions
     /// <summary>A message named an archive it may not claim (another sender's, or a file it does not carry): no password mail.</summary>
     public const string PasswordRefused = "password-refused";
 
+    /// <summary>Every action, in the order the audit log's filter lists them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Quarantine, Reject, Release, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
+        Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
+    ];
+
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
     public static LocalizedText Text(string action) => action switch
     {
