@@ -98,6 +98,7 @@ public static class ConsoleServices
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
+        app.UseSafeMailAddInAuthentication();
         app.UseAuthorization();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorPages();

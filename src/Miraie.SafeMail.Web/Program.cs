@@ -54,6 +54,7 @@ builder.WebHost.UseUrls(console.Urls);
 builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
 builder.Services.AddSafeMailConsole(console);
 builder.Services.AddSafeMailAddIn(addIn);
+builder.Services.AddSafeMailAddInAuthentication(addIn);
 
 try
 {
