@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -65,7 +67,11 @@ public static class AddInAuthentication
         {
             if (context.Request.Path.StartsWithSegments("/api/addin"))
             {
-                context.Features.Set(new TokenFeature(await context.AuthenticateAsync(Scheme)));
+                var result = await context.AuthenticateAsync(Scheme);
+                // JwtBearer goes on without keys when Entra ID's metadata cannot be fetched and then reports a missing key:
+                // ask once more whether the keys can be had, so the pane is told the server's problem, not the sender's.
+                var keysUnreachable = result.Failure is SecurityTokenSignatureKeyNotFoundException && !await KeysReachableAsync(context);
+                context.Features.Set(new TokenFeature(result, keysUnreachable));
             }
 
             await next(context);
@@ -76,8 +82,8 @@ public static class AddInAuthentication
     /// <summary>The sender from the request's validated token, or the problem to answer with (401, 403, 503).</summary>
     internal static (string? Sender, IResult? Problem) Identify(HttpContext context)
     {
-        var result = context.Features.Get<TokenFeature>()?.Result;
-        if (result is null)
+        var feature = context.Features.Get<TokenFeature>();
+        if (feature is not { Result: var result })
         {
             // The middleware did not run: a wiring mistake, and nothing unauthenticated may pass.
             return (null, Results.Problem(statusCode: StatusCodes.Status500InternalServerError,
@@ -87,6 +93,12 @@ public static class AddInAuthentication
         if (result.None)
         {
             return Unauthorized(context, "Bearer", Lang.T("サインインが必要です（Entra ID のアクセス トークンがありません）", "Sign-in required (no Entra ID access token)"));
+        }
+
+        if (feature.KeysUnreachable)
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: Lang.T("Entra ID の署名鍵を取得できないため、トークンを確認できません", "The token cannot be checked: Entra ID's signing keys are unreachable")));
         }
 
         if (!result.Succeeded)
@@ -122,16 +134,8 @@ public static class AddInAuthentication
             SecurityTokenInvalidIssuerException => ("The issuer is invalid", "発行元またはテナントが違います", "Wrong issuer or tenant"),
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
                 ("The signature is invalid", "トークンの署名が正しくありません", "The token's signature is invalid"),
-            SecurityTokenException or AuthenticationFailureException => ("The token is invalid", "トークンが正しくありません", "The token is invalid"),
-            _ => ("", "", ""),
+            _ => ("The token is invalid", "トークンが正しくありません", "The token is invalid"),
         };
-        if (error.Length == 0)
-        {
-            // Not the token's fault (e.g. Entra ID's signing keys could not be fetched): say so instead of blaming the sender.
-            return (null, Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: Lang.T("Entra ID の署名鍵を取得できないため、トークンを確認できません", "The token cannot be checked: Entra ID's signing keys are unreachable")));
-        }
-
         return Unauthorized(context, $"Bearer error=\"invalid_token\", error_description=\"{error}\"", Lang.T(ja, en));
     }
 
@@ -152,5 +156,18 @@ public static class AddInAuthentication
             : throw new SecurityTokenInvalidIssuerException("The issuer or tenant is not admitted.");
     }
 
-    private sealed record TokenFeature(AuthenticateResult Result);
+    private static async Task<bool> KeysReachableAsync(HttpContext context)
+    {
+        var jwt = context.RequestServices.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(Scheme);
+        try
+        {
+            return jwt.ConfigurationManager is null || (await jwt.ConfigurationManager.GetConfigurationAsync(context.RequestAborted)).SigningKeys.Count > 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record TokenFeature(AuthenticateResult Result, bool KeysUnreachable);
 }

@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Core.Confirmation;
+using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.AddIn;
@@ -21,6 +23,7 @@ public class EntraIdTokenTests
 
     private FakeEntraId _entra = null!;
     private ConsoleHost _host = null!;
+    private readonly LogCollector _logs = new();
 
     internal static Dictionary<string, string?> Keys() => new()
     {
@@ -38,7 +41,12 @@ public class EntraIdTokenTests
             settings[key] = value;
         }
 
-        _host = await ConsoleHost.StartAsync(settings, testServices: _entra.RedirectMetadata);
+        _host = await ConsoleHost.StartAsync(settings, testServices: services =>
+        {
+            _entra.RedirectMetadata(services);
+            services.AddSingleton<ILoggerProvider>(_logs);
+            services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(LogCollector).FullName, null, LogLevel.Trace, null)));
+        });
     }
 
     [OneTimeTearDown]
@@ -137,6 +145,56 @@ public class EntraIdTokenTests
         var challenge = response.Headers.WwwAuthenticate.Single();
         challenge.Scheme.Should().Be("Bearer");
         challenge.Parameter.Should().Contain("error=\"invalid_token\"").And.Contain(description);
+    }
+
+    [Test]
+    public async Task No_token_is_ever_logged_accepted_or_refused()
+    {
+        var tokens = new[]
+        {
+            _entra.Token("logged@example.co.jp"),
+            _entra.Token(expires: DateTime.UtcNow.AddHours(-2)),
+            _entra.Token(change: c => c["aud"] = "api://someone-else"),
+            _entra.Token(change: c => c["scp"] = "User.Read"),
+        };
+        foreach (var token in tokens)
+        {
+            using var response = await ConfirmAsync(token);
+        }
+
+        _logs.Entries.Should().Contain(e => e.Category.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal),
+            "the refusals are logged (at debug or information), so the check below looks at real lines");
+        var written = _logs.Entries.Select(e => e.Text).Concat(_logs.Exceptions).ToList();
+        foreach (var part in tokens.SelectMany(t => t.Split('.')).Where(p => p.Length > 0))
+        {
+            written.Should().NotContain(line => line.Contains(part, StringComparison.Ordinal), "no part of a token is written to the log");
+        }
+
+        written.Should().NotContain(line => line.Contains("logged@example.co.jp", StringComparison.Ordinal) && line.Contains("eyJ", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task Unreachable_signing_keys_are_503_not_the_senders_fault()
+    {
+        var gone = await FakeEntraId.StartAsync();
+        var metadata = gone.MetadataAddress;
+        await gone.DisposeAsync(); // nothing listens there any more
+        var settings = FakeEntraId.Settings();
+        foreach (var (key, value) in Keys())
+        {
+            settings[key] = value;
+        }
+
+        using var host = await ConsoleHost.StartAsync(settings, testServices: services => services.Configure<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>(
+            Miraie.SafeMail.Web.AddIn.AddInAuthentication.Scheme, o =>
+            {
+                o.MetadataAddress = metadata;
+                o.RequireHttpsMetadata = false;
+            }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/addin/confirmations") { Content = JsonContent.Create(Body()) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _entra.Token());
+        using var response = await host.Client().SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync());
     }
 
     [Test]
