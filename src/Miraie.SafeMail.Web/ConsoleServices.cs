@@ -104,6 +104,7 @@ public static class ConsoleServices
         app.MapRazorPages();
         app.MapSafeMailAddIn();
         app.MapSafeMailArchives();
+        app.MapSafeMailAddInSignIn();
         return app;
     }
 }

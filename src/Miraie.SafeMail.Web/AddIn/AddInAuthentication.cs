@@ -79,6 +79,28 @@ public static class AddInAuthentication
         return app;
     }
 
+    /// <summary>
+    /// Maps <c>GET /api/addin/sign-in</c>: how the pane proves who sends (<c>entra</c> with the registration's client ID,
+    /// authority and scope for MSAL; <c>development</c>; or <c>none</c>). Public on purpose: these values are in every
+    /// sign-in request the browser makes anyway.
+    /// </summary>
+    public static void MapSafeMailAddInSignIn(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<AddInOptions>();
+        object answer = options.EntraId is { } entra
+            ? new
+            {
+                mode = "entra",
+                clientId = entra.ClientId,
+                authority = entra.Instance.TrimEnd('/') + "/" + entra.TenantId,
+                scopes = new[] { (entra.Audience is { Length: > 0 } audience ? audience.TrimEnd('/') : "api://" + entra.ClientId) + "/" + Scope },
+            }
+            : new { mode = options.DevelopmentMode ? "development" : "none" };
+        app.MapGet("/api/addin/sign-in", () => Results.Json(answer))
+            .AllowAnonymous()
+            .RequireCors(AddInEndpoints.Cors);
+    }
+
     /// <summary>The sender from the request's validated token, or the problem to answer with (401, 403, 503).</summary>
     internal static (string? Sender, IResult? Problem) Identify(HttpContext context)
     {

@@ -82,6 +82,7 @@ public class AddInSignInModeTests
         using var response = await client.SendAsync(request);
         response.StatusCode.Should().Be(HttpStatusCode.NotImplemented);
         (await response.Content.ReadAsStringAsync()).Should().Contain("SafeMail:AddIn:EntraId:TenantId").And.Contain("SafeMail:AddIn:EntraId:ClientId");
+        (await client.GetStringAsync("/api/addin/sign-in")).Should().Be("{\"mode\":\"none\"}");
     }
 
     [Test]
@@ -110,6 +111,7 @@ public class AddInSignInModeTests
         (await ConfirmFromAsync("127.0.0.1")).Should().Be(HttpStatusCode.OK);
         (await ConfirmFromAsync("::1")).Should().Be(HttpStatusCode.OK);
         (await ConfirmFromAsync("192.0.2.10")).Should().Be(HttpStatusCode.Forbidden);
+        (await host.Client().GetStringAsync("/api/addin/sign-in")).Should().Be("{\"mode\":\"development\"}");
     }
 
     /// <summary>Sets the connection's remote address from a test header, first in the pipeline (TestServer has no sockets).</summary>

@@ -198,6 +198,16 @@ public class EntraIdTokenTests
     }
 
     [Test]
+    public async Task The_pane_is_told_how_to_get_a_token()
+    {
+        var signIn = JsonDocument.Parse(await _host.Client().GetStringAsync("/api/addin/sign-in")).RootElement;
+        signIn.GetProperty("mode").GetString().Should().Be("entra");
+        signIn.GetProperty("clientId").GetString().Should().Be(FakeEntraId.ClientId);
+        signIn.GetProperty("authority").GetString().Should().Be("https://login.microsoftonline.com/" + FakeEntraId.TenantId);
+        signIn.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()).Should().Equal($"api://{FakeEntraId.ClientId}/access_as_user");
+    }
+
+    [Test]
     public async Task A_token_for_the_api_uri_of_the_app_is_accepted()
     {
         using var response = await ConfirmAsync(_entra.Token(change: c => c["aud"] = "api://" + FakeEntraId.ClientId));
