@@ -205,6 +205,12 @@ public class EntraIdTokenTests
         signIn.GetProperty("clientId").GetString().Should().Be(FakeEntraId.ClientId);
         signIn.GetProperty("authority").GetString().Should().Be("https://login.microsoftonline.com/" + FakeEntraId.TenantId);
         signIn.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()).Should().Equal($"api://{FakeEntraId.ClientId}/access_as_user");
+
+        foreach (var script in new[] { "/addin/sign-in.js", "/addin/lib/msal-browser.min.js" })
+        {
+            using var response = await _host.Client().GetAsync(script);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, script);
+        }
     }
 
     [Test]
