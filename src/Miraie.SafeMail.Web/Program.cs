@@ -44,6 +44,7 @@ catch (SettingsException e)
 
 builder.Logging.ClearProviders();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per request; "Logging" settings can still turn it up
+builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Warning); // add-in token checks: not a line per request either
 builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {
