@@ -87,11 +87,13 @@ public static class ConsoleServices
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
+        app.UseSafeMailAddInAuthentication();
         app.UseAuthorization();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorPages();
         app.MapSafeMailAddIn();
         app.MapSafeMailArchives();
+        app.MapSafeMailAddInSignIn();
         return app;
     }
 }

@@ -44,6 +44,7 @@ catch (SettingsException e)
 
 builder.Logging.ClearProviders();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per request; "Logging" settings can still turn it up
+builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Warning); // add-in token checks: not a line per request either
 builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {
@@ -54,6 +55,7 @@ builder.WebHost.UseUrls(console.Urls);
 builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
 builder.Services.AddSafeMailConsole(console);
 builder.Services.AddSafeMailAddIn(addIn);
+builder.Services.AddSafeMailAddInAuthentication(addIn);
 
 try
 {

@@ -4,9 +4,9 @@ using Miraie.SafeMail.Web.Localization;
 namespace Miraie.SafeMail.Web.AddIn;
 
 /// <summary>
-/// Who is calling the add-in API. Production: a bearer token from Nested App Authentication, validated against Entra ID —
-/// not built yet, so without development mode the signed endpoints answer 501 and say so. Development mode takes the
-/// sender from a header, from loopback clients only.
+/// Who is calling the add-in API. Production: a bearer token from Nested App Authentication, validated against Entra ID
+/// (<see cref="AddInAuthentication"/>; the sender is the token's user). Development mode takes the sender from a header,
+/// from loopback clients only. With neither configured the signed endpoints answer 501 and name the settings to set.
 /// </summary>
 public static class AddInCaller
 {
@@ -16,10 +16,16 @@ public static class AddInCaller
     /// <summary>The sender's address, or the problem to answer with.</summary>
     public static (string? Sender, IResult? Problem) Identify(HttpContext context, AddInOptions options)
     {
+        if (options.EntraId is not null)
+        {
+            return AddInAuthentication.Identify(context);
+        }
+
         if (!options.DevelopmentMode)
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status501NotImplemented,
-                title: Lang.T("Entra ID によるサインインはまだ設定できません（開発モードのみ対応）", "Entra ID sign-in is not available yet (development mode only)")));
+            return (null, Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: Lang.T(
+                "Entra ID のサインインが設定されていません: SafeMail:AddIn:EntraId:TenantId と SafeMail:AddIn:EntraId:ClientId を設定してください",
+                "Entra ID sign-in is not configured: set SafeMail:AddIn:EntraId:TenantId and SafeMail:AddIn:EntraId:ClientId")));
         }
 
         context.Response.Headers["X-SafeMail-Mode"] = "development";

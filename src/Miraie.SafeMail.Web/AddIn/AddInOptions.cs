@@ -27,6 +27,12 @@ public sealed class AddInOptions
     /// </summary>
     public bool DevelopmentMode { get; set; }
 
+    /// <summary>
+    /// Microsoft Entra ID sign-in for the add-in API (production). Default none: without it and without development mode
+    /// the API signs nothing. Development mode and Entra ID together are refused at start.
+    /// </summary>
+    public EntraIdOptions? EntraId { get; set; }
+
     /// <summary>Origins of Outlook on the web and new Outlook that may call the API (CORS), besides <see cref="PublicUrl"/>.</summary>
     public List<string> AllowedOrigins { get; set; } =
         ["https://outlook.office.com", "https://outlook.office365.com", "https://outlook.live.com", "https://outlook.cloud.microsoft"];

@@ -25,6 +25,55 @@ public static class AddInSettings
             errors.Add($"{AddInOptions.SectionName}:PublicUrl: Outlook は HTTPS のアドレスしか読み込みません / Outlook only loads HTTPS addresses: {url}");
         }
 
+        if (options.EntraId is { } entra)
+        {
+            CheckEntraId(entra, options.DevelopmentMode, errors);
+        }
+
         return errors.Count > 0 ? throw new SettingsException(errors) : options;
+    }
+
+    private static void CheckEntraId(EntraIdOptions entra, bool developmentMode, List<string> errors)
+    {
+        const string key = AddInOptions.SectionName + ":EntraId";
+        // Refused rather than one silently winning: development mode trusts a header, so a production settings file with a
+        // leftover DevelopmentMode=true must stop the start, and a developer who set EntraId meant to test real tokens.
+        if (developmentMode)
+        {
+            errors.Add($"{AddInOptions.SectionName}:DevelopmentMode: EntraId を設定したときは開発モードを使えません（どちらか一方にしてください） / " +
+                       "cannot be true when EntraId is set (choose one)");
+        }
+
+        if (!Uri.TryCreate(entra.Instance, UriKind.Absolute, out var instance) || instance.Scheme != Uri.UriSchemeHttps
+            || instance.Query.Length > 0 || instance.AbsolutePath != "/")
+        {
+            errors.Add($"{key}:Instance: サインインのクラウドの HTTPS アドレスにしてください（例 https://login.microsoftonline.com/） / " +
+                       $"must be the sign-in cloud's HTTPS address, e.g. https://login.microsoftonline.com/: {entra.Instance}");
+        }
+
+        if (entra.TenantId is not { Length: > 0 } tenant)
+        {
+            errors.Add($"{key}:TenantId: ディレクトリ（テナント）ID を設定してください / required: the directory (tenant) ID");
+        }
+        else if (!Guid.TryParseExact(tenant, "D", out _) && !entra.AdmitsEveryTenant())
+        {
+            errors.Add($"{key}:TenantId: 「{tenant}」はディレクトリ（テナント）ID の GUID にしてください（すべての職場テナントを受け入れる場合だけ organizations） / " +
+                       "must be the directory (tenant) ID, a GUID (or organizations to admit every work or school tenant; common and consumers are refused)");
+        }
+
+        if (entra.ClientId is not { Length: > 0 } client)
+        {
+            errors.Add($"{key}:ClientId: アドインのアプリ登録のアプリケーション（クライアント）ID を設定してください / required: the add-in's application (client) ID");
+        }
+        else if (!Guid.TryParseExact(client, "D", out _))
+        {
+            errors.Add($"{key}:ClientId: 「{client}」はアプリケーション（クライアント）ID の GUID にしてください / must be the application (client) ID, a GUID");
+        }
+
+        if (entra.Audience is { Length: > 0 } audience && (!Uri.TryCreate(audience, UriKind.Absolute, out var uri) || uri.Scheme is not ("api" or "https")))
+        {
+            errors.Add($"{key}:Audience: 「{audience}」はアプリケーション ID の URI にしてください（api://… または https://…） / " +
+                       "must be an Application ID URI (api://… or https://…)");
+        }
     }
 }

@@ -58,7 +58,7 @@ public class ConfirmationEndpointTests
             using var client = production.Client();
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/addin/confirmations") { Content = JsonContent.Create(Body(Mail.Pdf)) };
             request.Headers.Add("X-SafeMail-Dev-User", "tanaka@example.co.jp");
-            (await client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.NotImplemented, "no Entra ID validation exists yet: nothing is trusted");
+            (await client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.NotImplemented, "neither Entra ID nor development mode is configured: nothing is trusted");
         }
 
         using var dev = await ConsoleHost.StartAsync(new Dictionary<string, string?>(Keys) { ["SafeMail:AddIn:DevelopmentMode"] = "true" });

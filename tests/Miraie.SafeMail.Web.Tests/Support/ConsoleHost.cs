@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Miraie.SafeMail.Gateway.Smtp;
@@ -18,10 +19,13 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings)
+    private readonly Action<IServiceCollection>? _testServices;
+
+    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings, Action<IServiceCollection>? testServices)
     {
         DataDirectory = dataDirectory;
         _settings = settings;
+        _testServices = testServices;
     }
 
     public string DataDirectory { get; }
@@ -35,7 +39,9 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
     /// <summary>The console's address when started with a real socket (<c>kestrel: true</c>), for a real browser.</summary>
     public Uri? BaseAddress { get; private set; }
 
-    public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null, bool kestrel = false)
+    // testServices: replaces services after the host's own (e.g. where Entra ID's metadata is fetched from).
+    public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null, bool kestrel = false,
+        Action<IServiceCollection>? testServices = null)
     {
         var directory = Directory.CreateTempSubdirectory("safemail-web-").FullName;
         var values = new Dictionary<string, string?>
@@ -52,7 +58,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             values[key] = value;
         }
 
-        var host = new ConsoleHost(directory, values);
+        var host = new ConsoleHost(directory, values, testServices);
         if (kestrel)
         {
             host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -81,6 +87,11 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_testServices is not null)
+        {
+            builder.ConfigureTestServices(_testServices);
         }
     }
 
