@@ -48,6 +48,8 @@ public static class ConsoleServices
     {
         app.Services.GetRequiredService<GatewayDatabase>().MigrateAsync().GetAwaiter().GetResult();
         var addIn = app.Services.GetRequiredService<AddInOptions>();
+        // Where MSAL may fetch tokens itself when Outlook cannot broker them (no Nested App Authentication support).
+        var addInConnect = addIn.EntraId is { } entra ? "'self' " + new Uri(entra.Instance).GetLeftPart(UriPartial.Authority) : "'self'";
         var addInFrameAncestors = addIn.AllowedOrigins.Append(addIn.PublicUrl ?? "").Where(o => o.Length > 0).Select(o => o.TrimEnd('/')).Prepend("'self'").ToList();
         app.Use(async (context, next) =>
         {
@@ -57,7 +59,7 @@ public static class ConsoleServices
             {
                 // The add-in's pages are framed by Outlook on the web and load Office.js from Microsoft's CDN.
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; " +
-                                                "script-src 'self' https://appsforoffice.microsoft.com; connect-src 'self'; object-src 'none'; " +
+                                                "script-src 'self' https://appsforoffice.microsoft.com; connect-src " + addInConnect + "; object-src 'none'; " +
                                                 "frame-ancestors " + string.Join(' ', addInFrameAncestors) + "; base-uri 'none'";
             }
             else

@@ -84,7 +84,8 @@ public class TaskPaneBrowserTests
     /// A pane-sized page on a freshly started host (password delivery in <paramref name="passwordDelivery"/> mode, the
     /// product's default when null), with Office.js's CDN answered by an empty script (the fake is injected per test).
     /// </summary>
-    private async Task<IPage> NewPaneAsync(string locale, string? passwordDelivery = null, IDictionary<string, string?>? more = null)
+    private async Task<IPage> NewPaneAsync(string locale, string? passwordDelivery = null, IDictionary<string, string?>? more = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -110,7 +111,7 @@ public class TaskPaneBrowserTests
             settings[key] = value;
         }
 
-        _host = await ConsoleHost.StartAsync(settings, kestrel: true);
+        _host = await ConsoleHost.StartAsync(settings, kestrel: true, testServices: testServices);
         var context = await _browser.NewContextAsync(new() { Locale = locale, BaseURL = _host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.RouteAsync("https://appsforoffice.microsoft.com/**", route => route.FulfillAsync(new() { ContentType = "text/javascript", Body = "" }));
@@ -303,6 +304,60 @@ public class TaskPaneBrowserTests
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Production sign-in: the host accepts only Entra ID tokens; the pane gets one from MSAL's nestable client (a fake
+    /// MSAL standing in for Outlook's broker, the token signed by the fake Entra ID) and sends it as a bearer token.
+    /// </summary>
+    [Test]
+    public async Task With_Entra_ID_the_pane_sends_the_brokered_token_and_no_development_header_and_the_confirmation_is_recorded()
+    {
+        await using var entra = await FakeEntraId.StartAsync();
+        var more = FakeEntraId.Settings();
+        more["SafeMail:AddIn:DevelopmentMode"] = "false";
+        var page = await NewPaneAsync("en-US", passwordDelivery: "gateway", more: more, testServices: entra.RedirectMetadata);
+        await page.AddInitScriptAsync(FakeOffice.Replace("displayLanguage: \"ja-JP\"", "displayLanguage: \"en-US\"", StringComparison.Ordinal) + $$"""
+            window.__fake.attachments = [{ id: "a1", name: "quote.pdf", size: {{Mail.Pdf.Length}}, content: "{{Convert.ToBase64String(Mail.Pdf)}}" }];
+            // MSAL's nestable client as Outlook's broker would answer: silently, with a token for the signed-in user.
+            Object.defineProperty(window, "msal", { configurable: true, get: () => ({
+              createNestablePublicClientApplication: () => Promise.resolve({
+                acquireTokenSilent: () => Promise.resolve({ accessToken: "{{entra.Token("tanaka@example.co.jp")}}" }),
+                acquireTokenPopup: () => Promise.reject(new Error("no popup expected")),
+              }),
+            }), set: () => {} });
+            """);
+        var sent = new List<IRequest>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/addin/", StringComparison.Ordinal) && request.Method == "POST")
+            {
+                sent.Add(request);
+            }
+        };
+
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com (external)").WaitForAsync();
+        await EncryptAsync(page, "Encrypt attachments (password ZIP)", "Encrypted: ");
+        foreach (var box in await page.Locator("input[type=checkbox]").AllAsync())
+        {
+            await box.CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and send" }).ClickAsync();
+        await page.GetByText("Confirmed. Press Send.").WaitForAsync();
+        sent.Select(r => new Uri(r.Url).AbsolutePath).Should().Equal("/api/addin/protect", "/api/addin/confirmations");
+        foreach (var request in sent)
+        {
+            var headers = await request.AllHeadersAsync();
+            headers.Should().ContainKey("authorization").WhoseValue.Should().StartWith("Bearer ey");
+            headers.Should().NotContainKey("x-safemail-dev-user");
+        }
+
+        await using var connection = await Host.Database.OpenAsync();
+        await using var audit = connection.CreateCommand();
+        audit.CommandText = "SELECT actor FROM audit WHERE action = 'confirmation'";
+        (await audit.ExecuteScalarAsync()).Should().Be("addin:tanaka@example.co.jp", "the sender is the token's user");
     }
 
     [Test]

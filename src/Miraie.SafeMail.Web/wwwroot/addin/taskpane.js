@@ -51,10 +51,14 @@
     });
   }
 
+  // The signed endpoints: who sends is proved the way the server asks (sign-in.js: an Entra ID token through Nested App
+  // Authentication, or the development header).
   function api(path, options) {
     options = options || {};
-    options.headers = Object.assign({ "X-SafeMail-Dev-User": Office.context.mailbox.userProfile.emailAddress }, options.headers || {});
-    return fetch(base() + path, options).then(function (response) {
+    return SafeMailSignIn.headers().then(function (identity) {
+      options.headers = Object.assign(identity, options.headers || {});
+      return fetch(base() + path, options);
+    }).then(function (response) {
       if (!response.ok) {
         return response.json().then(function (p) { throw new Error(p.title || response.status); }, function () { throw new Error(String(response.status)); });
       }
