@@ -33,14 +33,13 @@ public static class PasswordMailTable
     /// </summary>
     public static async Task AddForDeliveredAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, DateTimeOffset now)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        // On every delivery: kept prepared, like the delivery path's other statements.
+        var insert = CommandCache.Get(connection, transaction, """
             INSERT OR IGNORE INTO password_mails (archive_id, message_id, recipient, state, created_at, next_attempt_at)
             SELECT a.archive_id, a.message_id, r.address, 'pending', @now, @now
             FROM message_archives a JOIN recipients r ON r.message_id = a.message_id
             WHERE a.message_id = @m AND r.state = 'delivered'
-            """;
+            """);
         MessageTable.Add(insert, "@m", messageId);
         MessageTable.Add(insert, "@now", now.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
