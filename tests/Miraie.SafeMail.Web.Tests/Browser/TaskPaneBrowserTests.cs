@@ -361,6 +361,34 @@ public class TaskPaneBrowserTests
     }
 
     [Test]
+    public async Task When_no_token_can_be_had_the_pane_says_so_in_the_users_language_and_nothing_is_signed()
+    {
+        await using var entra = await FakeEntraId.StartAsync();
+        var more = FakeEntraId.Settings();
+        more["SafeMail:AddIn:DevelopmentMode"] = "false";
+        var page = await NewPaneAsync("ja-JP", passwordDelivery: "gateway", more: more, testServices: entra.RedirectMetadata);
+        await page.AddInitScriptAsync(FakeOffice + """
+            Object.defineProperty(window, "msal", { configurable: true, get: () => ({
+              createNestablePublicClientApplication: () => Promise.resolve({
+                acquireTokenSilent: () => Promise.reject(new Error("interaction_required")),
+                acquireTokenPopup: () => Promise.reject(new Error("user_cancelled")),
+              }),
+            }), set: () => {} });
+            """);
+        await page.GotoAsync("/addin/taskpane.html");
+        await page.GetByText("customer.example.com (社外)").WaitForAsync();
+        foreach (var box in await page.Locator("input[type=checkbox]").AllAsync())
+        {
+            await box.CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "確認して送信" }).ClickAsync();
+        await page.Locator("#status.error", new() { HasText = "サインインできませんでした" }).WaitForAsync();
+        (await page.TextContentAsync("#status")).Should().Contain("user_cancelled", "the detail stays for the help desk");
+        (await page.EvaluateAsync<bool>("'X-SafeMail-Confirmation' in window.__fake.headers")).Should().BeFalse();
+    }
+
+    [Test]
     public async Task The_pane_works_from_the_keyboard_alone_and_send_stays_disabled_until_every_box_is_ticked()
     {
         var page = await NewPaneAsync("en-US");

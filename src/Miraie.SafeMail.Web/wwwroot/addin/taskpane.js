@@ -17,6 +17,7 @@
       passwordMail: "パスワードのメールを作成", passwordSubject: "パスワードのお知らせ: ", passwordIsAuto: "パスワード:",
       passwordAuto: "このメールの配送後、パスワードは別のメール（パスワード通知メール）で各宛先に自動で送信されます。ご自身でパスワードをお知らせいただく必要はありません。",
       passwordBody: "先ほどお送りしたメールの添付ファイル（{file}）のパスワードをお知らせします。\n\nパスワード: {password}\n\nお手数ですが、よろしくお願いいたします。",
+      signIn: "サインインできませんでした。Outlook に会社のアカウントでサインインしているかご確認ください。解決しない場合は管理者にお問い合わせください。",
       reason_unconfirmed: "送信前に、宛先と添付ファイルを確認してください。", reason_changed: "確認後に宛先または添付ファイルが変更されました。もう一度確認してください。"
     },
     en: {
@@ -29,6 +30,7 @@
       passwordMail: "Write the password mail", passwordSubject: "Password: ", passwordIsAuto: "Password:",
       passwordAuto: "After this message is delivered, the password is sent automatically to each recipient in a separate mail. You do not need to send it yourself.",
       passwordBody: "Here is the password for the attachment ({file}) of the message I just sent.\n\nPassword: {password}\n\nBest regards,",
+      signIn: "Could not sign you in. Check that Outlook is signed in with your work account; if it still fails, contact your administrator.",
       reason_unconfirmed: "Please confirm the recipients and attachments before sending.", reason_changed: "Recipients or attachments changed after you confirmed them. Please confirm again."
     }
   };
@@ -55,7 +57,9 @@
   // Authentication, or the development header).
   function api(path, options) {
     options = options || {};
-    return SafeMailSignIn.headers().then(function (identity) {
+    return SafeMailSignIn.headers().then(null, function (e) {
+      throw new Error(t("signIn") + " (" + e.message + ")");
+    }).then(function (identity) {
       options.headers = Object.assign(identity, options.headers || {});
       return fetch(base() + path, options);
     }).then(function (response) {
