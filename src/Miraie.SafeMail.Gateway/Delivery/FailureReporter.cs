@@ -6,14 +6,15 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// <summary>
 /// Writes the delivery status notification (配送エラー通知, RFC 3464) for recipients that failed for good, as a message of
 /// its own: stored in <c>outbound/</c>, sent with the null sender to the original sender through the normal queue.
-/// None for the gateway's own mail or a null-sender original — a bounce is never bounced.
+/// Also for a password mail (sent with the original's sender, who must learn that a recipient has no password); none
+/// for the gateway's other mail or a null-sender original — a bounce is never bounced.
 /// </summary>
 public sealed class FailureReporter(SpoolStore spool, DeliveryStatusNotification reports, OutboundMail outbound)
 {
     /// <summary>The DSN to queue (its bytes already stored), or null when none is due.</summary>
     public async Task<MessageRecord?> PrepareAsync(MessageRecord original, IReadOnlyList<DsnRecipient> failed, CancellationToken cancellationToken)
     {
-        if (original.Origin != MessageOrigin.Smtp || original.EnvelopeFrom.Length == 0 || failed.Count == 0)
+        if (original.Origin is not (MessageOrigin.Smtp or MessageOrigin.Password) || original.EnvelopeFrom.Length == 0 || failed.Count == 0)
         {
             return null;
         }

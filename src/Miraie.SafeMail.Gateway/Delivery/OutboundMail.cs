@@ -7,14 +7,16 @@ using Miraie.SafeMail.Gateway.Storage;
 namespace Miraie.SafeMail.Gateway.Delivery;
 
 /// <summary>
-/// Mail the gateway writes itself (delivery reports, quarantine notices): stored durably in <c>outbound/</c> and
-/// described as a queued message with the null envelope sender, so it travels the normal delivery path without being
-/// inspected (it carries no attachment) and without ever being bounced.
+/// Mail the gateway writes itself (delivery reports, quarantine notices, password mails): stored durably in
+/// <c>outbound/</c> and described as a queued message, so it travels the normal delivery path without being inspected
+/// (it carries no attachment). Reports and notices go with the null envelope sender and are never bounced; a password
+/// mail goes with the original sender's, so a recipient that refuses it is reported to them.
 /// </summary>
 public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
     /// <summary>Stores <paramref name="message"/> for <paramref name="recipient"/>; the caller inserts the returned record (and hands it to delivery).</summary>
-    public async Task<MessageRecord> StoreAsync(MimeMessage message, string origin, string recipient, string rule, CancellationToken cancellationToken)
+    public async Task<MessageRecord> StoreAsync(MimeMessage message, string origin, string recipient, string rule, CancellationToken cancellationToken,
+        string envelopeFrom = "")
     {
         var now = time.GetUtcNow();
         var id = QueueId.New(now);
@@ -33,7 +35,7 @@ public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOp
             Id = id,
             ReceivedAt = now,
             NodeId = identity.NodeId,
-            EnvelopeFrom = "",
+            EnvelopeFrom = envelopeFrom,
             Subject = message.Subject,
             HeaderFrom = message.From.Mailboxes.FirstOrDefault()?.Address,
             MessageIdHeader = message.MessageId,

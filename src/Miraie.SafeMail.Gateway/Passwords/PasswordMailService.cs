@@ -123,7 +123,7 @@ public sealed class PasswordMailService(
             var letter = mail.Create(facts, due.Recipient);
             sent += mode == "graph"
                 ? await SendByGraphAsync(due, archive!.Sender, letter, cancellationToken).ConfigureAwait(false)
-                : await QueueAsync(due, letter, cancellationToken).ConfigureAwait(false);
+                : await QueueAsync(due, letter, message!.EnvelopeFrom, cancellationToken).ConfigureAwait(false);
         }
 
         return sent;
@@ -137,9 +137,10 @@ public sealed class PasswordMailService(
     }
 
     /// <summary>Gateway mode: queued like a delivery report, and marked sent in the same commit.</summary>
-    private async Task<int> QueueAsync(DuePasswordMail due, MimeMessage letter, CancellationToken cancellationToken)
+    private async Task<int> QueueAsync(DuePasswordMail due, MimeMessage letter, string envelopeFrom, CancellationToken cancellationToken)
     {
-        var record = await outbound.StoreAsync(letter, MessageOrigin.Password, due.Recipient, "password-mail", cancellationToken).ConfigureAwait(false);
+        // With the original's envelope sender: a recipient refusing the password mail is reported to the sender (DSN).
+        var record = await outbound.StoreAsync(letter, MessageOrigin.Password, due.Recipient, "password-mail", cancellationToken, envelopeFrom).ConfigureAwait(false);
         var now = time.GetUtcNow();
         await writer.RunAsync(async (connection, transaction) =>
         {

@@ -123,6 +123,32 @@ public class PasswordMailTests
     }
 
     [Test]
+    public async Task A_recipient_that_refuses_the_password_mail_is_reported_to_the_sender_without_the_password()
+    {
+        await using var upstream = await CapturingSmtpServer.StartAsync();
+        upstream.EnqueueDataReply("250 2.0.0 original accepted");
+        upstream.EnqueueDataReply("550 5.7.1 password mail refused by policy");
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:Delivery:Smarthost:Host"] = "127.0.0.1",
+            ["SafeMail:Delivery:Smarthost:Port"] = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SafeMail:Delivery:Smarthost:Tls"] = "None",
+        });
+        var archive = await StoreArchiveAsync(gateway, Sender);
+        await Mailer.SendAsync(gateway.Smtp, Message(Sender, archive), Sender, Recipients[0]);
+
+        var transactions = await upstream.WaitForTransactionsAsync(3, TimeSpan.FromSeconds(30));
+        transactions.Should().HaveCount(3, "the message, the refused password mail, and the report to the sender");
+        transactions[1].From.Should().Be(Sender, "the password mail carries the sender's envelope address");
+        transactions[1].Accepted.Should().BeFalse();
+        var report = transactions[2];
+        report.From.Should().BeEmpty("a report goes with the null sender");
+        report.Recipients.Should().Equal(Sender);
+        report.Text.Should().Contain("550 5.7.1 password mail refused by policy").And.Contain(Recipients[0]);
+        report.Text.Should().NotContain(archive.Password, "the report quotes the password mail's headers, never its body");
+    }
+
+    [Test]
     public async Task A_password_that_cannot_be_decrypted_fails_that_mail_audited_and_the_service_goes_on()
     {
         await using var gateway = await TestGateway.StartAsync();
