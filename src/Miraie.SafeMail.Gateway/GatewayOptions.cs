@@ -23,4 +23,14 @@ public sealed class GatewayOptions
 
     /// <summary>The database connection string. Default: SQLite file <c>safemail.db</c> in <see cref="DataDirectory"/>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// A PKCS#12 (.pfx) certificate with its private key that encrypts the data-protection keys in
+    /// <see cref="DataDirectory"/>/keys (console sessions, archive passwords). Default none: the keys are stored
+    /// unencrypted, protected only by the folder's permissions. Keep the certificate outside the data directory.
+    /// </summary>
+    public string? KeyCertificatePath { get; set; }
+
+    /// <summary>The certificate's password, through the environment only (<c>SafeMail__Gateway__KeyCertificatePassword</c>).</summary>
+    public string? KeyCertificatePassword { get; set; }
 }

@@ -119,10 +119,21 @@ public sealed class GatewayOptionsValidator :
             : []);
 
     /// <inheritdoc/>
-    public ValidateOptionsResult Validate(string? name, GatewayOptions options) =>
-        Result(string.IsNullOrWhiteSpace(options.DataDirectory)
-            ? [Invalid($"{GatewayOptions.SectionName}:DataDirectory", "データフォルダーを指定してください", "a data directory is needed")]
-            : []);
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add(Invalid($"{GatewayOptions.SectionName}:DataDirectory", "データフォルダーを指定してください", "a data directory is needed"));
+        }
+
+        if (KeyProtection.Problem(options) is { } problem)
+        {
+            errors.Add(problem);
+        }
+
+        return Result(errors);
+    }
 
     private static string Invalid(string key, string ja, string en) => PolicyTexts.Invalid(key, ja, en);
 

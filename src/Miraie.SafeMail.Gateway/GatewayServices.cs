@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,11 +70,7 @@ public static class GatewayServices
 
         // Session cookies (console) and archive passwords (add-in, gateway) are protected with keys that live beside the data,
         // in the service account's own folder: they survive restarts and are the same for the console and the gateway.
-        services.AddDataProtection().SetApplicationName("Miraie.SafeMail.Web");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory), "keys")),
-                sp.GetRequiredService<ILoggerFactory>())));
+        KeyProtection.Add(services, configuration);
         services.AddSingleton<ArchivePasswords>();
         services.AddSingleton<PasswordMail>();
         services.AddSingleton<PasswordMailService>();

@@ -44,10 +44,9 @@ else
     });
 }
 
-builder.Services.AddSafeMailGateway(builder.Configuration);
-
 try
 {
+    builder.Services.AddSafeMailGateway(builder.Configuration);
     using var host = builder.Build();
     await host.RunAsync();
     return 0;

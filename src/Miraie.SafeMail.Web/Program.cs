@@ -52,13 +52,12 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
 });
 builder.WebHost.UseUrls(console.Urls);
-builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
-builder.Services.AddSafeMailConsole(console);
-builder.Services.AddSafeMailAddIn(addIn);
-builder.Services.AddSafeMailAddInAuthentication(addIn);
-
 try
 {
+    builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
+    builder.Services.AddSafeMailConsole(console);
+    builder.Services.AddSafeMailAddIn(addIn);
+    builder.Services.AddSafeMailAddInAuthentication(addIn);
     var app = builder.Build();
     app.UseSafeMailConsole();
     if (addIn.DevelopmentMode)
