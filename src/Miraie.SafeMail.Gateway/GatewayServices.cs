@@ -73,6 +73,7 @@ public static class GatewayServices
         KeyProtection.Add(services, configuration);
         services.AddSingleton<ArchivePasswords>();
         services.AddSingleton<PasswordMail>();
+        services.AddSingleton<Func<GraphSendOptions, GraphPasswordSender>>(_ => graph => GraphPasswordSender.Create(graph));
         services.AddSingleton<PasswordMailService>();
         services.AddSingleton<QuarantineService>();
         services.AddSingleton<SmtpListenerService>();

@@ -24,18 +24,15 @@ public sealed class PasswordMailService(
     GatewayIdentity identity,
     IOptionsMonitor<PasswordDeliveryOptions> options,
     IOptions<DeliveryOptions> delivery,
+    Func<GraphSendOptions, GraphPasswordSender> graphSender,
     TimeProvider time,
     ILogger<PasswordMailService> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private GraphPasswordSender? _graph;
 
-    /// <summary>The Graph sender (tests give one pointed at a fake Graph); made from the settings on first use otherwise.</summary>
-    public GraphPasswordSender Graph
-    {
-        get => _graph ??= GraphPasswordSender.Create(options.CurrentValue.Graph);
-        set => _graph = value;
-    }
+    /// <summary>The Graph sender, made from the settings on first use (only in graph mode).</summary>
+    private GraphPasswordSender Graph => _graph ??= graphSender(options.CurrentValue.Graph);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

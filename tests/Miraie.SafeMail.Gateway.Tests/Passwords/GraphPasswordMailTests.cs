@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
@@ -108,20 +108,16 @@ public class GraphPasswordMailTests
         return element;
     }
 
-    private static async Task<TestGateway> StartAsync(FakeGraphServer graph)
-    {
-        var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+    private static Task<TestGateway> StartAsync(FakeGraphServer graph) => TestGateway.StartAsync(new Dictionary<string, string?>
         {
             ["SafeMail:PasswordDelivery:Mode"] = "graph",
             ["SafeMail:PasswordDelivery:Graph:TenantId"] = "11111111-2222-3333-4444-555555555555",
             ["SafeMail:PasswordDelivery:Graph:ClientId"] = "66666666-7777-8888-9999-000000000000",
             ["SafeMail:PasswordDelivery:Graph:ClientSecret"] = "not-used-by-the-fake",
             ["SafeMail:PasswordDelivery:Graph:BaseUrl"] = graph.BaseUrl,
-        });
-        var options = gateway.Get<IOptionsMonitor<PasswordDeliveryOptions>>().CurrentValue.Graph;
-        gateway.Get<PasswordMailService>().Graph = GraphPasswordSender.Create(options, new StaticTokenCredential("graph-test-token"));
-        return gateway;
-    }
+        },
+        // The real sender and Graph client from the settings, with a fixed token instead of Azure.Identity's sign-in.
+        services: s => s.AddSingleton<Func<GraphSendOptions, GraphPasswordSender>>(_ => options => GraphPasswordSender.Create(options, new StaticTokenCredential("graph-test-token"))));
 
     private static async Task<List<string>> StatesAsync(TestGateway gateway)
     {

@@ -39,7 +39,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <param name="settings">Settings over the test defaults.</param>
     /// <param name="dataDirectory">An existing data directory (a restart); default a fresh temporary one, deleted on dispose.</param>
     /// <param name="settingsFile">A JSON settings file read after the test defaults and watched for changes, as the service does with --settings.</param>
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? settingsFile = null)
+    /// <param name="services">Replacements registered after the gateway's own (e.g. a Graph sender pointed at a fake Graph).</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? settingsFile = null,
+        Action<IServiceCollection>? services = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("safemail-gw-").FullName;
@@ -70,6 +72,7 @@ internal sealed class TestGateway : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddProvider(logs);
         builder.Services.AddSafeMailGateway(builder.Configuration);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         try
         {
