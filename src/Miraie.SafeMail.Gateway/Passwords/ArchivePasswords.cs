@@ -94,9 +94,3 @@ public sealed class ArchivePasswords(GatewayDatabase database, IDataProtectionPr
         return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }
-
-/// <summary>An archive the add-in backend just made.</summary>
-public sealed record NewArchive(string Id, string Sender, IReadOnlyList<string> Recipients, string FileName, string Encryption, string Password, string Sha256);
-
-/// <summary>An archive whose password has not been delivered yet (the password decrypted).</summary>
-public sealed record StoredArchive(string Id, string Sender, string FileName, string? Sha256, string Password);

@@ -93,21 +93,3 @@ public sealed class GraphPasswordSender(GraphServiceClient client, bool saveToSe
     private static GraphSendResult Classify(int status, string detail) =>
         new(status is 408 or 429 or >= 500 ? GraphSendOutcome.Temporary : GraphSendOutcome.Permanent, detail);
 }
-
-/// <summary>What became of one Graph send.</summary>
-public sealed record GraphSendResult(GraphSendOutcome Outcome, string? Detail)
-{
-    /// <summary>Accepted by Graph (202).</summary>
-    public static GraphSendResult Sent { get; } = new(GraphSendOutcome.Sent, null);
-}
-
-/// <summary>Sent, try again later, or give up.</summary>
-public enum GraphSendOutcome
-{
-    /// <summary>Accepted.</summary>
-    Sent,
-    /// <summary>Throttled, server error or network trouble: try again later.</summary>
-    Temporary,
-    /// <summary>Refused for good (no mailbox, no permission, bad request).</summary>
-    Permanent,
-}

@@ -116,6 +116,3 @@ public static class PasswordMailTable
         return ids;
     }
 }
-
-/// <summary>A password mail waiting to be sent.</summary>
-public sealed record DuePasswordMail(string ArchiveId, string MessageId, string Recipient, int Attempts, DateTimeOffset CreatedAt);
