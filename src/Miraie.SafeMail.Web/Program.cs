@@ -44,7 +44,9 @@ catch (SettingsException e)
 
 builder.Logging.ClearProviders();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per request; "Logging" settings can still turn it up
-builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Warning); // add-in token checks: not a line per request either
+// Add-in token checks: Microsoft.IdentityModel writes an Error line for every refused token (an expired one included);
+// the add-in middleware writes one short line of its own instead. "Logging" settings can still turn it up.
+builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Critical);
 builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {

@@ -72,6 +72,7 @@ public static class AddInAuthentication
                 // ask once more whether the keys can be had, so the pane is told the server's problem, not the sender's.
                 var keysUnreachable = result.Failure is SecurityTokenSignatureKeyNotFoundException && !await KeysReachableAsync(context);
                 context.Features.Set(new TokenFeature(result, keysUnreachable));
+                LogRefusal(context, result, keysUnreachable);
             }
 
             await next(context);
@@ -189,6 +190,35 @@ public static class AddInAuthentication
         {
             return false;
         }
+    }
+
+    private static long _keysReportedAt;
+
+    /// <summary>
+    /// One short line per refused token (the kind of failure and the client, never the token); when Entra ID's keys are
+    /// unreachable, an error at most once a minute — every add-in request fails then, and the log should say why once.
+    /// </summary>
+    private static void LogRefusal(HttpContext context, AuthenticateResult result, bool keysUnreachable)
+    {
+        if (result.None || result.Succeeded)
+        {
+            return;
+        }
+
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AddInAuthentication));
+        if (keysUnreachable)
+        {
+            var now = Environment.TickCount64;
+            var last = Interlocked.Read(ref _keysReportedAt);
+            if ((last == 0 || now - last > 60_000) && Interlocked.CompareExchange(ref _keysReportedAt, now, last) == last)
+            {
+                logger.LogError("add-in sign-in: Entra ID's signing keys cannot be fetched; the add-in API answers 503 until they can");
+            }
+
+            return;
+        }
+
+        logger.LogInformation("add-in token refused ({Reason}) from {Client}", result.Failure?.GetType().Name ?? "unknown", context.Connection.RemoteIpAddress);
     }
 
     private sealed record TokenFeature(AuthenticateResult Result, bool KeysUnreachable);

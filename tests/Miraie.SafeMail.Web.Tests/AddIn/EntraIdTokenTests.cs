@@ -164,6 +164,8 @@ public class EntraIdTokenTests
 
         _logs.Entries.Should().Contain(e => e.Category.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal),
             "the refusals are logged (at debug or information), so the check below looks at real lines");
+        _logs.Entries.Should().Contain(e => e.Level == LogLevel.Information && e.Text.StartsWith("add-in token refused (SecurityTokenExpiredException) from", StringComparison.Ordinal),
+            "each refusal is one short line saying why, at information level (an expired token is routine, not an error)");
         var written = _logs.Entries.Select(e => e.Text).Concat(_logs.Exceptions).ToList();
         foreach (var part in tokens.SelectMany(t => t.Split('.')).Where(p => p.Length > 0))
         {
