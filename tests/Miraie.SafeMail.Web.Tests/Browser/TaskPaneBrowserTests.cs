@@ -445,10 +445,22 @@ public class TaskPaneBrowserTests
         (await page.Locator("#password-mail").IsVisibleAsync()).Should().BeFalse("the server sends the password mail: no second one");
         (await ArchiveHeaderAsync(page)).Should().Be(first);
 
-        // Encrypting again (the archive is now the attachment) keeps the first id: the recipients need both passwords.
+        // Nothing new attached: the pane's own archive is not wrapped into another one.
+        var protectCalls = 0;
+        page.Request += (_, r) => protectCalls += r.Url.EndsWith("/api/addin/protect", StringComparison.Ordinal) ? 1 : 0;
+        await page.GetByRole(AriaRole.Button, new() { Name = encryptButton }).ClickAsync();
+        await page.Locator("#status", new() { HasText = locale == "ja-JP" ? "暗号化する添付ファイルはありません" : "Nothing left to encrypt" }).WaitForAsync();
+        protectCalls.Should().Be(0);
+
+        // A file attached afterwards becomes a second archive beside the first; the header keeps both ids, so the
+        // recipients get both passwords, and each archive is still a top-level attachment the gateway can match.
+        await page.EvaluateAsync($"() => window.__fake.attachments.push({{ id: 'a2', name: 'spec.pdf', size: {Mail.Pdf.Length}, content: '{Convert.ToBase64String(Mail.Pdf)}' }})");
         var second = await EncryptAsync(page, encryptButton, encryptedText);
         second.Should().NotBe(first);
         (await ArchiveHeaderAsync(page)).Should().Be(first + "," + second);
+        var names = await page.EvaluateAsync<string[]>("window.__fake.attachments.map(a => a.name)");
+        names.Should().HaveCount(2).And.OnlyContain(n => n.EndsWith(".zip", StringComparison.Ordinal));
+        (await page.TextContentAsync("#password"))!.Should().Contain("見積書.zip: ").And.Contain("spec.zip: ", "each archive's password is named");
         await page.ScreenshotAsync(new() { Path = ScreenshotPath($"taskpane-password-{mode}.{locale}.png"), FullPage = true });
     }
 

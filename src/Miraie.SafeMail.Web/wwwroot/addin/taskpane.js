@@ -17,6 +17,7 @@
       passwordMail: "パスワードのメールを作成", passwordSubject: "パスワードのお知らせ: ", passwordIsAuto: "パスワード:",
       passwordAuto: "このメールの配送後、パスワードは別のメール（パスワード通知メール）で各宛先に自動で送信されます。ご自身でパスワードをお知らせいただく必要はありません。",
       passwordBody: "先ほどお送りしたメールの添付ファイル（{file}）のパスワードをお知らせします。\n\nパスワード: {password}\n\nお手数ですが、よろしくお願いいたします。",
+      nothingToEncrypt: "暗号化する添付ファイルはありません（すでに暗号化済みです）。",
       signIn: "サインインできませんでした。Outlook に会社のアカウントでサインインしているかご確認ください。解決しない場合は管理者にお問い合わせください。",
       reason_unconfirmed: "送信前に、宛先と添付ファイルを確認してください。", reason_changed: "確認後に宛先または添付ファイルが変更されました。もう一度確認してください。"
     },
@@ -30,13 +31,14 @@
       passwordMail: "Write the password mail", passwordSubject: "Password: ", passwordIsAuto: "Password:",
       passwordAuto: "After this message is delivered, the password is sent automatically to each recipient in a separate mail. You do not need to send it yourself.",
       passwordBody: "Here is the password for the attachment ({file}) of the message I just sent.\n\nPassword: {password}\n\nBest regards,",
+      nothingToEncrypt: "Nothing left to encrypt: the attachments are already encrypted.",
       signIn: "Could not sign you in. Check that Outlook is signed in with your work account; if it still fails, contact your administrator.",
       reason_unconfirmed: "Please confirm the recipients and attachments before sending.", reason_changed: "Recipients or attachments changed after you confirmed them. Please confirm again."
     }
   };
   var MAX_BYTES = 25 * 1024 * 1024;
   var ARCHIVE_HEADER = "X-SafeMail-Archive-Id"; // the gateway sends each listed archive's password after delivery
-  var state = { language: "en", policy: null, recipients: [], attachments: [], ticked: {}, original: [], archiveIds: "" };
+  var state = { language: "en", policy: null, recipients: [], attachments: [], ticked: {}, original: [], archiveIds: "", made: [], archives: [] };
 
   function t(key) { return (TEXTS[state.language] || TEXTS.en)[key]; }
   function $(id) { return document.getElementById(id); }
@@ -177,14 +179,28 @@
     });
   }
 
+  /** True for an archive this pane attached: encrypting again leaves it as it is (its password is already on its way). */
+  function isMade(a) {
+    return state.made.some(function (m) { return m.id === a.id || m.name === a.name; });
+  }
+
   function encrypt() {
-    var total = state.attachments.reduce(function (s, a) { return s + a.size; }, 0);
-    if (total > MAX_BYTES) { status(t("tooLarge"), true); return Promise.resolve(); }
+    // The sender may have attached more since the pane opened: work on what the item holds now.
+    return loadAttachments().then(function () {
+      var originals = state.attachments.filter(function (a) { return !isMade(a); });
+      if (originals.length === 0) { status(t("nothingToEncrypt")); return Promise.resolve(); }
+      var total = originals.reduce(function (s, a) { return s + a.size; }, 0);
+      if (total > MAX_BYTES) { status(t("tooLarge"), true); return Promise.resolve(); }
+      return encryptFiles(originals);
+    }).then(null, function (e) { status(t("failed") + e.message, true); });
+  }
+
+  /** One ZIP of <originals>, attached in their place; archives made earlier stay beside it, each with its own password. */
+  function encryptFiles(originals) {
     status(t("encrypting"));
     $("progress").hidden = false;
     $("progress").value = 0;
     var form = new FormData();
-    var originals = state.attachments.slice();
     var chain = Promise.resolve();
     originals.forEach(function (a, i) {
       chain = chain.then(function () { return contentOf(a); }).then(function (bytes) {
@@ -209,7 +225,8 @@
       return removals;
     }).then(function () {
       return call(item(), "addFileAttachmentFromBase64Async", bytesToBase64(archive.bytes), archive.name);
-    }).then(function () {
+    }).then(function (attachmentId) {
+      state.made.push({ id: attachmentId, name: archive.name });
       return recordArchiveId(archive.id);
     }).then(function () {
       $("progress").value = 100;
@@ -242,8 +259,10 @@
   /** The password, and either the button for a password mail (mode "pane") or the note that the server sends it. */
   function showPassword(p) {
     var automatic = SafeMailPaneLogic.sendsPasswordAutomatically(state.policy);
-    state.password = p.password;
-    $("password").textContent = p.password;
+    state.archives.push({ name: state.archiveName, password: p.password });
+    // Each archive has its own password: with several, each is named.
+    $("password").textContent = state.archives.length === 1 ? p.password
+      : state.archives.map(function (a) { return a.name + ": " + a.password; }).join("  ");
     $("password-label").textContent = t(automatic ? "passwordIsAuto" : "passwordIs");
     $("password-auto").hidden = !automatic;
     $("password-mail").hidden = automatic;
@@ -283,11 +302,11 @@
 
   /** Opens a new message to the same recipients with the password (the sender sends it separately). */
   function passwordMail() {
-    var body = t("passwordBody").replace("{file}", state.archiveName).replace("{password}", state.password);
+    var body = state.archives.map(function (a) { return t("passwordBody").replace("{file}", a.name).replace("{password}", a.password); }).join("\n\n");
     Office.context.mailbox.displayNewMessageForm({
       toRecipients: state.recipients.filter(function (r) { return r.field !== "bcc"; }).map(function (r) { return r.address; }),
       bccRecipients: state.recipients.filter(function (r) { return r.field === "bcc"; }).map(function (r) { return r.address; }),
-      subject: t("passwordSubject") + state.archiveName,
+      subject: t("passwordSubject") + state.archives.map(function (a) { return a.name; }).join(", "),
       htmlBody: body.split("\n").map(function (line) {
         var div = document.createElement("div");
         div.textContent = line; // escaped: names and passwords are text
