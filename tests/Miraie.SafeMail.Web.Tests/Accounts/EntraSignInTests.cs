@@ -137,6 +137,23 @@ public class EntraSignInTests
     }
 
     [Test]
+    public async Task An_Entra_session_ends_after_the_session_timeout_like_a_local_one()
+    {
+        var settings = FakeEntraId.ConsoleSettings();
+        settings["SafeMail:Console:SessionTimeout"] = "00:00:02";
+        await using var host = await ConsoleHost.StartAsync(settings, testServices: _entra.RedirectConsoleMetadata);
+        _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Auditor"]);
+        using var browser = host.Client();
+        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var audit = await browser.GetAsync("/audit");
+        audit.StatusCode.Should().Be(HttpStatusCode.OK, "the session holds without a local account");
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        await ShouldNotBeSignedInAsync(browser);
+    }
+
+    [Test]
     public async Task Local_accounts_still_sign_in_beside_the_Microsoft_button()
     {
         using var anonymous = _host.Client();
