@@ -49,6 +49,13 @@ public static class ConsoleSettings
                        "required: set the client secret in the environment variable SafeMail__Console__EntraId__ClientSecret");
         }
 
+        if (entra.RedirectUri is { Length: > 0 } redirect && (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps
+                || uri.AbsolutePath != EntraSignIn.CallbackPath || uri.Query.Length > 0))
+        {
+            errors.Add($"{EntraKey}:RedirectUri: 「{redirect}」は Entra ID に登録した https://…/signin-oidc のアドレスにしてください / " +
+                       "must be the redirect URI registered in Entra ID, https://…/signin-oidc");
+        }
+
         var roles = new[] { ("AdminRole", entra.AdminRole), ("OperatorRole", entra.OperatorRole), ("AuditorRole", entra.AuditorRole) };
         foreach (var (key, value) in roles.Where(r => string.IsNullOrWhiteSpace(r.Item2)))
         {

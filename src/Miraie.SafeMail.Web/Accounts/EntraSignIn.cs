@@ -78,6 +78,17 @@ public static class EntraSignIn
 
             o.Events = new OpenIdConnectEvents
             {
+                // Behind a TLS reverse proxy the request says http://127.0.0.1: use the registered address instead. The handler
+                // keeps this value for the code redemption, which must name the same redirect URI.
+                OnRedirectToIdentityProvider = context =>
+                {
+                    if (entra.RedirectUri is { Length: > 0 } redirect)
+                    {
+                        context.ProtocolMessage.RedirectUri = redirect;
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = context => SignedInAsync(context, entra),
                 OnRemoteFailure = RefusedAsync,
             };

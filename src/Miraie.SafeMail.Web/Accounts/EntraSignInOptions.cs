@@ -23,6 +23,13 @@ public sealed class EntraSignInOptions
     /// </summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// The redirect URI registered in Entra ID, HTTPS, ending in <c>/signin-oidc</c>, e.g.
+    /// <c>https://safemail.example.co.jp/signin-oidc</c>. Needed behind a TLS reverse proxy, where the console itself is
+    /// reached over plain HTTP on loopback. Default none: built from each request's scheme and host.
+    /// </summary>
+    public string? RedirectUri { get; set; }
+
     /// <summary>The app role value that makes a user a console admin. Default <c>SafeMail.Admin</c>.</summary>
     public string AdminRole { get; set; } = "SafeMail.Admin";
 

@@ -27,6 +27,7 @@ public class EntraSignInSettingsTests
             ["SafeMail:Console:EntraId:TenantId"] = "organizations",
             ["SafeMail:Console:EntraId:ClientId"] = "safemail-console",
             ["SafeMail:Console:EntraId:OperatorRole"] = "SafeMail.Admin",
+            ["SafeMail:Console:EntraId:RedirectUri"] = "http://safemail.example.co.jp/callback",
         };
 
         var errors = Errors(Configuration(settings));
@@ -36,6 +37,7 @@ public class EntraSignInSettingsTests
         errors.Should().Contain(e => e.StartsWith("SafeMail:Console:EntraId:ClientId: 「safemail-console」", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("SafeMail:Console:EntraId:ClientSecret: ", StringComparison.Ordinal) && e.Contains("SafeMail__Console__EntraId__ClientSecret", StringComparison.Ordinal));
         errors.Should().Contain(e => e.Contains("must be different app roles", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Console:EntraId:RedirectUri: ", StringComparison.Ordinal));
     }
 
     [Test]

@@ -154,6 +154,23 @@ public class EntraSignInTests
     }
 
     [Test]
+    public async Task Behind_a_proxy_the_registered_redirect_uri_is_sent_and_redeemed_with()
+    {
+        var settings = FakeEntraId.ConsoleSettings();
+        settings["SafeMail:Console:EntraId:RedirectUri"] = "https://safemail.example.co.jp/signin-oidc";
+        await using var host = await ConsoleHost.StartAsync(settings, testServices: _entra.RedirectConsoleMetadata);
+        _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Operator"]);
+        using var browser = host.Client();
+        var redeemed = _entra.Redeemed;
+
+        using var callback = await SignInWithMicrosoftAsync(browser, redirectUri: "https://safemail.example.co.jp/signin-oidc");
+
+        _entra.Redeemed.Should().Be(redeemed + 1, "the token endpoint got the same redirect URI as the authorization request");
+        using var quarantine = await browser.GetAsync("/quarantine");
+        quarantine.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
     public async Task Local_accounts_still_sign_in_beside_the_Microsoft_button()
     {
         using var anonymous = _host.Client();
@@ -179,7 +196,8 @@ public class EntraSignInTests
 
     // POST the "Sign in with Microsoft" form, let the fake Entra ID answer the authorization request, and bring its
     // redirect back to the console's callback: the callback's response.
-    private static async Task<HttpResponseMessage> SignInWithMicrosoftAsync(HttpClient browser, string returnUrl = "/")
+    private static async Task<HttpResponseMessage> SignInWithMicrosoftAsync(HttpClient browser, string returnUrl = "/",
+        string redirectUri = "http://localhost/signin-oidc")
     {
         using var challenge = await ConsoleHost.PostFormAsync(browser, "/login?handler=Entra", new() { ["returnUrl"] = returnUrl });
         challenge.StatusCode.Should().Be(HttpStatusCode.Redirect, "the console sends the browser to Entra ID");
@@ -189,7 +207,7 @@ public class EntraSignInTests
         using var answer = await idp.GetAsync(authorize);
         answer.StatusCode.Should().Be(HttpStatusCode.Redirect, "the fake answers with the code");
         var callback = answer.Headers.Location!;
-        callback.AbsolutePath.Should().Be("/signin-oidc");
+        callback.GetLeftPart(UriPartial.Path).Should().Be(redirectUri);
         return await browser.GetAsync(callback.PathAndQuery);
     }
 

@@ -35,7 +35,7 @@ internal sealed class FakeEntraId : IAsyncDisposable
     public const string ConsoleClientId = "8d4e2c19-6a7b-4f30-9e15-c2b8a7d6e5f4";
     public const string ConsoleClientSecret = "test-secret-not-real";
 
-    private readonly ConcurrentDictionary<string, (string Nonce, string? Challenge, SignIn User)> _codes = new();
+    private readonly ConcurrentDictionary<string, (string Nonce, string? Challenge, string? RedirectUri, SignIn User)> _codes = new();
     private SignIn _next = new("sato@example.co.jp", [], null, null);
 
     private readonly WebApplication _app;
@@ -137,7 +137,7 @@ internal sealed class FakeEntraId : IAsyncDisposable
         }
 
         var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _codes[code] = (query["nonce"]!, query["code_challenge"], _next);
+        _codes[code] = (query["nonce"]!, query["code_challenge"], query["redirect_uri"], _next);
         return Results.Redirect($"{query["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(query["state"]!)}");
     }
 
@@ -145,7 +145,7 @@ internal sealed class FakeEntraId : IAsyncDisposable
     private IResult Redeem(IFormCollection form)
     {
         if (form["grant_type"] != "authorization_code" || form["client_id"] != ConsoleClientId || form["client_secret"] != ConsoleClientSecret
-            || !_codes.TryRemove(form["code"].ToString(), out var issued)
+            || !_codes.TryRemove(form["code"].ToString(), out var issued) || form["redirect_uri"] != issued.RedirectUri
             || Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != issued.Challenge)
         {
             return Results.Json(new { error = "invalid_grant" }, statusCode: StatusCodes.Status400BadRequest);
