@@ -139,9 +139,7 @@ public class EntraSignInTests
     [Test]
     public async Task An_Entra_session_ends_after_the_session_timeout_like_a_local_one()
     {
-        var settings = FakeEntraId.ConsoleSettings();
-        settings["SafeMail:Console:SessionTimeout"] = "00:00:02";
-        await using var host = await ConsoleHost.StartAsync(settings, testServices: _entra.RedirectConsoleMetadata);
+        await using var host = await StartWithAsync("SafeMail:Console:SessionTimeout", "00:00:02");
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Auditor"]);
         using var browser = host.Client();
         using var callback = await SignInWithMicrosoftAsync(browser);
@@ -156,9 +154,7 @@ public class EntraSignInTests
     [Test]
     public async Task Behind_a_proxy_the_registered_redirect_uri_is_sent_and_redeemed_with()
     {
-        var settings = FakeEntraId.ConsoleSettings();
-        settings["SafeMail:Console:EntraId:RedirectUri"] = "https://safemail.example.co.jp/signin-oidc";
-        await using var host = await ConsoleHost.StartAsync(settings, testServices: _entra.RedirectConsoleMetadata);
+        await using var host = await StartWithAsync("SafeMail:Console:EntraId:RedirectUri", "https://safemail.example.co.jp/signin-oidc");
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Operator"]);
         using var browser = host.Client();
         var redeemed = _entra.Redeemed;
@@ -209,6 +205,14 @@ public class EntraSignInTests
         var callback = answer.Headers.Location!;
         callback.GetLeftPart(UriPartial.Path).Should().Be(redirectUri);
         return await browser.GetAsync(callback.PathAndQuery);
+    }
+
+    // A second console, signing in with the same fake Entra ID, with one more setting.
+    private Task<ConsoleHost> StartWithAsync(string key, string value)
+    {
+        var settings = FakeEntraId.ConsoleSettings();
+        settings[key] = value;
+        return ConsoleHost.StartAsync(settings, testServices: _entra.RedirectConsoleMetadata);
     }
 
     private static async Task ShouldNotBeSignedInAsync(HttpClient browser)
