@@ -167,6 +167,33 @@ public class EntraSignInTests
     }
 
     [Test]
+    public async Task The_add_in_API_sign_in_and_the_console_sign_in_live_side_by_side()
+    {
+        var settings = FakeEntraId.ConsoleSettings();
+        foreach (var (key, value) in FakeEntraId.Settings())
+        {
+            settings[key] = value;
+        }
+
+        await using var host = await ConsoleHost.StartAsync(settings, testServices: services =>
+        {
+            _entra.RedirectMetadata(services);
+            _entra.RedirectConsoleMetadata(services);
+        });
+        using var bearer = host.Client();
+        bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _entra.Token());
+        using var page = await bearer.GetAsync("/policy");
+        page.Headers.Location!.OriginalString.Should().Contain("/login", "an add-in token opens no console page; the cookie stays the default scheme");
+        (await bearer.GetStringAsync("/api/addin/sign-in")).Should().Contain("\"mode\":\"entra\"");
+
+        _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
+        using var browser = host.Client();
+        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var policy = await browser.GetAsync("/policy");
+        policy.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
     public async Task Local_accounts_still_sign_in_beside_the_Microsoft_button()
     {
         using var anonymous = _host.Client();
