@@ -35,7 +35,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, "/policy");
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra, "/policy");
 
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
         callback.Headers.Location!.OriginalString.Should().Be("/login?returnUrl=%2Fpolicy&handler=SignedIn");
@@ -52,7 +52,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("suzuki@example.co.jp", ["SafeMail.Operator"]);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
 
         using var quarantine = await browser.GetAsync("/quarantine");
@@ -67,7 +67,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("yamada@example.co.jp", ["Some.Other.Role"]);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
 
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
         callback.Headers.Location!.OriginalString.Should().Be("/denied?entra=no-role");
@@ -87,7 +87,7 @@ public class EntraSignInTests
             claims["iss"] = $"{FakeEntraId.Instance}{FakeEntraId.OtherTenantId}/v2.0";
         });
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -99,7 +99,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("intruder@other.example.com", ["SafeMail.Admin"], claims => claims["iss"] = $"{FakeEntraId.Instance}{FakeEntraId.OtherTenantId}/v2.0");
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -111,7 +111,7 @@ public class EntraSignInTests
         using var forger = RSA.Create(2048);
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"], signingKey: forger);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -125,13 +125,12 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var started = _host.Client();
-        var challenge = await ConsoleHost.PostFormAsync(started, "/login?handler=Entra", new() { ["returnUrl"] = "/" });
-        using var idp = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var answer = await idp.GetAsync(challenge.Headers.Location);
+        using var challenge = await ConsoleHost.PostFormAsync(started, "/login?handler=Entra", new() { ["returnUrl"] = "/" });
+        var answer = await _entra.AnswerAuthorizationAsync(challenge.Headers.Location!);
 
         // Another browser (no correlation or nonce cookie) presents the code: a login CSRF attempt.
         using var other = _host.Client();
-        using var callback = await other.GetAsync(answer.Headers.Location!.PathAndQuery);
+        using var callback = await other.GetAsync(answer.PathAndQuery);
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(other);
     }
@@ -142,7 +141,7 @@ public class EntraSignInTests
         await using var host = await StartWithAsync("SafeMail:Console:SessionTimeout", "00:00:02");
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Auditor"]);
         using var browser = host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
         using var audit = await browser.GetAsync("/audit");
         audit.StatusCode.Should().Be(HttpStatusCode.OK, "the session holds without a local account");
 
@@ -159,7 +158,7 @@ public class EntraSignInTests
         using var browser = host.Client();
         var redeemed = _entra.Redeemed;
 
-        using var callback = await SignInWithMicrosoftAsync(browser, redirectUri: "https://safemail.example.co.jp/signin-oidc");
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra, redirectUri: "https://safemail.example.co.jp/signin-oidc");
 
         _entra.Redeemed.Should().Be(redeemed + 1, "the token endpoint got the same redirect URI as the authorization request");
         using var quarantine = await browser.GetAsync("/quarantine");
@@ -188,7 +187,7 @@ public class EntraSignInTests
 
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var browser = host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser);
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
         using var policy = await browser.GetAsync("/policy");
         policy.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -219,17 +218,15 @@ public class EntraSignInTests
 
     // POST the "Sign in with Microsoft" form, let the fake Entra ID answer the authorization request, and bring its
     // redirect back to the console's callback: the callback's response.
-    private static async Task<HttpResponseMessage> SignInWithMicrosoftAsync(HttpClient browser, string returnUrl = "/",
+    private static async Task<HttpResponseMessage> SignInWithMicrosoftAsync(HttpClient browser, FakeEntraId entra, string returnUrl = "/",
         string redirectUri = "http://localhost/signin-oidc")
     {
         using var challenge = await ConsoleHost.PostFormAsync(browser, "/login?handler=Entra", new() { ["returnUrl"] = returnUrl });
         challenge.StatusCode.Should().Be(HttpStatusCode.Redirect, "the console sends the browser to Entra ID");
         var authorize = challenge.Headers.Location!;
+        authorize.GetLeftPart(UriPartial.Path).Should().Be($"{FakeEntraId.Instance}{FakeEntraId.TenantId}/oauth2/v2.0/authorize");
         authorize.Query.Should().NotContain("response_mode=").And.Contain("code_challenge=").And.Contain("nonce=");
-        using var idp = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var answer = await idp.GetAsync(authorize);
-        answer.StatusCode.Should().Be(HttpStatusCode.Redirect, "the fake answers with the code");
-        var callback = answer.Headers.Location!;
+        var callback = await entra.AnswerAuthorizationAsync(authorize);
         callback.GetLeftPart(UriPartial.Path).Should().Be(redirectUri);
         return await browser.GetAsync(callback.PathAndQuery);
     }

@@ -82,7 +82,9 @@ internal sealed class FakeEntraId : IAsyncDisposable
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext context, string tenant) => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = $"{Instance}{tenant}/v2.0",
-            ["authorization_endpoint"] = $"http://{context.Request.Host}/{tenant}/oauth2/v2.0/authorize",
+            // Where the browser goes: Entra ID's own address (so the console's form-action policy is the real one); tests bring
+            // the request here with AnswerAuthorizationAsync. The token endpoint is called by the server: this fake.
+            ["authorization_endpoint"] = $"{Instance}{tenant}/oauth2/v2.0/authorize",
             ["token_endpoint"] = $"http://{context.Request.Host}/{tenant}/oauth2/v2.0/token",
             ["jwks_uri"] = $"http://{context.Request.Host}/{tenant}/discovery/v2.0/keys",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
@@ -125,6 +127,18 @@ internal sealed class FakeEntraId : IAsyncDisposable
         o.MetadataAddress = MetadataAddress;
         o.RequireHttpsMetadata = false;
     });
+
+    /// <summary>
+    /// What Entra ID answers the browser's authorization request (addressed to the real Instance) with: the redirect back to
+    /// the console's callback, with the code and the state.
+    /// </summary>
+    public async Task<Uri> AnswerAuthorizationAsync(Uri authorize)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var answer = await client.GetAsync(new Uri(new Uri(MetadataAddress), authorize.PathAndQuery));
+        answer.StatusCode.Should().Be(HttpStatusCode.Redirect, "the fake answers with the code");
+        return answer.Headers.Location!;
+    }
 
     // The user has signed in at Microsoft: back to the redirect URI with a one-time code and the state in the query, as
     // Entra ID does for response_type=code when no response_mode is given.
