@@ -17,4 +17,9 @@ public sealed class ConsoleOptions
 
     /// <summary>How long a session lasts without activity. Default 08:00:00.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Microsoft Entra ID sign-in (OpenID Connect) beside local accounts. Default none: local accounts only.
+    /// </summary>
+    public Accounts.EntraSignInOptions? EntraId { get; set; }
 }

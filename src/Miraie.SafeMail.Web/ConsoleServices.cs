@@ -39,6 +39,7 @@ public static class ConsoleServices
             o.AccessDeniedPath = "/denied";
             o.EventsType = typeof(SessionValidator);
         });
+        services.AddSafeMailEntraSignIn(options);
         services.AddAuthorization(ConsolePolicies.Add);
         return services;
     }
@@ -50,6 +51,10 @@ public static class ConsoleServices
         var addIn = app.Services.GetRequiredService<AddInOptions>();
         // Where MSAL may fetch tokens itself when Outlook cannot broker them (no Nested App Authentication support).
         var addInConnect = addIn.EntraId is { } entra ? "'self' " + new Uri(entra.Instance).GetLeftPart(UriPartial.Authority) : "'self'";
+        // The sign-in page's "Sign in with Microsoft" form is answered with a redirect to Entra ID, which form-action must allow.
+        var formAction = app.Services.GetRequiredService<ConsoleOptions>().EntraId is { } console
+            ? "'self' " + new Uri(console.Instance).GetLeftPart(UriPartial.Authority)
+            : "'self'";
         var addInFrameAncestors = addIn.AllowedOrigins.Append(addIn.PublicUrl ?? "").Where(o => o.Length > 0).Select(o => o.TrimEnd('/')).Prepend("'self'").ToList();
         app.Use(async (context, next) =>
         {
@@ -65,7 +70,7 @@ public static class ConsoleServices
             else
             {
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
-                                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                                                "frame-ancestors 'none'; form-action " + formAction + "; base-uri 'none'";
                 headers.XFrameOptions = "DENY";
             }
 

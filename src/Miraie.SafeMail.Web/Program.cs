@@ -29,7 +29,7 @@ ConsoleOptions console;
 AddInOptions addIn;
 try
 {
-    console = SettingsChecker.Bind<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.SectionName));
+    console = ConsoleSettings.Bind(builder.Configuration);
     addIn = AddInSettings.Bind(builder.Configuration);
 }
 catch (SettingsException e)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Miraie.SafeMail.Core.Settings;
 
 namespace Miraie.SafeMail.Web.Tests;
 
@@ -16,7 +15,7 @@ public class SampleSettingsTests
         }
 
         var sample = new ConfigurationBuilder().AddJsonFile(Path.Combine(dir.FullName, "appsettings.sample.json")).Build();
-        var console = SettingsChecker.Bind<ConsoleOptions>(sample.GetSection(ConsoleOptions.SectionName));
+        var console = ConsoleSettings.Bind(sample);
         console.Should().BeEquivalentTo(new ConsoleOptions());
         new Uri(console.Urls).IsLoopback.Should().BeTrue("the console listens on loopback unless configured otherwise");
         Miraie.SafeMail.Web.AddIn.AddInSettings.Bind(sample).Should().BeEquivalentTo(new Miraie.SafeMail.Web.AddIn.AddInOptions());

@@ -7,9 +7,10 @@ namespace Miraie.SafeMail.Web.Accounts;
 
 /// <summary>
 /// Checks every request's session against the account: a disabled account, a changed role or a new password
-/// (a new security stamp) ends the session at once, not when the cookie expires.
+/// (a new security stamp) ends the session at once, not when the cookie expires. An Entra ID session has no local
+/// account: it lasts while Entra ID sign-in stays configured for its tenant, until the session timeout, like any other.
 /// </summary>
-public sealed class SessionValidator(GatewayDatabase database) : CookieAuthenticationEvents
+public sealed class SessionValidator(GatewayDatabase database, ConsoleOptions options) : CookieAuthenticationEvents
 {
     /// <summary>The claim holding the account's security stamp at sign-in.</summary>
     public const string StampClaim = "safemail:stamp";
@@ -17,6 +18,24 @@ public sealed class SessionValidator(GatewayDatabase database) : CookieAuthentic
     /// <inheritdoc/>
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
+        if (EntraSignIn.IsEntraSession(context.Principal))
+        {
+            // The cookie handler has already ended expired sessions. Entra ID's roles cannot be re-read per request, so a role
+            // removed in Entra ID takes effect at the next sign-in; turning Entra ID sign-in off (or to another tenant) ends
+            // every such session at once.
+            var principal = context.Principal!;
+            var tenant = principal.FindFirst(EntraSignIn.TenantClaim)?.Value;
+            if (options.EntraId is not { } entra || !string.Equals(tenant, entra.TenantId, StringComparison.OrdinalIgnoreCase)
+                || principal.FindFirst(ClaimTypes.Role)?.Value is not { } role || !ConsoleRoles.All.Contains(role)
+                || principal.FindFirst(StampClaim) is not null)
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            }
+
+            return;
+        }
+
         var name = context.Principal?.Identity?.Name;
         var stamp = context.Principal?.FindFirst(StampClaim)?.Value;
         ConsoleUser? user = null;

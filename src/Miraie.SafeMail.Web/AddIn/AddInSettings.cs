@@ -44,13 +44,7 @@ public static class AddInSettings
                        "cannot be true when EntraId is set (choose one)");
         }
 
-        if (!Uri.TryCreate(entra.Instance, UriKind.Absolute, out var instance) || instance.Scheme != Uri.UriSchemeHttps
-            || instance.Query.Length > 0 || instance.AbsolutePath != "/")
-        {
-            errors.Add($"{key}:Instance: サインインのクラウドの HTTPS アドレスにしてください（例 https://login.microsoftonline.com/） / " +
-                       $"must be the sign-in cloud's HTTPS address, e.g. https://login.microsoftonline.com/: {entra.Instance}");
-        }
-
+        EntraIdChecks.Instance(key, entra.Instance, errors);
         if (entra.TenantId is not { Length: > 0 } tenant)
         {
             errors.Add($"{key}:TenantId: ディレクトリ（テナント）ID を設定してください / required: the directory (tenant) ID");
@@ -61,14 +55,7 @@ public static class AddInSettings
                        "must be the directory (tenant) ID, a GUID (or organizations to admit every work or school tenant; common and consumers are refused)");
         }
 
-        if (entra.ClientId is not { Length: > 0 } client)
-        {
-            errors.Add($"{key}:ClientId: アドインのアプリ登録のアプリケーション（クライアント）ID を設定してください / required: the add-in's application (client) ID");
-        }
-        else if (!Guid.TryParseExact(client, "D", out _))
-        {
-            errors.Add($"{key}:ClientId: 「{client}」はアプリケーション（クライアント）ID の GUID にしてください / must be the application (client) ID, a GUID");
-        }
+        EntraIdChecks.ClientId(key, entra.ClientId, ("アドイン", "add-in's"), errors);
 
         if (entra.Audience is { Length: > 0 } audience && (!Uri.TryCreate(audience, UriKind.Absolute, out var uri) || uri.Scheme is not ("api" or "https")))
         {

@@ -7,6 +7,9 @@ namespace Miraie.SafeMail.Web.Pages;
 [AllowAnonymous]
 public sealed class DeniedModel : PageModel
 {
+    /// <summary>True when an Entra ID user was refused for holding none of SafeMail's app roles.</summary>
+    public bool EntraNoRole => Request.Query["entra"] == "no-role";
+
     /// <summary>Shows the page.</summary>
     public void OnGet() => Response.StatusCode = StatusCodes.Status403Forbidden;
 }

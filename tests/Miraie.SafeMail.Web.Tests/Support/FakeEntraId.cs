@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.AddIn;
 
 namespace Miraie.SafeMail.Web.Tests.Support;
@@ -17,8 +20,11 @@ namespace Miraie.SafeMail.Web.Tests.Support;
 /// <summary>
 /// A stand-in for Entra ID on 127.0.0.1 (port 0): the OpenID Connect metadata document and the signing keys (JWKS) of a
 /// locally made RSA key, served over plain HTTP, and access tokens signed with that key shaped like Entra ID's v2.0 ones
-/// for the add-in (aud, iss, tid, scp, preferred_username). The host's settings keep the real Instance; only where the
-/// metadata is fetched from is redirected, by <see cref="RedirectMetadata"/> (a test service, never a setting).
+/// for the add-in (aud, iss, tid, scp, preferred_username). For the console's sign-in it also serves the authorization
+/// endpoint (straight back to the redirect URI with a code and the state it was given) and the token endpoint (checks
+/// the client secret and PKCE, answers an ID token with the nonce it was given, for the user set by
+/// <see cref="WillSignIn"/>). The host's settings keep the real Instance; only where the metadata is fetched from is
+/// redirected, by <see cref="RedirectMetadata"/> and <see cref="RedirectConsoleMetadata"/> (test services, never a setting).
 /// </summary>
 internal sealed class FakeEntraId : IAsyncDisposable
 {
@@ -26,6 +32,11 @@ internal sealed class FakeEntraId : IAsyncDisposable
     public const string OtherTenantId = "0b1d7e3a-5c9f-4a2e-8f61-93d4c2b7e8a0";
     public const string ClientId = "3f2a8b71-94c6-4d05-b1e8-7a6c5d2e9f10";
     public const string Instance = "https://login.microsoftonline.com/";
+    public const string ConsoleClientId = "8d4e2c19-6a7b-4f30-9e15-c2b8a7d6e5f4";
+    public const string ConsoleClientSecret = "test-secret-not-real";
+
+    private readonly ConcurrentDictionary<string, (string Nonce, string? Challenge, string? RedirectUri, SignIn User)> _codes = new();
+    private SignIn _next = new("sato@example.co.jp", [], null, null);
 
     private readonly WebApplication _app;
     private readonly RSA _key = RSA.Create(2048);
@@ -46,6 +57,21 @@ internal sealed class FakeEntraId : IAsyncDisposable
         ["SafeMail:AddIn:EntraId:ClientId"] = ClientId,
     };
 
+    /// <summary>Settings for a console that signs in this tenant's users with Entra ID (the secret as the environment would give it).</summary>
+    public static Dictionary<string, string?> ConsoleSettings() => new()
+    {
+        ["SafeMail:Console:EntraId:TenantId"] = TenantId,
+        ["SafeMail:Console:EntraId:ClientId"] = ConsoleClientId,
+        ["SafeMail:Console:EntraId:ClientSecret"] = ConsoleClientSecret,
+    };
+
+    /// <summary>How many codes the token endpoint redeemed.</summary>
+    public int Redeemed { get; private set; }
+
+    /// <summary>Who the next sign-in is: the ID token's user and app roles; <paramref name="change"/> spoils its claims.</summary>
+    public void WillSignIn(string user, string[] roles, Action<Dictionary<string, object>>? change = null, RSA? signingKey = null) =>
+        _next = new SignIn(user, roles, change, signingKey);
+
     public static async Task<FakeEntraId> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -56,8 +82,10 @@ internal sealed class FakeEntraId : IAsyncDisposable
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext context, string tenant) => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = $"{Instance}{tenant}/v2.0",
+            // Where the browser goes: Entra ID's own address (so the console's form-action policy is the real one); tests bring
+            // the request here with AnswerAuthorizationAsync. The token endpoint is called by the server: this fake.
             ["authorization_endpoint"] = $"{Instance}{tenant}/oauth2/v2.0/authorize",
-            ["token_endpoint"] = $"{Instance}{tenant}/oauth2/v2.0/token",
+            ["token_endpoint"] = $"http://{context.Request.Host}/{tenant}/oauth2/v2.0/token",
             ["jwks_uri"] = $"http://{context.Request.Host}/{tenant}/discovery/v2.0/keys",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             ["response_types_supported"] = new[] { "code", "id_token" },
@@ -72,6 +100,8 @@ internal sealed class FakeEntraId : IAsyncDisposable
                 keys = new[] { new { kty = "RSA", use = "sig", kid = fake._keyId, n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) } },
             });
         });
+        app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpContext context) => fake.Authorize(context.Request.Query));
+        app.MapPost("/{tenant}/oauth2/v2.0/token", async (HttpRequest request) => fake.Redeem(await request.ReadFormAsync()));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.MetadataAddress = $"{address.TrimEnd('/')}/{TenantId}/v2.0/.well-known/openid-configuration";
@@ -87,6 +117,71 @@ internal sealed class FakeEntraId : IAsyncDisposable
         o.MetadataAddress = MetadataAddress;
         o.RequireHttpsMetadata = false;
     });
+
+    /// <summary>
+    /// The test hook for the console: its OpenID Connect scheme fetches the metadata from this fake over HTTP (and so uses
+    /// the fake's authorization and token endpoints).
+    /// </summary>
+    public void RedirectConsoleMetadata(IServiceCollection services) => services.Configure<OpenIdConnectOptions>(EntraSignIn.Scheme, o =>
+    {
+        o.MetadataAddress = MetadataAddress;
+        o.RequireHttpsMetadata = false;
+    });
+
+    /// <summary>
+    /// What Entra ID answers the browser's authorization request (addressed to the real Instance) with: the redirect back to
+    /// the console's callback, with the code and the state.
+    /// </summary>
+    public async Task<Uri> AnswerAuthorizationAsync(Uri authorize)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var answer = await client.GetAsync(new Uri(new Uri(MetadataAddress), authorize.PathAndQuery));
+        answer.StatusCode.Should().Be(HttpStatusCode.Redirect, "the fake answers with the code");
+        return answer.Headers.Location!;
+    }
+
+    // The user has signed in at Microsoft: back to the redirect URI with a one-time code and the state in the query, as
+    // Entra ID does for response_type=code when no response_mode is given.
+    private IResult Authorize(IQueryCollection query)
+    {
+        if (query["client_id"] != ConsoleClientId || query["response_type"] != "code" || query["response_mode"].Count > 0
+            || query["code_challenge_method"] != "S256" || string.IsNullOrEmpty(query["nonce"]))
+        {
+            return Results.BadRequest("unexpected authorization request");
+        }
+
+        var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _codes[code] = (query["nonce"]!, query["code_challenge"], query["redirect_uri"], _next);
+        return Results.Redirect($"{query["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(query["state"]!)}");
+    }
+
+    // Redeems a code once, with the client secret and the PKCE verifier, for an ID token carrying the nonce.
+    private IResult Redeem(IFormCollection form)
+    {
+        if (form["grant_type"] != "authorization_code" || form["client_id"] != ConsoleClientId || form["client_secret"] != ConsoleClientSecret
+            || !_codes.TryRemove(form["code"].ToString(), out var issued) || form["redirect_uri"] != issued.RedirectUri
+            || Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != issued.Challenge)
+        {
+            return Results.Json(new { error = "invalid_grant" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        Redeemed++;
+        var user = issued.User;
+        var idToken = Token(user.Name, claims =>
+        {
+            claims.Remove("scp");
+            claims["aud"] = ConsoleClientId;
+            claims["sub"] = "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ";
+            claims["nonce"] = issued.Nonce;
+            if (user.Roles.Length > 0)
+            {
+                claims["roles"] = user.Roles;
+            }
+
+            user.Change?.Invoke(claims);
+        }, user.SigningKey);
+        return Results.Json(new { token_type = "Bearer", scope = "openid profile", expires_in = 3600, access_token = "not-used", id_token = idToken });
+    }
 
     /// <summary>An access token as Entra ID would issue it to the add-in through NAA; <paramref name="change"/> spoils it.</summary>
     public string Token(string user = "tanaka@example.co.jp", Action<Dictionary<string, object>>? change = null, RSA? signingKey = null,
@@ -115,6 +210,8 @@ internal sealed class FakeEntraId : IAsyncDisposable
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
+
+    private sealed record SignIn(string Name, string[] Roles, Action<Dictionary<string, object>>? Change, RSA? SigningKey);
 
     public async ValueTask DisposeAsync()
     {
