@@ -49,6 +49,11 @@ public static class ConsoleSettings
                        "required: set the client secret in the environment variable SafeMail__Console__EntraId__ClientSecret");
         }
 
+        if (entra.MaxSessionAge <= TimeSpan.Zero)
+        {
+            errors.Add($"{EntraKey}:MaxSessionAge: 0 より長くしてください / must be longer than zero");
+        }
+
         if (entra.RedirectUri is { Length: > 0 } redirect && (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps
                 || uri.AbsolutePath != EntraSignIn.CallbackPath || uri.Query.Length > 0))
         {

@@ -33,6 +33,9 @@ public static class EntraSignIn
     /// <summary>The session claim holding the user's tenant (tid), checked on every request against the configured one.</summary>
     public const string TenantClaim = "safemail:tid";
 
+    /// <summary>When the user signed in with Entra ID (Unix milliseconds): the session's absolute age is counted from it.</summary>
+    public const string SignedInAtClaim = "safemail:entra-at";
+
     /// <summary>The session claim holding the user's object ID (oid), which stays when the sign-in name changes.</summary>
     public const string ObjectIdClaim = "safemail:oid";
 
@@ -97,11 +100,12 @@ public static class EntraSignIn
     }
 
     /// <summary>The console principal of an Entra ID user (no local account, no security stamp).</summary>
-    public static ClaimsPrincipal PrincipalFor(string name, string role, string tenantId, string? objectId) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal PrincipalFor(string name, string role, string tenantId, string? objectId, DateTimeOffset signedInAt) => new(new ClaimsIdentity(
         new[]
         {
             new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(SourceClaim, Source), new Claim(TenantClaim, tenantId),
             new Claim(ObjectIdClaim, objectId ?? ""),
+            new Claim(SignedInAtClaim, signedInAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         },
         CookieAuthenticationDefaults.AuthenticationScheme));
 
@@ -127,7 +131,7 @@ public static class EntraSignIn
             return;
         }
 
-        context.Principal = PrincipalFor(name, role, entra.TenantId!, objectId);
+        context.Principal = PrincipalFor(name, role, entra.TenantId!, objectId, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await AuditAsync(context.HttpContext, "web:" + name, AuditActions.SignIn, $"entra {role} (oid {objectId}) from {client}");
     }
 

@@ -30,6 +30,12 @@ public sealed class EntraSignInOptions
     /// </summary>
     public string? RedirectUri { get; set; }
 
+    /// <summary>
+    /// The longest an Entra ID session lasts however active it is; then the user signs in again (usually without a
+    /// prompt) and the roles are read afresh — so a role removed in Entra ID applies within this time. Default 08:00:00.
+    /// </summary>
+    public TimeSpan MaxSessionAge { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>The app role value that makes a user a console admin. Default <c>SafeMail.Admin</c>.</summary>
     public string AdminRole { get; set; } = "SafeMail.Admin";
 

@@ -8,9 +8,10 @@ namespace Miraie.SafeMail.Web.Accounts;
 /// <summary>
 /// Checks every request's session against the account: a disabled account, a changed role or a new password
 /// (a new security stamp) ends the session at once, not when the cookie expires. An Entra ID session has no local
-/// account: it lasts while Entra ID sign-in stays configured for its tenant, until the session timeout, like any other.
+/// account: it lasts while Entra ID sign-in stays configured for its tenant, until the session timeout like any other,
+/// and never longer than <see cref="EntraSignInOptions.MaxSessionAge"/> after its sign-in (roles are read at sign-in).
 /// </summary>
-public sealed class SessionValidator(GatewayDatabase database, ConsoleOptions options) : CookieAuthenticationEvents
+public sealed class SessionValidator(GatewayDatabase database, ConsoleOptions options, TimeProvider time) : CookieAuthenticationEvents
 {
     /// <summary>The claim holding the account's security stamp at sign-in.</summary>
     public const string StampClaim = "safemail:stamp";
@@ -25,9 +26,13 @@ public sealed class SessionValidator(GatewayDatabase database, ConsoleOptions op
             // every such session at once.
             var principal = context.Principal!;
             var tenant = principal.FindFirst(EntraSignIn.TenantClaim)?.Value;
+            var signedInAt = long.TryParse(principal.FindFirst(EntraSignIn.SignedInAtClaim)?.Value, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var milliseconds) ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : (DateTimeOffset?)null;
             if (options.EntraId is not { } entra || !string.Equals(tenant, entra.TenantId, StringComparison.OrdinalIgnoreCase)
                 || principal.FindFirst(ClaimTypes.Role)?.Value is not { } role || !ConsoleRoles.All.Contains(role)
-                || principal.FindFirst(StampClaim) is not null)
+                || principal.FindFirst(StampClaim) is not null
+                // However active, an Entra session ends after MaxSessionAge: the next sign-in reads the roles again.
+                || signedInAt is null || time.GetUtcNow() - signedInAt.Value > entra.MaxSessionAge)
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -151,6 +151,25 @@ public class EntraSignInTests
     }
 
     [Test]
+    public async Task An_active_Entra_session_still_ends_after_its_maximum_age_so_roles_are_read_again()
+    {
+        // SessionTimeout stays at its default (hours, sliding): only the absolute age can end this session.
+        await using var host = await StartWithAsync("SafeMail:Console:EntraId:MaxSessionAge", "00:00:04");
+        _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
+        using var browser = host.Client();
+        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        for (var i = 0; i < 2; i++)
+        {
+            using var active = await browser.GetAsync("/policy");
+            active.StatusCode.Should().Be(HttpStatusCode.OK, "the session is in use, well within its age");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past the age, though the session was used a moment ago
+        await ShouldNotBeSignedInAsync(browser);
+    }
+
+    [Test]
     public async Task Behind_a_proxy_the_registered_redirect_uri_is_sent_and_redeemed_with()
     {
         await using var host = await StartWithAsync("SafeMail:Console:EntraId:RedirectUri", "https://safemail.example.co.jp/signin-oidc");
