@@ -33,6 +33,6 @@ public sealed class FailureReporter(SpoolStore spool, DeliveryStatusNotification
             OriginalMessage = headers,
             Recipients = failed,
         });
-        return report is null ? null : await outbound.StoreAsync(report, MessageOrigin.Dsn, original.EnvelopeFrom, "dsn", cancellationToken).ConfigureAwait(false);
+        return report is null ? null : await outbound.StoreAsync(report, MessageOrigin.Dsn, original.EnvelopeFrom, "dsn", DeliveryStatusNotification.EnvelopeSender, cancellationToken).ConfigureAwait(false);
     }
 }

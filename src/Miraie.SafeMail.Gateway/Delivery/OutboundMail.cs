@@ -14,9 +14,12 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// </summary>
 public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
-    /// <summary>Stores <paramref name="message"/> for <paramref name="recipient"/>; the caller inserts the returned record (and hands it to delivery).</summary>
-    public async Task<MessageRecord> StoreAsync(MimeMessage message, string origin, string recipient, string rule, CancellationToken cancellationToken,
-        string envelopeFrom = "")
+    /// <summary>
+    /// Stores <paramref name="message"/> for <paramref name="recipient"/>, to be sent with <paramref name="envelopeFrom"/>
+    /// ("" for the null sender); the caller inserts the returned record (and hands it to delivery).
+    /// </summary>
+    public async Task<MessageRecord> StoreAsync(MimeMessage message, string origin, string recipient, string rule, string envelopeFrom,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var id = QueueId.New(now);

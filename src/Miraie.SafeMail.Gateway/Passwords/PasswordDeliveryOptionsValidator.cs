@@ -11,7 +11,7 @@ public sealed class PasswordDeliveryOptionsValidator : IValidateOptions<Password
     {
         const string key = PasswordDeliveryOptions.SectionName;
         var errors = new List<string>();
-        if (options.Mode is not ("gateway" or "graph" or "pane"))
+        if (options.Mode is not (PasswordDeliveryOptions.GatewayMode or PasswordDeliveryOptions.GraphMode or PasswordDeliveryOptions.PaneMode))
         {
             errors.Add(PolicyTexts.Invalid($"{key}:Mode", $"「{options.Mode}」は gateway | graph | pane のいずれかにしてください", $"'{options.Mode}' must be gateway, graph or pane"));
         }
@@ -26,7 +26,7 @@ public sealed class PasswordDeliveryOptionsValidator : IValidateOptions<Password
             errors.Add(PolicyTexts.Invalid($"{key}:KeepFor", "1時間以上にしてください", "must be at least one hour"));
         }
 
-        if (options.Mode == "graph")
+        if (options.Mode == PasswordDeliveryOptions.GraphMode)
         {
             var graph = options.Graph;
             if (!Guid.TryParse(graph.TenantId, out _))

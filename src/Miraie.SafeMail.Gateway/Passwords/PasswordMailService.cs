@@ -101,7 +101,7 @@ public sealed class PasswordMailService(
         var mode = options.CurrentValue.Mode;
         var problem = unreadable ?? (archive is null ? "the password is no longer kept (erased after SafeMail:PasswordDelivery:KeepFor)"
             : message is null ? "the message is gone"
-            : mode == "pane" ? "SafeMail:PasswordDelivery:Mode is pane: the sender sends the password"
+            : mode == PasswordDeliveryOptions.PaneMode ? "SafeMail:PasswordDelivery:Mode is pane: the sender sends the password"
             : null);
         if (problem is not null)
         {
@@ -118,7 +118,7 @@ public sealed class PasswordMailService(
         foreach (var due in mails)
         {
             var letter = mail.Create(facts, due.Recipient);
-            sent += mode == "graph"
+            sent += mode == PasswordDeliveryOptions.GraphMode
                 ? await SendByGraphAsync(due, archive!.Sender, letter, cancellationToken).ConfigureAwait(false)
                 : await QueueAsync(due, letter, message!.EnvelopeFrom, cancellationToken).ConfigureAwait(false);
         }
@@ -137,7 +137,7 @@ public sealed class PasswordMailService(
     private async Task<int> QueueAsync(DuePasswordMail due, MimeMessage letter, string envelopeFrom, CancellationToken cancellationToken)
     {
         // With the original's envelope sender: a recipient refusing the password mail is reported to the sender (DSN).
-        var record = await outbound.StoreAsync(letter, MessageOrigin.Password, due.Recipient, "password-mail", cancellationToken, envelopeFrom).ConfigureAwait(false);
+        var record = await outbound.StoreAsync(letter, MessageOrigin.Password, due.Recipient, "password-mail", envelopeFrom, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         await writer.RunAsync(async (connection, transaction) =>
         {

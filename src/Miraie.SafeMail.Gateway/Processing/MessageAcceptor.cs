@@ -93,7 +93,7 @@ public sealed class MessageAcceptor(
     /// </summary>
     private async Task<ArchiveClaims> ClaimArchivesAsync(InspectionReport report, Envelope envelope, CancellationToken cancellationToken)
     {
-        if (report.ArchiveIds.Count == 0 || passwordDelivery.CurrentValue.Mode == "pane")
+        if (report.ArchiveIds.Count == 0 || passwordDelivery.CurrentValue.Mode == Passwords.PasswordDeliveryOptions.PaneMode)
         {
             return new ArchiveClaims([], []);
         }

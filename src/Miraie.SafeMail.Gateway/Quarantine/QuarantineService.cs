@@ -86,7 +86,7 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
             return false;
         }
 
-        var record = await outbound.StoreAsync(notice, MessageOrigin.Notice, message.EnvelopeFrom, "notice", cancellationToken).ConfigureAwait(false);
+        var record = await outbound.StoreAsync(notice, MessageOrigin.Notice, message.EnvelopeFrom, "notice", QuarantineNotice.EnvelopeSender, cancellationToken).ConfigureAwait(false);
         await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await MessageTable.InsertAsync(connection, transaction, record, cancellationToken: cancellationToken).ConfigureAwait(false);
         await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, actor, AuditActions.Notify, message.Id, $"notice {record.Id} to {message.EnvelopeFrom}",

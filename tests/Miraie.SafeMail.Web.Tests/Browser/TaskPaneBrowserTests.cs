@@ -249,7 +249,7 @@ public class TaskPaneBrowserTests
         }
 
         var sent = await Mail.SendAsync(Host.Smtp, Outgoing(stamp: true, plain: false));
-        var delivered = await WaitForPickupAsync(2);
+        var delivered = await Host.WaitForPickupAsync(2);
         var mails = delivered.Select(f => (File: f, Mail: MimeMessage.Load(f))).ToList();
         var original = mails.Single(m => m.Mail.Subject == "御見積書送付の件");
         var passwordMail = mails.Single(m => m.Mail.Subject != "御見積書送付の件").Mail;
@@ -286,24 +286,7 @@ public class TaskPaneBrowserTests
         var plainHeld = (await MessageTable.GetAsync(connection, plainCopy))!;
         (plainHeld.State, plainHeld.Rule).Should().Be((MessageState.Quarantined, "external-unprotected"));
         await Task.Delay(2500);
-        (await WaitForPickupAsync(3, TimeSpan.FromMilliseconds(100))).Should().HaveCount(2, "no password mail for quarantined copies");
-    }
-
-    private async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var done = Directory.Exists(Host.PickupDirectory)
-                ? Directory.GetFiles(Host.PickupDirectory, "*.envelope.json").Select(f => f[..^".envelope.json".Length] + ".eml").ToList()
-                : [];
-            if (done.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return done;
-            }
-
-            await Task.Delay(50);
-        }
+        (await Host.WaitForPickupAsync(3, TimeSpan.FromMilliseconds(100))).Should().HaveCount(2, "no password mail for quarantined copies");
     }
 
     /// <summary>

@@ -92,12 +92,7 @@ public class ConsoleBehaviourTests
         var b = ConsoleHost.PostFormAsync(second, "/quarantine/confirm", new() { ["op"] = "release", ["ids"] = id }, "/quarantine/confirm?op=release&ids=" + id);
         await Task.WhenAll(a, b);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && (!Directory.Exists(_host.PickupDirectory) || Directory.GetFiles(_host.PickupDirectory, "*.envelope.json").Length == 0))
-        {
-            await Task.Delay(100);
-        }
-
+        (await _host.WaitForPickupAsync(1)).Should().ContainSingle();
         await Task.Delay(2500); // a second delivery, if there were one, would come with the next poll
         Directory.GetFiles(_host.PickupDirectory, "*.eml").Should().ContainSingle();
         var detail = await first.GetStringAsync("/quarantine/" + id);

@@ -32,6 +32,24 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public string PickupDirectory => Path.Combine(DataDirectory, "pickup");
 
+    /// <summary>Waits until the pickup folder holds <paramref name="count"/> delivered messages (each complete once its envelope file exists); the .eml paths.</summary>
+    public async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var done = Directory.Exists(PickupDirectory)
+                ? Directory.GetFiles(PickupDirectory, "*.envelope.json").Select(f => f[..^".envelope.json".Length] + ".eml").ToList()
+                : [];
+            if (done.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return done;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public IPEndPoint Smtp => Services.GetRequiredService<SmtpListenerService>().Endpoints[0];
 
     public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
