@@ -24,3 +24,18 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+
+# Self-check: every peer feature the tests use, named here when missing instead of surfacing as a failing test.
+# (A package can install and still lack a feature: swaks without Net::SSLeay has no STARTTLS.)
+problems=()
+support=$(swaks --support 2>&1 || true)
+grep -q '^=== TLS supported' <<<"$support" || problems+=("swaks has no STARTTLS (needs libnet-ssleay-perl): $(grep TLS <<<"$support")")
+grep -q '^=== Basic AUTH supported' <<<"$support" || problems+=("swaks has no AUTH PLAIN/LOGIN: $(grep 'Basic AUTH' <<<"$support")")
+7z i 2>/dev/null | grep -q 'AES256CBC' || problems+=("7z lacks AES (p7zip-full)")
+command -v chromium >/dev/null || problems+=("no chromium for the browser tests")
+fc-list :lang=ja 2>/dev/null | grep -q . || problems+=("no Japanese font for the browser screenshots (fonts-noto-cjk)")
+if [ ${#problems[@]} -gt 0 ]; then
+  printf 'install-deps: missing peer feature: %s\n' "${problems[@]}" >&2
+  exit 1
+fi
+echo "install-deps: peer features present (swaks STARTTLS + AUTH, 7z AES, chromium, Japanese font)"

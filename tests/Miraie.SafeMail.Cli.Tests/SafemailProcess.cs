@@ -63,7 +63,7 @@ internal static class SafemailProcess
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))
             {
                 return dir.FullName;
             }

@@ -14,12 +14,12 @@ internal static class TestPaths
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("repository root (Miraie.SafeMail.slnx) not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("repository root (Miraie.SafeMail.sln) not found above " + AppContext.BaseDirectory);
     }
 }

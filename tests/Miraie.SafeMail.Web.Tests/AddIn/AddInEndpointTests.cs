@@ -93,7 +93,7 @@ public class AddInEndpointTests
     public async Task Every_file_the_manifest_names_is_served_and_outlook_may_frame_the_add_in_pages()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))
         {
             dir = dir.Parent!;
         }

@@ -31,7 +31,7 @@ public class ManifestTests
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))
         {
             dir = dir.Parent ?? throw new DirectoryNotFoundException("repository root");
         }

@@ -24,7 +24,7 @@ public class ConsoleBrowserTests
         get
         {
             var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "Miraie.SafeMail.slnx")))
+            while (!File.Exists(Path.Combine(root, "Miraie.SafeMail.sln")))
             {
                 root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
             }

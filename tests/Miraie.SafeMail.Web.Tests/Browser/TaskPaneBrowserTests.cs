@@ -489,7 +489,7 @@ public class TaskPaneBrowserTests
     private static string ScreenshotPath(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.slnx")))
+        while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))
         {
             dir = dir.Parent!;
         }
