@@ -14,13 +14,16 @@ public sealed class GatewayDatabase
     /// <summary>Uses <paramref name="connectionString"/> (a SQLite connection string).</summary>
     public GatewayDatabase(string connectionString) => _connectionString = connectionString;
 
-    /// <summary>The SQLite file <c>safemail.db</c> in the data directory, or the configured connection string.</summary>
+    /// <summary>
+    /// The SQLite file <c>safemail.db</c> in the data directory, or the configured connection string. The data directory
+    /// is made private first (<see cref="Spool.PrivateFiles"/>): every host opens its store through here.
+    /// </summary>
     public static GatewayDatabase For(GatewayOptions options)
     {
         var connectionString = options.ConnectionString;
+        Spool.PrivateFiles.Secure(options.DataDirectory);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            Directory.CreateDirectory(options.DataDirectory);
             connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(Path.GetFullPath(options.DataDirectory), "safemail.db"),
