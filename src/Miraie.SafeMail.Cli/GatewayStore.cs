@@ -23,13 +23,13 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
+    /// <summary>The data directory (full path) the settings name.</summary>
+    public string DataDirectory => Path.GetFullPath(_services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);
+
+    /// <summary>Opens the store (bringing its schema up to date); refuses when the data directory holds no database unless <paramref name="create"/>.</summary>
     public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken, bool create = false)
     {
-        var settings = SettingsLoader.Load(settingsFile);
-        var services = new ServiceCollection()
-            .AddLogging(l => l.AddFilter(_ => false))
-            .AddSafeMailGateway(settings.Configuration, run: false)
-            .BuildServiceProvider();
+        var services = Services(settingsFile);
         try
         {
             var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -47,9 +47,7 @@ internal sealed class GatewayStore : IAsyncDisposable
         catch (Exception e) when (e is OptionsValidationException or SettingsException)
         {
             await services.DisposeAsync();
-            var problems = e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors;
-            var joined = string.Join(Environment.NewLine + "safemail: ", problems);
-            throw new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+            throw Invalid(e);
         }
         catch
         {
@@ -58,5 +56,31 @@ internal sealed class GatewayStore : IAsyncDisposable
         }
     }
 
+    /// <summary>The gateway's settings as the store would use them, without opening or creating anything.</summary>
+    public static async Task<GatewayOptions> ReadOptionsAsync(string? settingsFile)
+    {
+        await using var services = Services(settingsFile);
+        try
+        {
+            return services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        }
+        catch (Exception e) when (e is OptionsValidationException or SettingsException)
+        {
+            throw Invalid(e);
+        }
+    }
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private static ServiceProvider Services(string? settingsFile) => new ServiceCollection()
+        .AddLogging(l => l.AddFilter(_ => false))
+        .AddSafeMailGateway(SettingsLoader.Load(settingsFile).Configuration, run: false)
+        .BuildServiceProvider();
+
+    private static CliException Invalid(Exception e)
+    {
+        var problems = e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors;
+        var joined = string.Join(Environment.NewLine + "safemail: ", problems);
+        return new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+    }
 }

@@ -29,6 +29,8 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     SmtpUsersCommand.Create(settings),
     UsersCommand.Create(settings),
     HealthCommand.Create(settings),
+    BackupCommand.CreateBackup(settings),
+    BackupCommand.CreateRestore(settings),
 };
 
 var parsed = root.Parse(args);

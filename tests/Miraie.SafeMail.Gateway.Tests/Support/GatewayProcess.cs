@@ -29,6 +29,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery)
     {
         var settings = Path.Combine(dataDirectory, "settings.json");
@@ -89,6 +91,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // a test may stop it early and its teardown again
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
