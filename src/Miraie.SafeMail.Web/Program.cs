@@ -54,6 +54,7 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
 });
 builder.WebHost.UseUrls(console.Urls);
+builder.Services.AddSystemd(); // under systemd (docs/deploy/safemail-web.service): Type=notify and journal-friendly logs; a no-op elsewhere
 try
 {
     builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
