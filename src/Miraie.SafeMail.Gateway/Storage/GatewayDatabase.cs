@@ -58,7 +58,26 @@ public sealed class GatewayDatabase
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (version, sql) in Migrations())
+        var known = Migrations().ToList();
+        await using (var newest = connection.CreateCommand())
+        {
+            // An older program on a newer database would write rows the newer schema does not expect (a rollback done
+            // by reinstalling the previous version): refuse, and say what to do instead.
+            newest.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var found = Convert.ToInt32(await newest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            var mine = known.Count == 0 ? 0 : known.Max(m => m.Version);
+            if (found > mine)
+            {
+                throw new Core.Settings.SettingsException([
+                    $"SafeMail:Gateway:DataDirectory: データベースはこのプログラムより新しい版で更新されています（スキーマ {found}、このプログラムは {mine} まで）。" +
+                    "新しい版を使うか、更新前に取ったバックアップを復元してください / " +
+                    $"the database was upgraded by a newer version (schema {found}; this program knows up to {mine}): run the newer version, " +
+                    "or restore the backup taken before the upgrade",
+                ]);
+            }
+        }
+
+        foreach (var (version, sql) in known)
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var check = connection.CreateCommand();
