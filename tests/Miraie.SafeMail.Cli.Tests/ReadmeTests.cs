@@ -7,10 +7,10 @@ public class ReadmeTests
     public async Task The_readme_example_is_what_safemail_prints()
     {
         var readme = await File.ReadAllLinesAsync(Path.Combine(SafemailProcess.RepositoryRoot, "README.md"));
-        var command = Array.FindIndex(readme, l => l.StartsWith("$ dotnet run --project src/Miraie.SafeMail.Cli -- --lang ja check ", StringComparison.Ordinal));
+        var command = Array.FindIndex(readme, l => l.StartsWith("$ safemail --lang ja check ", StringComparison.Ordinal));
         command.Should().BePositive("the README shows an example run");
         var shown = readme.Skip(command + 1).TakeWhile(l => l != "```").ToList();
-        var args = readme[command]["$ dotnet run --project src/Miraie.SafeMail.Cli -- ".Length..].Split(' ');
+        var args = readme[command]["$ safemail ".Length..].Split(' ');
 
         var result = await SafemailProcess.RunAsync(args);
         result.ExitCode.Should().Be(1, result.Error);
