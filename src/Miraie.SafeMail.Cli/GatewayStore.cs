@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -23,13 +25,32 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
+    /// <summary>The zone times are shown in (<c>SafeMail:Console:TimeZone</c>).</summary>
+    public DisplayTime Display => _services.GetRequiredService<DisplayTime>();
+
+    /// <summary>The rules in force: the newest policy saved in the console, else the settings file's.</summary>
+    public async Task<IReadOnlyList<PolicyRule>> RulesAsync(CancellationToken cancellationToken)
+    {
+        await _services.GetRequiredService<PolicyVersionWatcher>().RefreshAsync(cancellationToken);
+        return _services.GetRequiredService<PolicyProvider>().Current.Options.Rules;
+    }
+
     public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken, bool create = false)
     {
         var settings = SettingsLoader.Load(settingsFile);
-        var services = new ServiceCollection()
-            .AddLogging(l => l.AddFilter(_ => false))
-            .AddSafeMailGateway(settings.Configuration, run: false)
-            .BuildServiceProvider();
+        ServiceProvider services;
+        try
+        {
+            services = new ServiceCollection()
+                .AddLogging(l => l.AddFilter(_ => false))
+                .AddSafeMailGateway(settings.Configuration, run: false)
+                .BuildServiceProvider();
+        }
+        catch (SettingsException e)
+        {
+            throw Invalid(e.Errors);
+        }
+
         try
         {
             var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -47,9 +68,7 @@ internal sealed class GatewayStore : IAsyncDisposable
         catch (Exception e) when (e is OptionsValidationException or SettingsException)
         {
             await services.DisposeAsync();
-            var problems = e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors;
-            var joined = string.Join(Environment.NewLine + "safemail: ", problems);
-            throw new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+            throw Invalid(e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors);
         }
         catch
         {
@@ -59,4 +78,10 @@ internal sealed class GatewayStore : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private static CliException Invalid(IEnumerable<string> problems)
+    {
+        var joined = string.Join(Environment.NewLine + "safemail: ", problems);
+        return new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
+    }
 }
