@@ -9,7 +9,11 @@ namespace Miraie.SafeMail.Web.Audit;
 /// <summary>Reads the audit log with filters, a page at a time or all of it (for the CSV export), newest first.</summary>
 public static class AuditQuery
 {
-    /// <summary>One page and the total.</summary>
+    /// <summary>One page and the total, days in the default zone (Asia/Tokyo).</summary>
+    public static Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken) =>
+        PageAsync(connection, filter, DisplayTime.Default, cancellationToken);
+
+    /// <summary>One page and the total; the filter's days are days in <paramref name="display"/>'s zone.</summary>
     public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, DisplayTime display,
         CancellationToken cancellationToken)
     {

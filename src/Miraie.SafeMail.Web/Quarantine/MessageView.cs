@@ -56,7 +56,7 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
                     truncated = true;
                 }
             }
-            catch (Exception e) when (e is IOException or FormatException or ParseException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ParseException or UnauthorizedAccessException)
             {
                 problem = e.Message;
             }

@@ -38,7 +38,7 @@ public sealed record ReviewItem(MessageRecord Message, string FromName, string? 
                     (name, address) = (first.Name, address ?? first.Address);
                 }
             }
-            catch (Exception e) when (e is IOException or FormatException or ParseException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ParseException or UnauthorizedAccessException)
             {
                 // The name is a courtesy: the envelope sender is still shown.
             }
