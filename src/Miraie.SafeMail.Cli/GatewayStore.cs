@@ -43,6 +43,7 @@ internal sealed class GatewayStore : IAsyncDisposable
         {
             services = new ServiceCollection()
                 .AddLogging(l => l.AddFilter(_ => false))
+                .AddSingleton(settings.Configuration) // the policy in force (rule descriptions) follows the settings file, as in the gateway
                 .AddSafeMailGateway(settings.Configuration, run: false)
                 .BuildServiceProvider();
         }
