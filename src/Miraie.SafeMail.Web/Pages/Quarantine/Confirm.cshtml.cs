@@ -153,8 +153,8 @@ public sealed class ConfirmModel(GatewayDatabase database, QuarantineService qua
 
         var released = results.Count(r => r.Released);
         var others = results.Where(r => !r.Released).Select(r => $"{r.Id}: {ReleaseTexts.Outcome(r.Outcome)}").ToList();
-        TempData["Message"] = Lang.T($"解放: {released}件を配送キューに入れました" + (others.Count > 0 ? $"（対象外 {others.Count}件 — {string.Join("、", others)}）" : ""),
-            $"Release: {released} queued for delivery" + (others.Count > 0 ? $" ({others.Count} not released — {string.Join("; ", others)})" : ""));
+        TempData["Message"] = Lang.T($"解放: {released}件を処理しました（配送キューに入りました）" + (others.Count > 0 ? $"。対象外 {others.Count}件 — {string.Join("、", others)}" : ""),
+            $"Release: {released} done (queued for delivery)" + (others.Count > 0 ? $"; {others.Count} not released — {string.Join("; ", others)}" : ""));
         return Ids.Count == 1 ? Redirect("/quarantine/" + Uri.EscapeDataString(Ids[0])) : Redirect("/quarantine");
     }
 
