@@ -25,6 +25,9 @@ internal static class ExitCodes
     /// <summary>EX_CANTCREAT: an output file cannot be written.</summary>
     public const int CannotCreate = 73;
 
+    /// <summary>EX_NOPERM: refused for want of authority (a release of disguised or executable content without a reason).</summary>
+    public const int NoPermission = 77;
+
     /// <summary>EX_CONFIG: the policy or another setting is invalid.</summary>
     public const int Config = 78;
 }

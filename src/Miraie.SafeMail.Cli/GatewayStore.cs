@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -26,6 +28,16 @@ internal sealed class GatewayStore : IAsyncDisposable
     /// <summary>The data directory (full path) the settings name.</summary>
     public string DataDirectory => Path.GetFullPath(_services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);
 
+    /// <summary>The zone times are shown in (<c>SafeMail:Console:TimeZone</c>).</summary>
+    public DisplayTime Display => _services.GetRequiredService<DisplayTime>();
+
+    /// <summary>The rules in force: the newest policy saved in the console, else the settings file's.</summary>
+    public async Task<IReadOnlyList<PolicyRule>> RulesAsync(CancellationToken cancellationToken)
+    {
+        await _services.GetRequiredService<PolicyVersionWatcher>().RefreshAsync(cancellationToken);
+        return _services.GetRequiredService<PolicyProvider>().Current.Options.Rules;
+    }
+
     /// <summary>Opens the store (bringing its schema up to date); refuses when the data directory holds no database unless <paramref name="create"/>.</summary>
     public static async Task<GatewayStore> OpenAsync(string? settingsFile, CancellationToken cancellationToken, bool create = false)
     {
@@ -47,7 +59,7 @@ internal sealed class GatewayStore : IAsyncDisposable
         catch (Exception e) when (e is OptionsValidationException or SettingsException)
         {
             await services.DisposeAsync();
-            throw Invalid(e);
+            throw Invalid(e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors);
         }
         catch
         {
@@ -66,20 +78,31 @@ internal sealed class GatewayStore : IAsyncDisposable
         }
         catch (Exception e) when (e is OptionsValidationException or SettingsException)
         {
-            throw Invalid(e);
+            throw Invalid(e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors);
         }
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
-    private static ServiceProvider Services(string? settingsFile) => new ServiceCollection()
-        .AddLogging(l => l.AddFilter(_ => false))
-        .AddSafeMailGateway(SettingsLoader.Load(settingsFile).Configuration, run: false)
-        .BuildServiceProvider();
-
-    private static CliException Invalid(Exception e)
+    private static ServiceProvider Services(string? settingsFile)
     {
-        var problems = e is OptionsValidationException v ? v.Failures : ((SettingsException)e).Errors;
+        var settings = SettingsLoader.Load(settingsFile);
+        try
+        {
+            return new ServiceCollection()
+                .AddLogging(l => l.AddFilter(_ => false))
+                .AddSingleton(settings.Configuration) // the policy in force (rule descriptions) follows the settings file, as in the gateway
+                .AddSafeMailGateway(settings.Configuration, run: false)
+                .BuildServiceProvider();
+        }
+        catch (SettingsException e)
+        {
+            throw Invalid(e.Errors);
+        }
+    }
+
+    private static CliException Invalid(IEnumerable<string> problems)
+    {
         var joined = string.Join(Environment.NewLine + "safemail: ", problems);
         return new CliException(ExitCodes.Config, new LocalizedText($"設定に誤りがあります: {joined}", $"invalid settings: {joined}"));
     }

@@ -34,7 +34,8 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
 };
 
 var parsed = root.Parse(args);
-if (parsed.GetValue(language) is { } lang)
+// Read only from a clean parse: GetValue throws on a malformed option (--lang given twice), which must be a usage error.
+if (parsed.Errors.Count == 0 && parsed.GetValue(language) is { } lang)
 {
     CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(lang);
 }

@@ -43,6 +43,7 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DisplayTime.FromConfiguration(configuration)); // an unknown zone stops the start here, naming the key
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton(sp => GatewayDatabase.For(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
@@ -56,9 +57,9 @@ public static class GatewayServices
         services.AddSingleton<FailureReporter>();
         services.AddSingleton<OutboundMail>();
         services.AddSingleton(sp => new DeliveryStatusNotification(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
-            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
         services.AddSingleton(sp => new QuarantineNotice(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
-            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
         services.AddSingleton<IMessageTransport>(sp =>
         {
             var delivery = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;
@@ -78,6 +79,8 @@ public static class GatewayServices
         services.AddSingleton<QuarantineService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
+        services.AddSingleton<RetentionService>();
+        services.AddSingleton<Health.HealthReporter>();
         if (!run)
         {
             return services;
@@ -88,8 +91,8 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService(sp => sp.GetRequiredService<PasswordMailService>());
-        services.AddHostedService<RetentionService>();
-        services.AddHostedService<Health.HealthReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
+        services.AddHostedService(sp => sp.GetRequiredService<Health.HealthReporter>());
         return services;
     }
 

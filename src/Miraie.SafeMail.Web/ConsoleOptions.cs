@@ -19,6 +19,13 @@ public sealed class ConsoleOptions
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
+    /// The time zone every time is shown in — pages, CSV export, the <c>safemail</c> command, notices — with the zone named
+    /// (<c>2026/11/27 14:05 JST</c>), and the zone whose days the date filters and the dashboard count. An IANA name.
+    /// Default Asia/Tokyo, whatever the server's clock is set to (typically UTC).
+    /// </summary>
+    public string TimeZone { get; set; } = Gateway.DisplayTime.DefaultZoneId;
+
+    /// <summary>
     /// Microsoft Entra ID sign-in (OpenID Connect) beside local accounts. Default none: local accounts only.
     /// </summary>
     public Accounts.EntraSignInOptions? EntraId { get; set; }

@@ -13,6 +13,15 @@ public static class ConsoleSettings
     {
         var options = SettingsChecker.Bind<ConsoleOptions>(configuration.GetSection(ConsoleOptions.SectionName));
         var errors = new List<string>();
+        try
+        {
+            Gateway.DisplayTime.Create(options.TimeZone, ConsoleOptions.SectionName + ":TimeZone");
+        }
+        catch (SettingsException e)
+        {
+            errors.AddRange(e.Errors);
+        }
+
         if (options.EntraId is { } entra)
         {
             CheckEntraId(entra, errors);

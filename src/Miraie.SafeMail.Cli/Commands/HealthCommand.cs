@@ -3,7 +3,7 @@ using Miraie.SafeMail.Gateway.Health;
 
 namespace Miraie.SafeMail.Cli.Commands;
 
-/// <summary><c>safemail health</c>: whether the listener, the spool and delivery work; exit 0 healthy, 1 not (for monitoring).</summary>
+/// <summary><c>safemail health</c>: whether the listener, the spool, delivery and the retention purge work; exit 0 healthy, 1 not (for monitoring).</summary>
 internal static class HealthCommand
 {
     public static Command Create(Option<string?> settings)
@@ -12,7 +12,7 @@ internal static class HealthCommand
         command.SetAction(async (p, ct) =>
         {
             await using var store = await GatewayStore.OpenAsync(p.GetValue(settings), ct);
-            var lines = await HealthCheck.CheckAsync(store.Database, TimeProvider.System, ct);
+            var lines = await HealthCheck.CheckAsync(store.Database, TimeProvider.System, store.Display, ct);
             foreach (var line in lines)
             {
                 Console.WriteLine($"{(line.Ok ? "OK " : "NG ")} {line.Text}");

@@ -24,6 +24,12 @@ public sealed record InspectionReport
     /// <summary>Addresses in From (used as the envelope sender when none is given).</summary>
     public IReadOnlyList<string> HeaderFrom { get; init; } = [];
 
+    /// <summary>
+    /// The display name of the first From mailbox, decoded (RFC 2047), as the sender's mail program wrote it; empty when
+    /// it has none. Mail-supplied text: show it as text only, never as markup.
+    /// </summary>
+    public string? HeaderFromName { get; init; }
+
     /// <summary>Addresses in To, Cc and Bcc (used as the envelope recipients when none are given).</summary>
     public IReadOnlyList<string> HeaderRecipients { get; init; } = [];
 

@@ -148,6 +148,7 @@ public sealed class MessageInspector
             Subject = message.Subject,
             MessageId = message.MessageId,
             HeaderFrom = message.From.Mailboxes.Select(m => m.Address).ToList(),
+            HeaderFromName = message.From.Mailboxes.FirstOrDefault()?.Name ?? "",
             HeaderRecipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes)
                 .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
             ConfirmationStamp = message.Headers[ConfirmationHeader],

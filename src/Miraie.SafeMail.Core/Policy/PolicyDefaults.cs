@@ -16,42 +16,48 @@ public static class PolicyDefaults
         new()
         {
             Name = "disguised",
-            Description = "拡張子を偽装したファイルは社内宛てでも隔離 / quarantine disguised files, internal mail included",
+            DescriptionJa = "拡張子を偽装したファイルは社内宛てでも隔離",
+            DescriptionEn = "Quarantine disguised files, internal mail included",
             Action = PolicyAction.Quarantine,
             When = new RuleConditions { Attachment = new AttachmentCondition { Disguised = true } },
         },
         new()
         {
             Name = "executable",
-            Description = "実行ファイルは社内宛てでも隔離 / quarantine executables, internal mail included",
+            DescriptionJa = "実行ファイルは社内宛てでも隔離",
+            DescriptionEn = "Quarantine executables, internal mail included",
             Action = PolicyAction.Quarantine,
             When = new RuleConditions { Attachment = new AttachmentCondition { Kinds = ["executable"] } },
         },
         new()
         {
             Name = "external-unknown",
-            Description = "社外宛てで種類を判別できない添付ファイル / external mail with attachments that cannot be identified",
+            DescriptionJa = "社外宛てで種類を判別できない添付ファイル",
+            DescriptionEn = "External mail with attachments that cannot be identified",
             Action = PolicyAction.Quarantine,
             When = new RuleConditions { Recipients = RecipientScope.AnyExternal, Attachment = new AttachmentCondition { Unknown = true } },
         },
         new()
         {
             Name = "external-unprotected",
-            Description = "社外宛てで暗号化されていない添付ファイル / external mail with attachments that are not encrypted",
+            DescriptionJa = "社外宛てで暗号化されていない添付ファイル",
+            DescriptionEn = "External mail with attachments that are not encrypted",
             Action = PolicyAction.Quarantine,
             When = new RuleConditions { Recipients = RecipientScope.AnyExternal, Attachment = new AttachmentCondition { Unprotected = true } },
         },
         new()
         {
             Name = "too-large",
-            Description = "サイズ上限を超えるメールは拒否 / reject mail over the size limit",
+            DescriptionJa = "サイズ上限を超えるメールは拒否",
+            DescriptionEn = "Reject mail over the size limit",
             Action = PolicyAction.Reject,
             When = new RuleConditions { MessageLargerThanBytes = MaxMessageBytes },
         },
         new()
         {
             Name = "default-pass",
-            Description = "それ以外は通過 / everything else passes",
+            DescriptionJa = "それ以外は通過",
+            DescriptionEn = "Everything else passes",
             Action = PolicyAction.Pass,
         },
     ];

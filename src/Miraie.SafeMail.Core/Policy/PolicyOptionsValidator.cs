@@ -12,6 +12,9 @@ namespace Miraie.SafeMail.Core.Policy;
 /// </summary>
 public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 {
+    /// <summary>The longest rule description: lists show it in a column.</summary>
+    public const int MaxDescriptionLength = 200;
+
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, PolicyOptions options)
     {
@@ -67,6 +70,15 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             if (!Enum.IsDefined(rule.Action))
             {
                 errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject のいずれかです", "the action must be Pass, Quarantine or Reject"));
+            }
+
+            foreach (var (field, text) in new[] { ("Description", rule.Description), ("DescriptionJa", rule.DescriptionJa), ("DescriptionEn", rule.DescriptionEn) })
+            {
+                if (text is { Length: > MaxDescriptionLength })
+                {
+                    errors.Add(PolicyTexts.Invalid($"{key}:{field}", $"説明は{MaxDescriptionLength}文字以内にしてください（一覧に表示されます）",
+                        $"must be at most {MaxDescriptionLength} characters (lists show it)"));
+                }
             }
 
             CheckConditions(errors, $"{key}:When", rule.When);

@@ -19,6 +19,12 @@ public static class AuditActions
     public const string Notify = "notify";
     /// <summary>Delivery failed for good and the sender got a delivery status notification.</summary>
     public const string Bounce = "bounce";
+    /// <summary>A release was refused: not quarantined (already released, deleted, no such message), or disguised or executable content without an admin and a reason.</summary>
+    public const string ReleaseRefused = "release-refused";
+    /// <summary>Mail released from the quarantine reached recipients (the upstream accepted it).</summary>
+    public const string Deliver = "deliver";
+    /// <summary>Mail released from the quarantine was not accepted yet (a temporary failure): it is retried.</summary>
+    public const string Defer = "defer";
 
     /// <summary>An admin saved (or rolled back) the policy.</summary>
     public const string PolicyChange = "policy-change";
@@ -51,7 +57,7 @@ public static class AuditActions
     /// <summary>Every action, in the order the audit log's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Quarantine, Reject, Release, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
+        Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
     ];
 
@@ -65,6 +71,9 @@ public static class AuditActions
         Purge => new("保存期間切れで削除", "purged (retention)"),
         Notify => new("送信者へ通知", "sender notified"),
         Bounce => new("配送エラー通知", "delivery failure reported"),
+        ReleaseRefused => new("解放の拒否", "release refused"),
+        Deliver => new("配送（解放後）", "delivered (after release)"),
+        Defer => new("配送の再送待ち（解放後）", "delivery deferred (after release)"),
         PolicyChange => new("ポリシー変更", "policy changed"),
         SignIn => new("サインイン", "signed in"),
         SignInFailed => new("サインイン失敗", "sign-in refused"),

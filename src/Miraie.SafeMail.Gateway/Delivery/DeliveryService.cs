@@ -193,6 +193,11 @@ public sealed class DeliveryService(
                     string.Join("; ", failures.Select(f => $"{f.Address}: {f.Response}"))).ConfigureAwait(false);
             }
 
+            if (message.ReleasedAt is not null)
+            {
+                await AuditReleasedAsync(connection, transaction, message.Id, final, next, now).ConfigureAwait(false);
+            }
+
             if (report is not null)
             {
                 await MessageTable.InsertAsync(connection, transaction, report, identity.NodeId, now + Processing.MessageAcceptor.Lease).ConfigureAwait(false);
@@ -209,6 +214,29 @@ public sealed class DeliveryService(
             message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,
             next is null ? "" : " next=" + next.Value.ToString("u", CultureInfo.InvariantCulture),
             report is null ? "" : " dsn=" + report.Id);
+    }
+
+    /// <summary>
+    /// Mail that came out of the quarantine is followed into the audit log: which recipients took it and which are
+    /// retried (those refused for good are already there as a bounce), so the record of a release ends with its outcome.
+    /// </summary>
+    private static async Task AuditReleasedAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string id,
+        IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset? next, DateTimeOffset now)
+    {
+        var delivered = outcomes.Where(o => o.Kind == OutcomeKind.Delivered).ToList();
+        if (delivered.Count > 0)
+        {
+            await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Deliver, id,
+                string.Join("; ", delivered.Select(o => $"{o.Address}: {o.Response}"))).ConfigureAwait(false);
+        }
+
+        var deferred = outcomes.Where(o => o.Kind == OutcomeKind.Temporary).ToList();
+        if (deferred.Count > 0)
+        {
+            await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Defer, id,
+                string.Join("; ", deferred.Select(o => $"{o.Address}: {o.Response}")) +
+                (next is { } retry ? "; next attempt " + retry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "")).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A 5xx outcome as the DSN reports it; a reply without a parsable code (a local error) counts as 550.</summary>

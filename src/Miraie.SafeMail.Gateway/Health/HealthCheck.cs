@@ -8,7 +8,8 @@ namespace Miraie.SafeMail.Gateway.Health;
 
 /// <summary>
 /// Whether the gateway works, from the outside: each node has reported recently, its SMTP endpoints answer with a
-/// 220 greeting, its spool is writable, its last delivery went through; plus the queue's depth and oldest message.
+/// 220 greeting, its spool is writable, its last delivery went through, its retention purge ran within two intervals
+/// without an error; plus the queue's depth and oldest message. Times are shown in <see cref="DisplayTime"/>'s zone.
 /// What <c>safemail health</c> prints and what a monitoring system can run (exit code 0 healthy, 1 not).
 /// </summary>
 public static class HealthCheck
@@ -19,7 +20,8 @@ public static class HealthCheck
     public sealed record Line(bool Ok, LocalizedText Text);
 
     /// <summary>Checks every node recorded in <paramref name="database"/>.</summary>
-    public static async Task<IReadOnlyList<Line>> CheckAsync(GatewayDatabase database, TimeProvider time, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<Line>> CheckAsync(GatewayDatabase database, TimeProvider time, DisplayTime display,
+        CancellationToken cancellationToken = default)
     {
         var lines = new List<Line>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -36,8 +38,8 @@ public static class HealthCheck
             var fresh = age < HealthReporter.Interval * 3;
             lines.Add(new Line(fresh, fresh
                 ? new($"ノード {node.NodeId}: 稼働中（{age.TotalSeconds:0}秒前に報告）", $"node {node.NodeId}: running (reported {age.TotalSeconds:0} s ago)")
-                : new($"ノード {node.NodeId}: 応答がありません（最終報告 {node.UpdatedAt.ToLocalTime():yyyy/MM/dd HH:mm:ss}）",
-                    $"node {node.NodeId}: not reporting (last report {node.UpdatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss})")));
+                : new($"ノード {node.NodeId}: 応答がありません（最終報告 {display.FormatSeconds(node.UpdatedAt)}）",
+                    $"node {node.NodeId}: not reporting (last report {display.FormatSeconds(node.UpdatedAt)})")));
             if (!fresh)
             {
                 continue;
@@ -58,17 +60,53 @@ public static class HealthCheck
             {
                 var ok = node.LastDeliveryOk == true;
                 lines.Add(new Line(ok, ok
-                    ? new($"配送: 正常（{at.ToLocalTime():yyyy/MM/dd HH:mm:ss}）", $"delivery: ok ({at.ToLocalTime():yyyy-MM-dd HH:mm:ss})")
+                    ? new($"配送: 正常（{display.FormatSeconds(at)}）", $"delivery: ok ({display.FormatSeconds(at)})")
                     : new($"配送: 問題あり — {node.LastDeliveryNote}", $"delivery: failing — {node.LastDeliveryNote}")));
             }
+
+            lines.Add(Purge(node, now, display));
         }
 
         var (depth, oldest) = await NodeStatusTable.QueueAsync(connection, cancellationToken).ConfigureAwait(false);
         var stale = oldest is { } o && now - o > TimeSpan.FromHours(1);
         lines.Add(new Line(!stale, new(
-            string.Create(CultureInfo.InvariantCulture, $"配送キュー: {depth}件") + (oldest is { } first ? $"（最古 {first.ToLocalTime():yyyy/MM/dd HH:mm}）" : ""),
-            string.Create(CultureInfo.InvariantCulture, $"queue: {depth} messages") + (oldest is { } f ? $" (oldest {f.ToLocalTime():yyyy-MM-dd HH:mm})" : ""))));
+            string.Create(CultureInfo.InvariantCulture, $"配送キュー: {depth}件") + (oldest is { } first ? $"（最古 {display.Format(first)}）" : ""),
+            string.Create(CultureInfo.InvariantCulture, $"queue: {depth} messages") + (oldest is { } f ? $" (oldest {display.Format(f)})" : ""))));
         return lines;
+    }
+
+    /// <summary>
+    /// The retention purge: failed at its last run, or no run within two intervals (stuck, or a node that never purges) is a
+    /// problem — quarantined mail would be kept past its retention period. A node that started moments ago has not run it yet.
+    /// </summary>
+    private static Line Purge(NodeStatus node, DateTimeOffset now, DisplayTime display)
+    {
+        var overdueAfter = Quarantine.RetentionService.Interval * 2;
+        if (node.LastPurge is not { } purge)
+        {
+            var starting = node.StartedAt is { } started && now - started < overdueAfter;
+            return new Line(starting, starting
+                ? new("保存期間の削除: 起動直後のため、まだ実行されていません", "retention purge: not run yet (the node just started)")
+                : new("保存期間の削除: 実行されていません", "retention purge: has not run"));
+        }
+
+        if (!purge.Ok)
+        {
+            return new Line(false, new($"保存期間の削除: 失敗しました（{display.FormatSeconds(purge.At)}）— {purge.Note}",
+                $"retention purge: failed ({display.FormatSeconds(purge.At)}) — {purge.Note}"));
+        }
+
+        if (now - purge.At > overdueAfter)
+        {
+            return new Line(false, new(
+                string.Create(CultureInfo.InvariantCulture, $"保存期間の削除: {overdueAfter.TotalHours:0}時間以上実行されていません（最終 {display.FormatSeconds(purge.At)}）"),
+                string.Create(CultureInfo.InvariantCulture, $"retention purge: overdue, not run for over {overdueAfter.TotalHours:0} hours (last {display.FormatSeconds(purge.At)})")));
+        }
+
+        return new Line(true, new($"保存期間の削除: 正常（{display.FormatSeconds(purge.At)}、{Purged(purge.Note)}）",
+            $"retention purge: ok ({display.FormatSeconds(purge.At)}, {purge.Note})"));
+
+        static string Purged(string note) => note.StartsWith("purged ", StringComparison.Ordinal) ? $"{note["purged ".Length..]}件削除" : note;
     }
 
     private static async Task<string?> GreetingAsync(string endpoint, CancellationToken cancellationToken)

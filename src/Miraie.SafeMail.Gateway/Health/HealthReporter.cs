@@ -7,35 +7,47 @@ using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Gateway.Health;
 
-/// <summary>Every 10 seconds: probes the spool and records listener, spool and delivery state in <c>node_status</c>.</summary>
-public sealed class HealthReporter(SmtpListenerService listener, DeliveryService delivery, SpoolStore spool, StoreWriter writer, GatewayIdentity identity,
-    TimeProvider time, ILogger<HealthReporter> logger) : BackgroundService
+/// <summary>Every 10 seconds: probes the spool and records listener, spool, delivery and retention purge state in <c>node_status</c>.</summary>
+public sealed class HealthReporter(SmtpListenerService listener, DeliveryService delivery, Quarantine.RetentionService retention, SpoolStore spool,
+    StoreWriter writer, GatewayIdentity identity, TimeProvider time, ILogger<HealthReporter> logger) : BackgroundService
 {
     /// <summary>How often the node reports; <c>safemail health</c> treats a report older than three intervals as a dead node.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    /// <summary>Probes the spool and writes the node's report once.</summary>
+    public async Task ReportAsync()
+    {
+        string? spoolError = null;
+        try
+        {
+            spool.Probe();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            spoolError = e.Message;
+            logger.LogError("spool is not writable: {Error}", e.Message);
+        }
+
+        var last = delivery.LastDelivery;
+        var status = new NodeStatus(identity.NodeId, time.GetUtcNow(), listener.Endpoints.Select(e => e.ToString()).ToList(), spoolError is null, spoolError,
+            last?.At, last?.Ok, last?.Note)
+        {
+            StartedAt = _started,
+            LastPurge = retention.LastRun,
+        };
+        await writer.RunAsync((connection, transaction) => NodeStatusTable.WriteAsync(connection, transaction, status)).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            string? spoolError = null;
             try
             {
-                spool.Probe();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                spoolError = e.Message;
-                logger.LogError("spool is not writable: {Error}", e.Message);
-            }
-
-            var last = delivery.LastDelivery;
-            var status = new NodeStatus(identity.NodeId, time.GetUtcNow(), listener.Endpoints.Select(e => e.ToString()).ToList(), spoolError is null, spoolError,
-                last?.At, last?.Ok, last?.Note);
-            try
-            {
-                await writer.RunAsync((connection, transaction) => NodeStatusTable.WriteAsync(connection, transaction, status)).ConfigureAwait(false);
+                await ReportAsync().ConfigureAwait(false);
                 await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -10,4 +10,11 @@ namespace Miraie.SafeMail.Gateway.Health;
 /// <param name="LastDeliveryOk">Whether that delivery fully succeeded.</param>
 /// <param name="LastDeliveryNote">The last delivery's error, or <c>ok</c>.</param>
 public sealed record NodeStatus(string NodeId, DateTimeOffset UpdatedAt, IReadOnlyList<string> Listening, bool SpoolOk, string? SpoolError,
-    DateTimeOffset? LastDeliveryAt, bool? LastDeliveryOk, string? LastDeliveryNote);
+    DateTimeOffset? LastDeliveryAt, bool? LastDeliveryOk, string? LastDeliveryNote)
+{
+    /// <summary>When the node's process started; null from a gateway older than the retention report.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>The retention purge's last run on this node; null before its first (or from an older gateway).</summary>
+    public Quarantine.PurgeRun? LastPurge { get; init; }
+}

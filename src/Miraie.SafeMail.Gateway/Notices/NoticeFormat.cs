@@ -11,13 +11,8 @@ namespace Miraie.SafeMail.Gateway.Notices;
 /// </summary>
 internal static class NoticeFormat
 {
-    /// <summary>Japan has had no daylight saving since 1951, so a fixed +09:00 zone is exact when tzdata is missing.</summary>
-    private static readonly TimeZoneInfo FixedJapan =
-        TimeZoneInfo.CreateCustomTimeZone("Asia/Tokyo", TimeSpan.FromHours(9), "Japan Standard Time", "JST");
-
     /// <summary>The time zone dates are shown in unless the host says otherwise: Asia/Tokyo.</summary>
-    public static TimeZoneInfo DefaultZone { get; } =
-        TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Tokyo", out var tokyo) ? tokyo : FixedJapan;
+    public static TimeZoneInfo DefaultZone => DisplayTime.Default.Zone;
 
     /// <summary>The null reverse-path, written as an empty string (the SMTP command is <c>MAIL FROM:&lt;&gt;</c>).</summary>
     public const string NullSender = "";
@@ -110,24 +105,7 @@ internal static class NoticeFormat
     public static string Date(DateTimeOffset when, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(when, zone);
-        return string.Create(CultureInfo.InvariantCulture, $"{local:yyyy/MM/dd HH:mm} ({ZoneLabel(zone, local.Offset)})");
-    }
-
-    /// <summary>JST for Japan (what Japanese readers expect), UTC for UTC, otherwise the offset (<c>UTC+08:00</c>).</summary>
-    private static string ZoneLabel(TimeZoneInfo zone, TimeSpan offset)
-    {
-        if (zone.Id is "Asia/Tokyo" or "Tokyo Standard Time" or "Japan" && offset == TimeSpan.FromHours(9))
-        {
-            return "JST";
-        }
-
-        if (offset == TimeSpan.Zero && zone.Id is "UTC" or "Etc/UTC" or "Etc/UCT" or "Universal" or "Coordinated Universal Time")
-        {
-            return "UTC";
-        }
-
-        var sign = offset < TimeSpan.Zero ? "-" : "+";
-        return string.Create(CultureInfo.InvariantCulture, $"UTC{sign}{offset.Duration():hh\\:mm}");
+        return string.Create(CultureInfo.InvariantCulture, $"{local:yyyy/MM/dd HH:mm} ({DisplayTime.Label(zone, local.Offset)})");
     }
 
     /// <summary>

@@ -202,6 +202,7 @@ public sealed class MessageAcceptor(
         EnvelopeFrom = message.EnvelopeFrom,
         Subject = report.Subject,
         HeaderFrom = report.HeaderFrom.Count > 0 ? report.HeaderFrom[0] : null,
+        HeaderFromName = report.HeaderFromName ?? "",
         MessageIdHeader = report.MessageId,
         Size = message.Bytes.Length,
         State = MessageState.Queued,
@@ -242,7 +243,7 @@ public sealed class MessageAcceptor(
     private static Verdict ForceQuarantine(Verdict verdict) => new()
     {
         Action = PolicyAction.Quarantine,
-        Rule = "inspection-failed",
+        Rule = RuleTexts.InspectionFailed,
         Findings = verdict.Findings.Select(f => f.Code is "structure" or "unknown" ? f with { Decisive = true } : f).ToList(),
         ExternalRecipients = verdict.ExternalRecipients,
         Confirmation = verdict.Confirmation,

@@ -4,6 +4,7 @@ using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Spool;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -36,21 +37,94 @@ public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool
     /// <summary>Opens the original bytes of a stored message.</summary>
     public Stream OpenOriginal(MessageRecord message) => spool.OpenMessage(message);
 
-    /// <summary>Releases a quarantined message for delivery. True when this call released it; false when it was not (or no longer) quarantined.</summary>
-    public async Task<bool> ReleaseAsync(string id, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Releases one message: <see cref="ReleaseAsync(IReadOnlyList{string}, ReleaseRequest, CancellationToken)"/> for a selection of one.</summary>
+    public async Task<ReleaseResult> ReleaseAsync(string id, ReleaseRequest request, CancellationToken cancellationToken = default) =>
+        (await ReleaseAsync([id], request, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Releases quarantined messages for delivery, each with one conditional update (quarantined → queued), so of two
+    /// simultaneous releases exactly one wins. Disguised or executable content needs <see cref="ReleaseRequest.MayReleaseRisky"/>
+    /// and a reason; when any selected message lacks them, <b>nothing</b> of the selection is released (the others are
+    /// <see cref="ReleaseOutcome.SelectionRefused"/>): the operator confirmed a set, and a silent part of it would surprise.
+    /// Every release and every refusal (not quarantined, already released, deleted, unknown id, authority, reason) is in
+    /// the audit log. Results are in the order of <paramref name="ids"/>, duplicates removed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reason is longer than <see cref="ReleaseRequest.MaxReasonLength"/>.</exception>
+    public async Task<IReadOnlyList<ReleaseResult>> ReleaseAsync(IReadOnlyList<string> ids, ReleaseRequest request, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var released = await MessageTable.ReleaseAsync(connection, transaction, id, actor, now, now + delivery.Value.MaxLifetime, cancellationToken).ConfigureAwait(false);
-        if (released)
+        var reason = request.CleanReason;
+        if (reason is { Length: > ReleaseRequest.MaxReasonLength })
         {
-            await AuditLog.AppendAsync(connection, transaction, now, actor, AuditActions.Release, id, null, cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException($"the reason is longer than {ReleaseRequest.MaxReasonLength} characters", nameof(request));
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return released;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var results = new Dictionary<string, ReleaseResult>(StringComparer.Ordinal);
+        var candidates = new List<(MessageRecord Message, IReadOnlyList<string> Risky)>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            var message = QueueId.IsValid(id) ? await MessageTable.GetAsync(connection, id, cancellationToken).ConfigureAwait(false) : null;
+            if (message?.State == MessageState.Quarantined)
+            {
+                candidates.Add((message, ReleaseReview.RiskyPaths(message)));
+            }
+            else
+            {
+                results[id] = new ReleaseResult(id, NotReleasable(message), []);
+            }
+        }
+
+        var refusal = !candidates.Any(c => c.Risky.Count > 0) ? (ReleaseOutcome?)null
+            : !request.MayReleaseRisky ? ReleaseOutcome.AdminRequired
+            : reason is null ? ReleaseOutcome.ReasonRequired
+            : null;
+        foreach (var (message, risky) in candidates)
+        {
+            results[message.Id] = refusal is { } refused
+                ? new ReleaseResult(message.Id, risky.Count > 0 ? refused : ReleaseOutcome.SelectionRefused, risky)
+                : await ReleaseOneAsync(connection, message, risky, request.Actor, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var refused in results.Values.Where(r => !r.Released))
+        {
+            await AuditLog.AppendAsync(connection, null, now, request.Actor, AuditActions.ReleaseRefused, QueueId.IsValid(refused.Id) ? refused.Id : null,
+                QueueId.IsValid(refused.Id) ? ReleaseTexts.AuditLine(refused) : $"{ReleaseTexts.AuditLine(refused)}: {Shorten(refused.Id)}", cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return ids.Distinct(StringComparer.Ordinal).Select(id => results[id]).ToList();
     }
+
+    private async Task<ReleaseResult> ReleaseOneAsync(Microsoft.Data.Sqlite.SqliteConnection connection, MessageRecord message, IReadOnlyList<string> risky,
+        string actor, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using (var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await MessageTable.ReleaseAsync(connection, transaction, message.Id, actor, now, now + delivery.Value.MaxLifetime, cancellationToken).ConfigureAwait(false))
+            {
+                await AuditLog.AppendAsync(connection, transaction, now, actor, AuditActions.Release, message.Id, ReleaseTexts.ReleaseDetail(reason, risky), cancellationToken)
+                    .ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ReleaseResult(message.Id, ReleaseOutcome.Released, risky);
+            }
+        }
+
+        // Another operator (or a purge) got there between the read and the update: say what it became.
+        var current = await MessageTable.GetAsync(connection, message.Id, cancellationToken).ConfigureAwait(false);
+        return new ReleaseResult(message.Id, NotReleasable(current), risky);
+    }
+
+    private static ReleaseOutcome NotReleasable(MessageRecord? message) => message switch
+    {
+        null => ReleaseOutcome.NotFound,
+        { ReleasedAt: not null } => ReleaseOutcome.AlreadyReleased,
+        { State: MessageState.Deleted or MessageState.Purged } => ReleaseOutcome.Deleted,
+        _ => ReleaseOutcome.NotQuarantined,
+    };
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>
     /// Queues the quarantine notice (隔離のお知らせ) to the message's sender: which attachment, why, and what to do. The

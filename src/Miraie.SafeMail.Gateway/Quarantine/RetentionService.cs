@@ -3,10 +3,42 @@ using Microsoft.Extensions.Logging;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
 
-/// <summary>Purges quarantined mail past its retention period, hourly; each purge is in the audit log.</summary>
+/// <summary>
+/// Purges quarantined mail past its retention period, hourly; each purge is in the audit log. The last run (when,
+/// whether it worked, its error) goes into the node's health report, so <c>safemail health</c> tells a purge that fails or
+/// stopped running — quarantined mail kept past its retention is a compliance problem, not only a full disk.
+/// </summary>
 public sealed class RetentionService(QuarantineService quarantine, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    /// <summary>How often the purge runs; <c>safemail health</c> calls it overdue after two intervals without a run.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    /// <summary>The last run: when it ended, whether it worked, and its error or how many messages it purged; null before the first.</summary>
+    public PurgeRun? LastRun { get; private set; }
+
+    /// <summary>Runs the purge once and records the outcome in <see cref="LastRun"/>. Never throws for a storage problem.</summary>
+    public async Task<PurgeRun> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        PurgeRun run;
+        try
+        {
+            var purged = await quarantine.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
+            if (purged > 0)
+            {
+                logger.LogInformation("purged {Count} quarantined messages past their retention period", purged);
+            }
+
+            run = new PurgeRun(time.GetUtcNow(), true, $"purged {purged}");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(e, "retention purge failed; trying again in an hour");
+            run = new PurgeRun(time.GetUtcNow(), false, e.Message);
+        }
+
+        LastRun = run;
+        return run;
+    }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,22 +47,12 @@ public sealed class RetentionService(QuarantineService quarantine, TimeProvider 
         {
             try
             {
-                var purged = await quarantine.PurgeExpiredAsync(stoppingToken).ConfigureAwait(false);
-                if (purged > 0)
-                {
-                    logger.LogInformation("purged {Count} quarantined messages past their retention period", purged);
-                }
-
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
                 await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
-            {
-                logger.LogError(e, "retention purge failed; trying again in an hour");
-                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }

@@ -33,6 +33,12 @@ public sealed record MessageRecord
     /// <summary>The From header's address.</summary>
     public string? HeaderFrom { get; init; }
 
+    /// <summary>
+    /// The From header's display name, decoded; empty when it has none; null for messages stored before it was recorded
+    /// (read it from the stored message then). Mail-supplied: show as text only.
+    /// </summary>
+    public string? HeaderFromName { get; init; }
+
     /// <summary>The Message-ID header.</summary>
     public string? MessageIdHeader { get; init; }
 

@@ -10,14 +10,14 @@ public static class MessageTable
         id, received_at, node_id, client_address, client_helo, received_header, auth_user, envelope_from, subject, header_from,
         message_id_header, size, segment, segment_offset, file_path, state, verdict, rule, confirmation, external,
         findings_json, inspection_json, attempts, next_attempt_at, expires_at, last_error, finished_at, origin,
-        released_at, released_by, attachment_kinds, recipient_domains
+        released_at, released_by, attachment_kinds, recipient_domains, header_from_name
         """;
 
     private const string InsertMessage = $"""
         INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
           @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
           @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
-          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @lease_owner, @lease_until)
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @header_from_name, @lease_owner, @lease_until)
         """;
 
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
@@ -57,6 +57,7 @@ public static class MessageTable
         Add(insert, "@released_by", m.ReleasedBy);
         Add(insert, "@attachment_kinds", m.AttachmentKinds);
         Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
+        Add(insert, "@header_from_name", m.HeaderFromName);
         Add(insert, "@lease_owner", leaseOwner);
         Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -302,6 +303,7 @@ public static class MessageTable
         ReleasedAt = Time(r, 28),
         ReleasedBy = Text(r, 29),
         AttachmentKinds = Text(r, 30),
+        HeaderFromName = Text(r, 32),
     };
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

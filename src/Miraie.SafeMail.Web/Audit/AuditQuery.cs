@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Storage;
 
@@ -8,10 +9,15 @@ namespace Miraie.SafeMail.Web.Audit;
 /// <summary>Reads the audit log with filters, a page at a time or all of it (for the CSV export), newest first.</summary>
 public static class AuditQuery
 {
-    /// <summary>One page and the total.</summary>
-    public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken)
+    /// <summary>One page and the total, days in the default zone (Asia/Tokyo).</summary>
+    public static Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken) =>
+        PageAsync(connection, filter, DisplayTime.Default, cancellationToken);
+
+    /// <summary>One page and the total; the filter's days are days in <paramref name="display"/>'s zone.</summary>
+    public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, DisplayTime display,
+        CancellationToken cancellationToken)
     {
-        var (where, parameters) = Where(filter);
+        var (where, parameters) = Where(filter, display);
         await using var count = connection.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM audit WHERE {where}";
         Bind(count, parameters);
@@ -26,9 +32,9 @@ public static class AuditQuery
     }
 
     /// <summary>Every matching entry, streamed.</summary>
-    public static IAsyncEnumerable<AuditEntry> AllAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken)
+    public static IAsyncEnumerable<AuditEntry> AllAsync(SqliteConnection connection, AuditFilter filter, DisplayTime display, CancellationToken cancellationToken)
     {
-        var (where, parameters) = Where(filter);
+        var (where, parameters) = Where(filter, display);
         return ReadAsync(connection, where, parameters, "", cancellationToken);
     }
 
@@ -46,20 +52,21 @@ public static class AuditQuery
         }
     }
 
-    private static (string, List<(string, object)>) Where(AuditFilter filter)
+    /// <summary>The filter as SQL; its days are days in the console's time zone.</summary>
+    private static (string, List<(string, object)>) Where(AuditFilter filter, DisplayTime display)
     {
         var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object)>();
         if (filter.From is { } from)
         {
             where.Append(" AND at >= @from");
-            parameters.Add(("@from", LocalMidnight(from)));
+            parameters.Add(("@from", display.StartOf(from).ToUnixTimeMilliseconds()));
         }
 
         if (filter.To is { } to)
         {
             where.Append(" AND at < @to");
-            parameters.Add(("@to", LocalMidnight(to.AddDays(1))));
+            parameters.Add(("@to", display.StartOf(to.AddDays(1)).ToUnixTimeMilliseconds()));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Actor))
@@ -82,12 +89,6 @@ public static class AuditQuery
         }
 
         return (where.ToString(), parameters);
-    }
-
-    private static long LocalMidnight(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local)).ToUnixTimeMilliseconds();
     }
 
     private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)

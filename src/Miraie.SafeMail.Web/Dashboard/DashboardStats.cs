@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Web.Dashboard;
@@ -7,28 +8,27 @@ namespace Miraie.SafeMail.Web.Dashboard;
 public sealed record DashboardStats(IReadOnlyList<DayCounts> Days, IReadOnlyList<(string Rule, long Count)> TopReasons,
     IReadOnlyList<(string Sender, long Count)> TopSenders, long Queued, DateTimeOffset? OldestQueued, long Quarantined)
 {
-    /// <summary>Figures for the last <paramref name="days"/> days (server local time), today included.</summary>
-    public static async Task<DashboardStats> LoadAsync(SqliteConnection connection, int days, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Figures for the last <paramref name="days"/> days in <paramref name="display"/>'s zone, today included.</summary>
+    public static async Task<DashboardStats> LoadAsync(SqliteConnection connection, int days, DateTimeOffset now, DisplayTime display, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(now.ToLocalTime().DateTime);
+        var today = display.Day(now);
         var first = today.AddDays(-(days - 1));
-        var since = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeZoneInfo.Local.GetUtcOffset(first.ToDateTime(TimeOnly.MinValue)));
-        var offsetMs = (long)TimeZoneInfo.Local.GetUtcOffset(now).TotalMilliseconds;
+        var since = display.StartOf(first);
 
         var byDay = new Dictionary<DateOnly, (long Pass, long Quarantine, long Reject)>();
         await using (var select = connection.CreateCommand())
         {
-            // Day number in local time (the offset of today is good enough for a chart), then the verdict.
+            // Counted per quarter hour, then each quarter hour put on its day in the console's zone: exact for every zone
+            // (all UTC offsets are whole quarter hours) and across daylight-saving changes, at most 96 rows a day.
             select.CommandText = """
-                SELECT (received_at + @off) / 86400000 AS day, verdict, COUNT(*) FROM messages
-                WHERE received_at >= @since AND origin = 'smtp' GROUP BY day, verdict
+                SELECT received_at / 900000 AS slot, verdict, COUNT(*) FROM messages
+                WHERE received_at >= @since AND origin = 'smtp' GROUP BY slot, verdict
                 """;
-            MessageTable.Add(select, "@off", offsetMs);
             MessageTable.Add(select, "@since", since.ToUnixTimeMilliseconds());
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var day = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)reader.GetInt64(0));
+                var day = display.Day(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0) * 900_000));
                 var counts = byDay.GetValueOrDefault(day);
                 var n = reader.GetInt64(2);
                 counts = reader.GetString(1) switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Miraie.SafeMail.Core.Text;
+using Miraie.SafeMail.Gateway;
 
 namespace Miraie.SafeMail.Web.Localization;
 
@@ -12,6 +13,15 @@ public static class Lang
     /// <summary>The Japanese or the English text.</summary>
     public static string T(string ja, string en) => IsJapanese ? ja : en;
 
-    /// <summary>A time in the server's local zone, as Japanese offices write it.</summary>
-    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture);
+    private static readonly AsyncLocal<DisplayTime?> Zone = new();
+
+    /// <summary>The zone of this request's times (<c>SafeMail:Console:TimeZone</c>), set with the language for each request.</summary>
+    public static DisplayTime Clock
+    {
+        get => Zone.Value ?? DisplayTime.Default;
+        set => Zone.Value = value;
+    }
+
+    /// <summary>A time in the console's zone, as Japanese offices write it, zone shown: <c>2026/11/27 14:05 JST</c>.</summary>
+    public static string Time(DateTimeOffset at) => Clock.Format(at);
 }

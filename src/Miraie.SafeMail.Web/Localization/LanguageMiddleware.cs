@@ -4,7 +4,7 @@ namespace Miraie.SafeMail.Web.Localization;
 
 /// <summary>
 /// Japanese or English for each request: the language switch's cookie if set, else the browser's Accept-Language
-/// (Japanese when it prefers ja), else Japanese — our users read it first.
+/// (Japanese when it prefers ja), else Japanese — our users read it first. Times follow the console's zone (<see cref="Lang.Clock"/>).
 /// </summary>
 public sealed class LanguageMiddleware(RequestDelegate next)
 {
@@ -20,6 +20,7 @@ public sealed class LanguageMiddleware(RequestDelegate next)
         var culture = Choose(context.Request) ? Japanese : English;
         CultureInfo.CurrentCulture = culture;
         CultureInfo.CurrentUICulture = culture;
+        Lang.Clock = context.RequestServices.GetRequiredService<Gateway.DisplayTime>();
         return next(context);
     }
 

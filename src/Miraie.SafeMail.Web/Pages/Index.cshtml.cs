@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
+using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Dashboard;
@@ -7,10 +10,14 @@ namespace Miraie.SafeMail.Web.Pages;
 
 /// <summary>The dashboard: verdicts per day for 7 or 30 days, top reasons and senders, the queue.</summary>
 [Authorize(Policy = ConsolePolicies.Anyone)]
-public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : ConsolePageModel(database)
+public sealed class IndexModel(GatewayDatabase database, TimeProvider time, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions)
+    : ConsolePageModel(database)
 {
     /// <summary>7 or 30.</summary>
     public int Days { get; private set; }
+
+    /// <summary>The rules in force, for the reasons' descriptions.</summary>
+    public IReadOnlyList<PolicyRule> Rules { get; private set; } = [];
 
     /// <summary>The figures.</summary>
     public DashboardStats Stats { get; private set; } = null!;
@@ -20,6 +27,8 @@ public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : Co
     {
         Days = days == 30 ? 30 : 7;
         await using var connection = await OpenAsync();
-        Stats = await DashboardStats.LoadAsync(connection, Days, time.GetUtcNow(), HttpContext.RequestAborted);
+        Stats = await DashboardStats.LoadAsync(connection, Days, time.GetUtcNow(), display, HttpContext.RequestAborted);
+        await versions.RefreshAsync(HttpContext.RequestAborted);
+        Rules = policy.Current.Options.Rules;
     }
 }

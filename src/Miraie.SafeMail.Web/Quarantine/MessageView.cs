@@ -16,6 +16,15 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
 {
     private const int MaxBodyChars = 100_000;
 
+    /// <summary>
+    /// The From header's display name: as stored at acceptance, or read from the stored message for mail accepted before
+    /// it was stored; empty when there is none. Mail-supplied: shown as text only, through <see cref="DisplayText"/>.
+    /// </summary>
+    public string FromName { get; init; } = "";
+
+    /// <summary>The From header's address, when there is one.</summary>
+    public string? FromAddress { get; init; }
+
     /// <summary>Loads a message, or null when there is no such id.</summary>
     public static async Task<MessageView?> LoadAsync(QuarantineService quarantine, string id, CancellationToken cancellationToken)
     {
@@ -29,6 +38,8 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
         string? body = null;
         var truncated = false;
         string? problem = null;
+        var fromName = message.HeaderFromName;
+        var fromAddress = message.HeaderFrom;
         if (message.State is not (MessageState.Deleted or MessageState.Purged or MessageState.Rejected))
         {
             try
@@ -36,6 +47,8 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
                 await using var stream = quarantine.OpenOriginal(message);
                 var mime = await MimeMessage.LoadAsync(stream, cancellationToken);
                 headers.AddRange(mime.Headers.Select(h => (h.Field, h.Value)));
+                fromName ??= mime.From.Mailboxes.FirstOrDefault()?.Name; // stored before version 6: read from the message
+                fromAddress ??= mime.From.Mailboxes.FirstOrDefault()?.Address;
                 body = mime.TextBody ?? (mime.HtmlBody is { } html ? HtmlText.Convert(html) : null);
                 if (body is { Length: > MaxBodyChars })
                 {
@@ -43,7 +56,7 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
                     truncated = true;
                 }
             }
-            catch (Exception e) when (e is IOException or FormatException or ParseException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ParseException or UnauthorizedAccessException)
             {
                 problem = e.Message;
             }
@@ -56,6 +69,6 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
             inspection = document.RootElement.Clone();
         }
 
-        return new MessageView(message, history, headers, body, truncated, inspection, problem);
+        return new MessageView(message, history, headers, body, truncated, inspection, problem) { FromName = fromName ?? "", FromAddress = fromAddress };
     }
 }

@@ -6,7 +6,7 @@ public sealed class QuarantineFilter
     /// <summary>Message state; default quarantined; "all" for every state.</summary>
     public string? Status { get; set; }
 
-    /// <summary>Received on or after this day (server local time).</summary>
+    /// <summary>Received on or after this day (a day in the console's time zone).</summary>
     public DateOnly? From { get; set; }
 
     /// <summary>Received on or before this day.</summary>

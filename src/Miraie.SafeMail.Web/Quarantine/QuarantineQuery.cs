@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Storage;
 
 namespace Miraie.SafeMail.Web.Quarantine;
@@ -15,7 +16,7 @@ public static class QuarantineQuery
     public const int CountCap = 10_000;
 
     /// <summary>Runs <paramref name="filter"/>.</summary>
-    public static async Task<QuarantinePage> RunAsync(SqliteConnection connection, QuarantineFilter filter, CancellationToken cancellationToken)
+    public static async Task<QuarantinePage> RunAsync(SqliteConnection connection, QuarantineFilter filter, DisplayTime display, CancellationToken cancellationToken)
     {
         var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object)>();
@@ -29,14 +30,13 @@ public static class QuarantineQuery
         if (filter.From is { } from)
         {
             where.Append(" AND m.received_at >= @from");
-            parameters.Add(("@from", new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), LocalOffset(from)).ToUnixTimeMilliseconds()));
+            parameters.Add(("@from", display.StartOf(from).ToUnixTimeMilliseconds()));
         }
 
         if (filter.To is { } to)
         {
             where.Append(" AND m.received_at < @to");
-            var next = to.AddDays(1);
-            parameters.Add(("@to", new DateTimeOffset(next.ToDateTime(TimeOnly.MinValue), LocalOffset(next)).ToUnixTimeMilliseconds()));
+            parameters.Add(("@to", display.StartOf(to.AddDays(1)).ToUnixTimeMilliseconds()));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Sender))
@@ -102,6 +102,8 @@ public static class QuarantineQuery
             }
         }
 
+        rows = await WithFromNamesAsync(connection, rows, cancellationToken);
+
         // Counted up to a cap: an exact count of a broad filter over 100,000 messages costs a full scan for a number
         // nobody reads past "more than 10,000".
         long total;
@@ -142,7 +144,36 @@ public static class QuarantineQuery
         return new QuarantinePage(rows, total, states, rules);
     }
 
-    private static TimeSpan LocalOffset(DateOnly day) => TimeZoneInfo.Local.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue));
+    /// <summary>
+    /// The From display names of the page's rows, by primary key: a second query for at most a page of rows, so the list's
+    /// filters and sorting keep reading the covering index only (the name is not in it).
+    /// </summary>
+    private static async Task<List<QuarantineRow>> WithFromNamesAsync(SqliteConnection connection, List<QuarantineRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var select = connection.CreateCommand();
+        var names = rows.Select((_, i) => "@id" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        select.CommandText = $"SELECT id, header_from_name FROM messages WHERE id IN ({string.Join(", ", names)}) AND header_from_name <> ''";
+        for (var i = 0; i < rows.Count; i++)
+        {
+            MessageTable.Add(select, names[i], rows[i].Id);
+        }
+
+        var byId = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byId[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return rows.Select(r => byId.TryGetValue(r.Id, out var name) ? r with { FromName = name } : r).ToList();
+    }
 
     private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
     {

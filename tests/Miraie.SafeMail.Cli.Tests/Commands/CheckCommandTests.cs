@@ -180,6 +180,9 @@ public class CheckCommandTests
         result.Error.Should().StartWith("safemail: ").And.Contain("--frobnicate");
         (await SafemailProcess.RunAsync("frobnicate")).ExitCode.Should().Be(64);
         (await SafemailProcess.RunAsync("check")).ExitCode.Should().Be(64);
+        var twice = await SafemailProcess.RunAsync("--lang", "ja", "--lang", "en", "health");
+        twice.ExitCode.Should().Be(64, "an option given twice is a usage error, not a crash");
+        twice.Error.Should().StartWith("safemail: ").And.NotContain("Unhandled exception");
     }
 
     [Test]

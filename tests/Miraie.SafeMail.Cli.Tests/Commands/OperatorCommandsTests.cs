@@ -45,7 +45,11 @@ public class OperatorCommandsTests
 
         var list = await Safemail("quarantine", "list");
         list.ExitCode.Should().Be(0, list.Error);
-        list.Out.Should().Contain("1 quarantined").And.Contain(id).And.Contain("external-unprotected").And.Contain("buyer@customer.example.com");
+        list.Out.Should().Contain("1 quarantined").And.Contain(id).And.Contain("buyer@customer.example.com");
+        list.Out.Should().Contain("External mail with attachments that are not encrypted [external-unprotected]", "the rule in words, its id beside it");
+        list.Out.Should().Contain("田中 太郎 <tanaka@example.co.jp> → ", "the From display name beside the envelope sender");
+        list.Out.Should().MatchRegex(@"\d{4}/\d\d/\d\d \d\d:\d\d JST  ", "times in the display zone, which is named");
+        (await SafemailIn("ja", "quarantine", "list")).Out.Should().Contain("社外宛てで暗号化されていない添付ファイル [external-unprotected]");
 
         var json = await Safemail("quarantine", "list", "--json");
         using (var listed = JsonDocument.Parse(json.Out))
@@ -70,14 +74,47 @@ public class OperatorCommandsTests
 
         var again = await Safemail("quarantine", "release", id);
         again.ExitCode.Should().Be(65);
-        again.Error.Should().StartWith("safemail: cannot release " + id);
+        again.Error.Trim().Should().Be($"safemail: cannot release {id}: already released");
 
         var history = await Safemail("quarantine", "show", id, "--json");
         using var shown = JsonDocument.Parse(history.Out);
         shown.RootElement.GetProperty("history").EnumerateArray()
             .Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("action").GetString()))
-            .Should().Contain(("cli:yamada", "release"));
+            .Should().Contain(("cli:yamada", "release")).And.Contain(("cli:" + Environment.UserName, "release-refused"), "the refused second release is audited");
         (await Safemail("quarantine", "list")).Out.Should().Contain("0 quarantined");
+    }
+
+    [Test]
+    public async Task Executable_mail_is_released_from_the_command_line_only_with_a_reason_which_the_audit_log_keeps()
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("佐藤 花子", "sato@example.co.jp"));
+        message.To.Add(MailboxAddress.Parse("suzuki@example.co.jp"));
+        message.Subject = "設定ツール";
+        var body = new BodyBuilder { TextBody = "設定用のスクリプトです。" };
+        body.Attachments.Add("setup.sh", "#!/bin/sh\necho installing\n"u8.ToArray());
+        message.Body = body.ToMessageBody();
+        var id = await SendAsync(message);
+
+        var show = await SafemailIn("ja", "quarantine", "show", id);
+        show.Out.Should().Contain("差出人（From）: 佐藤 花子 <sato@example.co.jp>").And.Contain("解放には理由が必要です（--reason）: 偽装ファイル・実行ファイルを含みます（setup.sh）");
+
+        var refused = await Safemail("quarantine", "release", id, "--by", "yamada");
+        refused.ExitCode.Should().Be(77);
+        refused.Error.Trim().Should().Be($"safemail: cannot release {id}: disguised or executable content (setup.sh); to release it anyway, give --reason \"why\" (kept in the audit log)");
+        var tooLong = await Safemail("quarantine", "release", id, "--reason", new string('x', 501));
+        tooLong.ExitCode.Should().Be(64);
+
+        var released = await Safemail("quarantine", "release", id, "--by", "yamada", "--reason", "社内の検証環境向けで、情報システム部が確認済み");
+        released.ExitCode.Should().Be(0, released.Error);
+
+        var history = await Safemail("quarantine", "show", id, "--json");
+        using var shown = JsonDocument.Parse(history.Out);
+        var entries = shown.RootElement.GetProperty("history").EnumerateArray()
+            .Select(e => (Actor: e.GetProperty("actor").GetString(), Action: e.GetProperty("action").GetString(), Detail: e.TryGetProperty("detail", out var d) ? d.GetString() : null))
+            .ToList();
+        entries.Should().Contain(("cli:yamada", "release-refused", "偽装ファイル・実行ファイルを含むため、解放の理由が必要です / disguised or executable content: a reason is required: setup.sh"));
+        entries.Should().Contain(("cli:yamada", "release", "理由 / reason: 社内の検証環境向けで、情報システム部が確認済み; 偽装ファイル・実行ファイル / disguised or executable: setup.sh"));
     }
 
     [Test]
@@ -100,6 +137,7 @@ public class OperatorCommandsTests
         var healthy = await Safemail("health");
         healthy.ExitCode.Should().Be(0, healthy.Out);
         healthy.Out.Should().Contain("OK  node ops-node: running").And.Contain("OK  spool: writable").And.Contain($"SMTP 127.0.0.1:{_gateway.Smtp.Port}: 220");
+        healthy.Out.Should().MatchRegex(@"OK  retention purge: (ok \(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d JST, purged 0\)|not run yet \(the node just started\))");
 
         _gateway.Kill();
         var dead = await Safemail("health");
@@ -109,9 +147,14 @@ public class OperatorCommandsTests
 
     private Task<SafemailProcess.Result> Safemail(params string[] args) => SafemailProcess.RunAsync(["--settings", _settings, .. args]);
 
-    private async Task<string> SendSampleAsync()
+    private Task<SafemailProcess.Result> SafemailIn(string language, params string[] args) =>
+        SafemailProcess.RunInAsync(language, null, ["--settings", _settings, .. args]);
+
+    private async Task<string> SendSampleAsync() =>
+        await SendAsync(await MimeMessage.LoadAsync(Path.Combine(SafemailProcess.RepositoryRoot, "docs", "samples", "quote-plain-pdf.eml")));
+
+    private async Task<string> SendAsync(MimeMessage message)
     {
-        var message = await MimeMessage.LoadAsync(Path.Combine(SafemailProcess.RepositoryRoot, "docs", "samples", "quote-plain-pdf.eml"));
         using var client = new SmtpClient { LocalDomain = "client.test" };
         await client.ConnectAsync("127.0.0.1", _gateway.Smtp.Port, SecureSocketOptions.None);
         var reply = await client.SendAsync(message);

@@ -91,7 +91,7 @@ public class PasswordMailTests
 
         await Task.Delay(4500);
         (await gateway.WaitForPickupAsync(1, TimeSpan.FromMilliseconds(100))).Should().BeEmpty("held: neither the message nor its password goes out");
-        (await gateway.Get<QuarantineService>().ReleaseAsync(id, "operator1")).Should().BeTrue();
+        (await gateway.Get<QuarantineService>().ReleaseAsync(id, new ReleaseRequest("operator1", false, null))).Released.Should().BeTrue();
 
         var delivered = await gateway.WaitForPickupAsync(2);
         delivered.Select(f => MimeMessage.Load(f).Subject).Should().BeEquivalentTo("見積書の送付", "【パスワードのお知らせ / Password】見積書の送付");

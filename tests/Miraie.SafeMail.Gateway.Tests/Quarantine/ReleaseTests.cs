@@ -6,6 +6,8 @@ namespace Miraie.SafeMail.Gateway.Tests.Quarantine;
 
 public class ReleaseTests
 {
+    private static ReleaseRequest Operator(string name) => new(name, MayReleaseRisky: false, Reason: null);
+
     [Test]
     public async Task Releasing_twice_at_once_delivers_exactly_once_with_the_release_recorded()
     {
@@ -14,8 +16,9 @@ public class ReleaseTests
         var id = Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp, message, "tanaka@example.co.jp", "buyer@customer.example.com"));
         var quarantine = gateway.Get<QuarantineService>();
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => quarantine.ReleaseAsync(id, $"operator{i}"))));
-        attempts.Count(released => released).Should().Be(1);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => quarantine.ReleaseAsync(id, Operator($"operator{i}")))));
+        attempts.Count(r => r.Released).Should().Be(1);
+        attempts.Where(r => !r.Released).Select(r => r.Outcome).Should().AllBeEquivalentTo(ReleaseOutcome.AlreadyReleased);
 
         var delivered = await gateway.WaitForPickupAsync(1);
         await Task.Delay(3000); // a second delivery, if there were one, would land within the poll interval
@@ -25,8 +28,9 @@ public class ReleaseTests
 
         var (stored, history) = (await quarantine.ShowAsync(id))!.Value;
         stored.State.Should().Be(MessageState.Delivered);
-        history.Select(h => h.Action).Should().Equal("quarantine", "release");
-        (await quarantine.ReleaseAsync(id, "late")).Should().BeFalse();
+        history.Select(h => h.Action).Where(a => a is not ("release-refused" or "deliver")).Should().Equal("quarantine", "release");
+        history.Count(h => h.Action == "release-refused").Should().Be(7, "each losing release is a refusal in the audit log");
+        (await quarantine.ReleaseAsync(id, Operator("late"))).Outcome.Should().Be(ReleaseOutcome.AlreadyReleased);
         (await quarantine.DeleteAsync(id, "late")).Should().BeFalse("a delivered message is not in the quarantine any more");
     }
 

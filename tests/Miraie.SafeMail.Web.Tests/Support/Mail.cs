@@ -23,11 +23,14 @@ internal static class Mail
     }
 
     /// <summary>Sends and returns the queue id from the 250 reply.</summary>
-    public static async Task<string> SendAsync(IPEndPoint server, MimeMessage message, string to = "buyer@customer.example.com")
+    public static Task<string> SendAsync(IPEndPoint server, MimeMessage message, string to = "buyer@customer.example.com") => SendToAsync(server, message, to);
+
+    /// <summary>Sends to every envelope recipient in <paramref name="to"/> and returns the queue id from the 250 reply.</summary>
+    public static async Task<string> SendToAsync(IPEndPoint server, MimeMessage message, params string[] to)
     {
         using var client = new SmtpClient();
         await client.ConnectAsync(server.Address.ToString(), server.Port, MailKit.Security.SecureSocketOptions.None);
-        var reply = await client.SendAsync(message, MailboxAddress.Parse("tanaka@example.co.jp"), [MailboxAddress.Parse(to)]);
+        var reply = await client.SendAsync(message, MailboxAddress.Parse("tanaka@example.co.jp"), to.Select(MailboxAddress.Parse));
         await client.DisconnectAsync(true);
         return reply[(reply.LastIndexOf(' ') + 1)..];
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Accounts;
@@ -9,7 +10,7 @@ namespace Miraie.SafeMail.Web.Pages.Audit;
 
 /// <summary>The audit log with filters and paging.</summary>
 [Authorize(Policy = ConsolePolicies.Auditors)]
-public sealed class IndexModel(GatewayDatabase database) : ConsolePageModel(database)
+public sealed class IndexModel(GatewayDatabase database, DisplayTime display) : ConsolePageModel(database)
 {
     /// <summary>The filter.</summary>
     [BindProperty(SupportsGet = true)]
@@ -25,7 +26,7 @@ public sealed class IndexModel(GatewayDatabase database) : ConsolePageModel(data
     public async Task OnGetAsync()
     {
         await using var connection = await OpenAsync();
-        (Rows, Total) = await AuditQuery.PageAsync(connection, Filter, HttpContext.RequestAborted);
+        (Rows, Total) = await AuditQuery.PageAsync(connection, Filter, display, HttpContext.RequestAborted);
     }
 
     /// <summary>The same filter on another page.</summary>

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Core.Policy;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Web.Accounts;
@@ -11,11 +13,17 @@ namespace Miraie.SafeMail.Web.Pages.Quarantine;
 
 /// <summary>One message: envelope, reasons, attachment tree, body as text, headers, history, actions.</summary>
 [Authorize(Policy = ConsolePolicies.Operators)]
-public sealed class DetailModel(GatewayDatabase database, QuarantineService quarantine, IOptions<QuarantineOptions> options, TimeProvider time)
-    : ConsolePageModel(database)
+public sealed class DetailModel(GatewayDatabase database, QuarantineService quarantine, IOptions<QuarantineOptions> options, TimeProvider time,
+    PolicyProvider policy, PolicyVersionWatcher versions) : ConsolePageModel(database)
 {
     /// <summary>The message.</summary>
     public MessageView View { get; private set; } = null!;
+
+    /// <summary>The rules in force, for the rule's description.</summary>
+    public IReadOnlyList<PolicyRule> Rules { get; private set; } = [];
+
+    /// <summary>Disguised or executable attachments, when the message has any: only an admin may release it, with a reason.</summary>
+    public IReadOnlyList<string> RiskyPaths { get; private set; } = [];
 
     /// <summary>When the retention purge removes it.</summary>
     public DateTimeOffset PurgeAt => View.Message.ReceivedAt + options.Value.Retention;
@@ -36,6 +44,9 @@ public sealed class DetailModel(GatewayDatabase database, QuarantineService quar
         }
 
         View = view;
+        await versions.RefreshAsync(HttpContext.RequestAborted);
+        Rules = policy.Current.Options.Rules;
+        RiskyPaths = ReleaseReview.RiskyPaths(view.Message);
         return Page();
     }
 
