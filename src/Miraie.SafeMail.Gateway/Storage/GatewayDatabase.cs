@@ -55,7 +55,14 @@ public sealed class GatewayDatabase
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (version, sql) in Migrations())
+        var migrations = Migrations().ToList();
+        // Two files with one number (e.g. from two branches merged) would apply only the first and skip the other for good.
+        if (migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidOperationException($"Two database migrations share version {twice.Key}: renumber one of them.");
+        }
+
+        foreach (var (version, sql) in migrations)
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var check = connection.CreateCommand();
