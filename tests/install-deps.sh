@@ -33,6 +33,7 @@ grep -q '^=== TLS supported' <<<"$support" || problems+=("swaks has no STARTTLS 
 grep -q '^=== Basic AUTH supported' <<<"$support" || problems+=("swaks has no AUTH PLAIN/LOGIN: $(grep 'Basic AUTH' <<<"$support")")
 7z i 2>/dev/null | grep -q 'AES256CBC' || problems+=("7z lacks AES (p7zip-full)")
 command -v chromium >/dev/null || problems+=("no chromium for the browser tests")
+[ -x /usr/sbin/nginx ] || problems+=("no /usr/sbin/nginx for the console's reverse-proxy test (nginx)")
 fc-list :lang=ja 2>/dev/null | grep -q . || problems+=("no Japanese font for the browser screenshots (fonts-noto-cjk)")
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'install-deps: missing peer feature: %s\n' "${problems[@]}" >&2

@@ -12,8 +12,18 @@ public sealed class ConsoleOptions
     /// <summary>Run the gateway (SMTP listener, delivery) in the same process. Default true: one command runs the product.</summary>
     public bool RunGateway { get; set; } = true;
 
-    /// <summary>Send the session cookie only over HTTPS. Default false for the loopback default; set true behind TLS.</summary>
+    /// <summary>
+    /// Send the session cookie only over HTTPS, and answer only HTTPS requests (a plain HTTP request gets a page saying what to
+    /// set). Default false for the loopback default; set true behind TLS.
+    /// </summary>
     public bool SecureCookie { get; set; }
+
+    /// <summary>
+    /// The reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> the console believes: addresses
+    /// (<c>127.0.0.1</c>) or networks (<c>10.1.2.0/24</c>). Only the nearest hop is read. From any other address the headers
+    /// are ignored. Default none: no forwarded header is believed.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
 
     /// <summary>How long a session lasts without activity. Default 08:00:00.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(8);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # console-list.sh - server time of the console's quarantine list with COUNT (100,000) quarantined messages, filtered
-# several ways, read from the Server-Timing header of the real safemail-web process (Release, console only). In the
+# several ways, read from the Server-Timing header of the real safemail-web process (Release, console only, Development
+# environment: the header is sent there only). In the
 # same run, as the reference floor, the sign-in page through the same pipeline (no database query).
 #
 #   tests/bench/console-list.sh          # COUNT=100000 RUNS=30; needs dotnet, curl, python3
@@ -24,6 +25,8 @@ log "seeding $COUNT quarantined messages"
 dotnet tests/Miraie.SafeMail.Benchmarks/bin/Release/net10.0/safemail-bench.dll seed-quarantine "$WORK/data" "$COUNT" >&2
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Development: the console sends Server-Timing only there (in production it would be a timing side channel).
+export ASPNETCORE_ENVIRONMENT=Development
 export SafeMail__Gateway__DataDirectory="$WORK/data" SafeMail__Console__RunGateway=false SafeMail__Console__Urls="http://127.0.0.1:$PORT"
 echo 'Bench-Passw0rd-x' | dotnet src/Miraie.SafeMail.Cli/bin/Release/net10.0/safemail.dll users add bench --role operator >&2
 dotnet src/Miraie.SafeMail.Web/bin/Release/net10.0/safemail-web.dll > "$WORK/web.log" 2>&1 &

@@ -6,9 +6,10 @@ using Miraie.SafeMail.Gateway.Storage;
 namespace Miraie.SafeMail.Cli.Commands;
 
 /// <summary>
-/// <c>safemail users add NAME --role admin|operator|auditor | list | reset-password NAME | disable NAME | enable NAME</c>:
-/// the web console's accounts. The first admin is made here (the console has no default account); reset-password and
-/// enable are the way back in for an admin locked out at 2 a.m. Passwords are read without echo (or from piped stdin).
+/// <c>safemail users add NAME --role admin|operator|auditor | list | set-role NAME --role ROLE | reset-password NAME |
+/// unlock NAME | disable NAME | enable NAME</c>: the web console's accounts. The first admin is made here (the console has no
+/// default account); unlock, reset-password and enable are the way back in for an admin kept out at 2 a.m. The last
+/// enabled admin is never demoted or disabled, here as in the console. Passwords are read without echo (or from piped stdin).
 /// </summary>
 internal static class UsersCommand
 {
@@ -25,13 +26,23 @@ internal static class UsersCommand
         add.SetAction((p, ct) => AddAsync(p.GetValue(settings), p.GetRequiredValue(name), p.GetRequiredValue(role), ct));
         var list = new Command("list", "ユーザーの一覧 / list users");
         list.SetAction((p, ct) => ListAsync(p.GetValue(settings), ct));
-        var reset = new Command("reset-password", "パスワードを再設定（ロックも解除） / set a new password (and unlock)") { name };
+        var reset = new Command("reset-password", "パスワードを再設定（サインインの待ち時間も解除） / set a new password (and clear the sign-in wait)") { name };
         reset.SetAction((p, ct) => ResetAsync(p.GetValue(settings), p.GetRequiredValue(name), ct));
+        var newRole = new Option<string>("--role")
+        {
+            Description = "新しい役割: admin（管理者）| operator（オペレーター）| auditor（監査担当） / the new role",
+            Required = true,
+        };
+        newRole.AcceptOnlyFromAmong([.. ConsoleRoles.All]);
+        var setRole = new Command("set-role", "役割を変更（最後の管理者は変更できません） / change the role (never the last admin's)") { name, newRole };
+        setRole.SetAction((p, ct) => SetRoleAsync(p.GetValue(settings), p.GetRequiredValue(name), p.GetRequiredValue(newRole), ct));
+        var unlock = new Command("unlock", "サインインの待ち時間を解除（パスワードはそのまま） / clear the sign-in wait (the password stays)") { name };
+        unlock.SetAction((p, ct) => UnlockAsync(p.GetValue(settings), p.GetRequiredValue(name), ct));
         var disable = new Command("disable", "ユーザーを無効化 / disable a user") { name };
         disable.SetAction((p, ct) => SetDisabledAsync(p.GetValue(settings), p.GetRequiredValue(name), true, ct));
         var enable = new Command("enable", "ユーザーを有効化 / enable a user") { name };
         enable.SetAction((p, ct) => SetDisabledAsync(p.GetValue(settings), p.GetRequiredValue(name), false, ct));
-        return new Command("users", "Web コンソールのユーザー管理 / web console users") { add, list, reset, disable, enable };
+        return new Command("users", "Web コンソールのユーザー管理 / web console users") { add, list, setRole, reset, unlock, disable, enable };
     }
 
     private static async Task<int> AddAsync(string? settings, string name, string role, CancellationToken cancellationToken)
@@ -55,7 +66,6 @@ internal static class UsersCommand
     {
         await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
-        var now = DateTimeOffset.UtcNow;
         foreach (var user in await ConsoleUsers.ListAsync(connection, cancellationToken))
         {
             var notes = new List<string>();
@@ -64,9 +74,9 @@ internal static class UsersCommand
                 notes.Add(new LocalizedText("無効", "disabled").ToString());
             }
 
-            if (user.LockedUntil is { } until && until > now)
+            if (user.FailedCount > 0)
             {
-                notes.Add(new LocalizedText($"ロック中（{until.ToLocalTime():HH:mm} まで）", $"locked until {until.ToLocalTime():HH:mm}").ToString());
+                notes.Add(new LocalizedText($"サインイン失敗 {user.FailedCount} 回", $"{user.FailedCount} failed sign-ins").ToString());
             }
 
             Console.WriteLine($"{user.Name}  {ConsoleRoles.Text(user.Role)}{(notes.Count > 0 ? "  (" + string.Join(", ", notes) + ")" : "")}");
@@ -85,8 +95,37 @@ internal static class UsersCommand
             throw NoSuchUser(name);
         }
 
+        await ConsoleUsers.ClearSignInWaitAsync(connection, name, DateTimeOffset.UtcNow, cancellationToken);
+
         await AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, Actor(), AuditActions.UserChange, null, $"reset-password {name}", cancellationToken);
         Console.WriteLine(new LocalizedText($"パスワードを再設定しました: {name}", $"password set for {name}"));
+        return 0;
+    }
+
+    private static async Task<int> SetRoleAsync(string? settings, string name, string role, CancellationToken cancellationToken)
+    {
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        var before = await ConsoleUsers.GetAsync(connection, name, cancellationToken) ?? throw NoSuchUser(name);
+        Check(await ConsoleUsers.SetRoleAsync(connection, name, role, cancellationToken), name);
+        await AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, Actor(), AuditActions.UserChange, null, $"role {name} -> {role}", cancellationToken);
+        Console.WriteLine(new LocalizedText($"役割を変更しました: {name}（{ConsoleRoles.Text(before.Role).Ja} → {ConsoleRoles.Text(role).Ja}）",
+            $"changed the role of {name} ({before.Role} -> {role})"));
+        return 0;
+    }
+
+    private static async Task<int> UnlockAsync(string? settings, string name, CancellationToken cancellationToken)
+    {
+        await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        if (!await ConsoleUsers.ClearSignInWaitAsync(connection, name, DateTimeOffset.UtcNow, cancellationToken))
+        {
+            throw NoSuchUser(name);
+        }
+
+        await AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, Actor(), AuditActions.UserChange, null, $"unlock {name}", cancellationToken);
+        Console.WriteLine(new LocalizedText($"サインインの待ち時間を解除しました: {name}（コンソールは次のサインインから反映します）",
+            $"cleared the sign-in wait of {name} (the console applies it at the next sign-in)"));
         return 0;
     }
 
@@ -94,10 +133,7 @@ internal static class UsersCommand
     {
         await using var store = await GatewayStore.OpenAsync(settings, cancellationToken);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
-        if (!await ConsoleUsers.SetDisabledAsync(connection, name, disabled, cancellationToken))
-        {
-            throw NoSuchUser(name);
-        }
+        Check(await ConsoleUsers.SetDisabledAsync(connection, name, disabled, cancellationToken), name);
 
         await AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, Actor(), AuditActions.UserChange, null, $"{(disabled ? "disable" : "enable")} {name}",
             cancellationToken);
@@ -124,6 +160,19 @@ internal static class UsersCommand
         }
 
         return password;
+    }
+
+    private static void Check(AccountChange result, string name)
+    {
+        switch (result)
+        {
+            case AccountChange.NoSuchUser:
+                throw NoSuchUser(name);
+            case AccountChange.LastAdmin:
+                throw new CliException(ExitCodes.DataError, new LocalizedText(
+                    $"{name} は最後の有効な管理者のため、変更できません（先に別の管理者を追加するか、set-role で別のユーザーを管理者にしてください）",
+                    $"{name} is the last enabled admin and keeps the role (add another admin first, or make one with set-role)"));
+        }
     }
 
     private static CliException NoSuchUser(string name) =>

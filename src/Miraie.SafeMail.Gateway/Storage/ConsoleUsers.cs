@@ -5,22 +5,19 @@ using Microsoft.Data.Sqlite;
 namespace Miraie.SafeMail.Gateway.Storage;
 
 /// <summary>
-/// The web console's local accounts: ASP.NET Core Identity's password hasher (PBKDF2-HMAC-SHA512), lockout after
-/// repeated failures, and a security stamp that ends other sessions when an account changes. No account exists until
-/// one is made from the command line (<c>safemail users add</c>): there is no default password.
+/// The web console's local accounts: ASP.NET Core Identity's password hasher (PBKDF2-HMAC-SHA512), a security stamp that
+/// ends other sessions when an account changes, and the last-admin rule kept inside one write transaction. No account exists
+/// until one is made from the command line (<c>safemail users add</c>): there is no default password. Failed sign-ins lock
+/// nothing here: the console slows guessing down per client and per account instead (ADR-011).
 /// </summary>
 public static class ConsoleUsers
 {
-    /// <summary>Failed sign-ins in a row that lock an account.</summary>
-    public const int MaxFailures = 5;
-
-    /// <summary>How long a locked account stays locked.</summary>
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
-
     private static readonly PasswordHasher<string> Hasher = new();
 
     // Verified against when the name is unknown, so that unknown names cost the same time as wrong passwords.
     private static readonly string DummyHash = Hasher.HashPassword("", RandomNumberGenerator.GetHexString(32));
+
+    private const string Columns = "name, role, disabled, failed_count, security_stamp, created_at, last_sign_in_at, sign_in_reset_at";
 
     /// <summary>The shortest password accepted.</summary>
     public const int MinimumPasswordLength = 12;
@@ -42,21 +39,41 @@ public static class ConsoleUsers
         return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Sets a new password and unlocks the account; false when there is no such account.</summary>
+    /// <summary>Sets a new password; false when there is no such account.</summary>
     public static Task<bool> SetPasswordAsync(SqliteConnection connection, string name, string password, CancellationToken cancellationToken = default) =>
         UpdateAsync(connection, name, "password_hash = @v, failed_count = 0, locked_until = NULL", Hasher.HashPassword(name, password), cancellationToken);
 
-    /// <summary>Changes the role; false when there is no such account.</summary>
-    public static Task<bool> SetRoleAsync(SqliteConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
-        UpdateAsync(connection, name, "role = @v", role, cancellationToken);
+    /// <summary>
+    /// Clears the account's sign-in wait (the console drops its guessing counters for the account at the next attempt);
+    /// false when there is no such account. The password and sessions stay.
+    /// </summary>
+    public static async Task<bool> ClearSignInWaitAsync(SqliteConnection connection, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE console_users SET sign_in_reset_at = @at, failed_count = 0, locked_until = NULL WHERE name = @n";
+        MessageTable.Add(update, "@at", now.ToUnixTimeMilliseconds());
+        MessageTable.Add(update, "@n", name);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
 
-    /// <summary>Disables or enables the account; false when there is no such account.</summary>
-    public static Task<bool> SetDisabledAsync(SqliteConnection connection, string name, bool disabled, CancellationToken cancellationToken = default) =>
-        UpdateAsync(connection, name, "disabled = @v, failed_count = 0, locked_until = NULL", disabled ? 1 : 0, cancellationToken);
+    /// <summary>
+    /// Changes the role. Refused (<see cref="AccountChange.LastAdmin"/>) when it would leave no enabled admin: the check and
+    /// the change are one statement in one immediate (write-locked) transaction, so two admins demoting each other at the
+    /// same moment cannot both succeed.
+    /// </summary>
+    public static Task<AccountChange> SetRoleAsync(SqliteConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
+        GuardedUpdateAsync(connection, name, "role = @v", role, removesAdmin: role != ConsoleRoles.Admin, cancellationToken);
+
+    /// <summary>Disables or enables the account; disabling the last enabled admin is refused as in <see cref="SetRoleAsync"/>.</summary>
+    public static Task<AccountChange> SetDisabledAsync(SqliteConnection connection, string name, bool disabled, CancellationToken cancellationToken = default) =>
+        GuardedUpdateAsync(connection, name, "disabled = @v", disabled ? 1 : 0, removesAdmin: disabled, cancellationToken);
 
     /// <summary>One account, or null.</summary>
-    public static async Task<ConsoleUser?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken = default) =>
-        First(await QueryAsync(connection, "WHERE name = @n", name, cancellationToken).ConfigureAwait(false));
+    public static async Task<ConsoleUser?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken = default)
+    {
+        var list = await QueryAsync(connection, "WHERE name = @n", name, cancellationToken).ConfigureAwait(false);
+        return list.Count > 0 ? list[0] : null;
+    }
 
     /// <summary>Every account, by name.</summary>
     public static Task<IReadOnlyList<ConsoleUser>> ListAsync(SqliteConnection connection, CancellationToken cancellationToken = default) =>
@@ -72,8 +89,10 @@ public static class ConsoleUsers
     }
 
     /// <summary>
-    /// Checks a sign-in and records its outcome: the account when the password is right and the account is enabled
-    /// and not locked; otherwise null, counting the failure (the fifth in a row locks the account).
+    /// Checks a password. The account when it is right and the account enabled (its failure count reset);
+    /// <see cref="SignInResult.Disabled"/> only when it is right but the account disabled; otherwise
+    /// <see cref="SignInResult.Failed"/> — unknown names are checked against a dummy hash, so they cost the same time.
+    /// Nothing is written on failure: the caller records it (<see cref="RecordFailureAsync"/>) with its audit entry.
     /// </summary>
     public static async Task<SignInResult> SignInAsync(SqliteConnection connection, string name, string password, DateTimeOffset now,
         CancellationToken cancellationToken = default)
@@ -82,9 +101,9 @@ public static class ConsoleUsers
         select.CommandText = "SELECT password_hash FROM console_users WHERE name = @n";
         MessageTable.Add(select, "@n", name);
         var hash = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        var user = hash is null ? null : await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
         var verified = Hasher.VerifyHashedPassword(name, hash ?? DummyHash, password) != PasswordVerificationResult.Failed;
-        if (user is null)
+        var user = hash is null ? null : await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
+        if (user is null || !verified)
         {
             return SignInResult.Failed;
         }
@@ -94,39 +113,22 @@ public static class ConsoleUsers
             return SignInResult.Disabled;
         }
 
-        if (user.LockedUntil is { } until && until > now)
-        {
-            return SignInResult.LockedOut;
-        }
-
         await using var update = connection.CreateCommand();
-        if (verified)
-        {
-            update.CommandText = "UPDATE console_users SET failed_count = 0, locked_until = NULL, last_sign_in_at = @now WHERE name = @n";
-        }
-        else
-        {
-            // The count restarts after a lockout has run out; reaching the maximum locks the account.
-            update.CommandText = """
-                UPDATE console_users SET
-                  failed_count = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_count + 1 END,
-                  locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_count + 1 END) >= @max THEN @until ELSE NULL END
-                WHERE name = @n
-                """;
-            MessageTable.Add(update, "@max", MaxFailures);
-            MessageTable.Add(update, "@until", (now + LockoutDuration).ToUnixTimeMilliseconds());
-        }
-
+        update.CommandText = "UPDATE console_users SET failed_count = 0, locked_until = NULL, last_sign_in_at = @now WHERE name = @n";
         MessageTable.Add(update, "@n", name);
         MessageTable.Add(update, "@now", now.ToUnixTimeMilliseconds());
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (verified)
-        {
-            return SignInResult.Success(user);
-        }
+        return SignInResult.Success(user);
+    }
 
-        var after = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
-        return after?.LockedUntil is not null ? SignInResult.LockedOut : SignInResult.Failed;
+    /// <summary>Counts a failed sign-in on the account (nothing when the name is unknown: the statement is the same).</summary>
+    public static async Task RecordFailureAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, CancellationToken cancellationToken = default)
+    {
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE console_users SET failed_count = failed_count + 1 WHERE name = @n";
+        MessageTable.Add(update, "@n", name);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> UpdateAsync(SqliteConnection connection, string name, string set, object value, CancellationToken cancellationToken)
@@ -139,13 +141,46 @@ public static class ConsoleUsers
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    // A Serializable transaction is BEGIN IMMEDIATE in Microsoft.Data.Sqlite (not deferred): SQLite's write lock is taken
+    // before anything is read, so the other enabled admins the statement counts cannot change until it commits — of two
+    // concurrent demotions the second sees the first's result. (The single UPDATE alone would already be atomic; the
+    // transaction also covers the follow-up read that tells "no such user" from "last admin".)
+    private static async Task<AccountChange> GuardedUpdateAsync(SqliteConnection connection, string name, string set, object value, bool removesAdmin,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken)
+            .ConfigureAwait(false);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = $"""
+            UPDATE console_users SET {set}, security_stamp = @s
+            WHERE name = @n AND (@removes = 0 OR role <> @admin OR disabled <> 0
+                OR EXISTS (SELECT 1 FROM console_users WHERE role = @admin AND disabled = 0 AND name <> @n))
+            """;
+        MessageTable.Add(update, "@v", value);
+        MessageTable.Add(update, "@s", NewStamp());
+        MessageTable.Add(update, "@n", name);
+        MessageTable.Add(update, "@removes", removesAdmin ? 1 : 0);
+        MessageTable.Add(update, "@admin", ConsoleRoles.Admin);
+        var changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var result = AccountChange.Done;
+        if (!changed)
+        {
+            await using var exists = connection.CreateCommand();
+            exists.Transaction = transaction;
+            exists.CommandText = "SELECT COUNT(*) FROM console_users WHERE name = @n";
+            MessageTable.Add(exists, "@n", name);
+            result = (long)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0 ? AccountChange.NoSuchUser : AccountChange.LastAdmin;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     private static async Task<IReadOnlyList<ConsoleUser>> QueryAsync(SqliteConnection connection, string where, string? name, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
-        select.CommandText = $"""
-            SELECT name, role, disabled, failed_count, locked_until, security_stamp, created_at, last_sign_in_at
-            FROM console_users {where} ORDER BY name
-            """;
+        select.CommandText = $"SELECT {Columns} FROM console_users {where} ORDER BY name";
         if (name is not null)
         {
             MessageTable.Add(select, "@n", name);
@@ -155,17 +190,15 @@ public static class ConsoleUsers
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new ConsoleUser(reader.GetString(0), reader.GetString(1), reader.GetInt64(2) != 0, (int)reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-                reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+            list.Add(new ConsoleUser(reader.GetString(0), reader.GetString(1), reader.GetInt64(2) != 0, (int)reader.GetInt64(3), reader.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), Time(reader, 6), Time(reader, 7)));
         }
 
         return list;
     }
 
-    private static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
+    private static DateTimeOffset? Time(SqliteDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
-    private static T? First<T>(IReadOnlyList<T> list)
-        where T : class => list.Count > 0 ? list[0] : null;
+    private static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 }

@@ -59,6 +59,12 @@ public sealed class GatewayDatabase
         }
 
         var known = Migrations().ToList();
+        // Two files with one number (e.g. from two branches merged) would apply only the first and skip the other for good.
+        if (known.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidOperationException($"Two database migrations share version {twice.Key}: renumber one of them.");
+        }
+
         await using (var newest = connection.CreateCommand())
         {
             // An older program on a newer database would write rows the newer schema does not expect (a rollback done

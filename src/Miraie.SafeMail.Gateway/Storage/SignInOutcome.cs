@@ -5,10 +5,8 @@ public enum SignInOutcome
 {
     /// <summary>Signed in.</summary>
     Success,
-    /// <summary>Wrong name or password (the page never says which).</summary>
+    /// <summary>Wrong name or password (the page never says which; a disabled account with a wrong password is this too).</summary>
     Failed,
-    /// <summary>Locked after too many failures.</summary>
-    LockedOut,
-    /// <summary>The account is disabled.</summary>
+    /// <summary>The password was right but the account is disabled.</summary>
     Disabled,
 }

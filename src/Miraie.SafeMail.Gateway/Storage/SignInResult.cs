@@ -8,10 +8,7 @@ public sealed record SignInResult(ConsoleUser? User, SignInOutcome Outcome)
     /// <summary>Wrong name or password.</summary>
     public static SignInResult Failed { get; } = new(null, SignInOutcome.Failed);
 
-    /// <summary>Locked after too many failures.</summary>
-    public static SignInResult LockedOut { get; } = new(null, SignInOutcome.LockedOut);
-
-    /// <summary>The account is disabled.</summary>
+    /// <summary>The right password for a disabled account.</summary>
     public static SignInResult Disabled { get; } = new(null, SignInOutcome.Disabled);
 
     /// <summary>Signed in as <paramref name="user"/>.</summary>

@@ -50,9 +50,15 @@ public static class AddInEndpoints
                 return;
             }
 
+            if (BaseOf(context, options) is not { } address)
+            {
+                await NoPublicUrl().ExecuteAsync(context);
+                return;
+            }
+
             var file = app.Environment.WebRootFileProvider.GetFileInfo(HandlerPath);
             using var reader = new StreamReader(file.CreateReadStream(), Encoding.UTF8);
-            var script = (await reader.ReadToEndAsync(context.RequestAborted)).Replace(Placeholder, BaseOf(context, options), StringComparison.Ordinal);
+            var script = (await reader.ReadToEndAsync(context.RequestAborted)).Replace(Placeholder, address, StringComparison.Ordinal);
             context.Response.ContentType = "text/javascript; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.WriteAsync(script, context.RequestAborted);
@@ -66,14 +72,14 @@ public static class AddInEndpoints
         var options = app.Services.GetRequiredService<AddInOptions>();
         // Read by classic Outlook on Windows before an event handler may call this origin.
         app.MapGet("/.well-known/microsoft-officeaddins-allowed.json", (HttpContext context) =>
-                Results.Json(new { allowed = new[] { BaseOf(context, options) } }))
+                BaseOf(context, options) is { } address ? Results.Json(new { allowed = new[] { address } }) : NoPublicUrl())
             .AllowAnonymous();
 
         // The production manifest for this deployment: the one base URL replaced by this server's public HTTPS address.
         app.MapGet("/addin/manifest.xml", (HttpContext context) =>
             {
                 var address = BaseOf(context, options);
-                if (!address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                if (address is null || !address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
                 {
                     return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Lang.T(
                         "Outlook は HTTPS のアドレスしか読み込みません。SafeMail:AddIn:PublicUrl に https:// のアドレスを設定してください。",
@@ -176,6 +182,24 @@ public static class AddInEndpoints
     /// <summary>The origin without a trailing slash, lower case.</summary>
     public static string Origin(string origin) => origin.Trim().TrimEnd('/').ToLowerInvariant();
 
-    private static string BaseOf(HttpContext context, AddInOptions options) =>
-        options.PublicUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
+    // This server's address as Outlook must call it: PublicUrl when set. Otherwise only for a client on this machine that
+    // named this machine (a developer at http://127.0.0.1:5080): the Host header is the client's to write, and a forged one
+    // (Host: evil.example) must never end up in the handler Outlook runs or in the list of origins it may call.
+    private static string? BaseOf(HttpContext context, AddInOptions options)
+    {
+        if (options.PublicUrl is { Length: > 0 } configured)
+        {
+            return configured.TrimEnd('/');
+        }
+
+        var client = context.Connection.RemoteIpAddress;
+        var host = context.Request.Host.Host;
+        var loopbackHost = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                           || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+        return (client is null || System.Net.IPAddress.IsLoopback(client)) && loopbackHost ? $"{context.Request.Scheme}://{context.Request.Host}" : null;
+    }
+
+    private static IResult NoPublicUrl() => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Lang.T(
+        "このサーバーの公開アドレスが設定されていません。SafeMail:AddIn:PublicUrl に https:// のアドレスを設定してください（このコンピューターからの要求にだけは 127.0.0.1 などのアドレスで応答します）。",
+        "This server's public address is not configured: set SafeMail:AddIn:PublicUrl to its https:// address (only requests from this machine are answered with a loopback address)."));
 }

@@ -3,18 +3,25 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Storage;
-using SignInResult = Miraie.SafeMail.Gateway.Storage.SignInResult;
 using Miraie.SafeMail.Web.Accounts;
+using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.Pages;
 
 /// <summary>
-/// Sign-in with a local account (five failures in a row lock the account for fifteen minutes) or, when configured, with
-/// Microsoft Entra ID.
+/// Sign-in with a local account or, when configured, with Microsoft Entra ID. Guessing is slowed down by
+/// <see cref="SignInThrottle"/> (waiting, never locking), names that do not exist get exactly the answers existing ones
+/// get, and input longer than <see cref="SignInLimits"/> is refused before it is looked at, echoed or audited (ADR-011).
 /// </summary>
-public sealed class LoginModel(GatewayDatabase database, TimeProvider time, ConsoleOptions options) : ConsolePageModel(database)
+[RequestSizeLimit(MaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = MaxRequestBytes, KeyLengthLimit = 256, ValueCountLimit = 16)]
+public sealed class LoginModel(GatewayDatabase database, TimeProvider time, ConsoleOptions options, SignInThrottle throttle, SignInDevices devices)
+    : ConsolePageModel(database)
 {
+    // The form holds a name, a password, a return address and a token: far less than this. More is refused unread.
+    private const int MaxRequestBytes = 64 * 1024;
+
     /// <summary>The name typed (kept after a failure).</summary>
     [BindProperty]
     public string? Name { get; set; }
@@ -69,30 +76,85 @@ public sealed class LoginModel(GatewayDatabase database, TimeProvider time, Cons
     public async Task<IActionResult> OnPostAsync()
     {
         var name = (Name ?? "").Trim();
-        await using var connection = await OpenAsync();
-        var now = time.GetUtcNow();
-        var result = name.Length == 0 ? SignInResult.Failed : await ConsoleUsers.SignInAsync(connection, name, Password ?? "", now, HttpContext.RequestAborted);
-        var client = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?";
-        if (result.User is not { } user)
+        var password = Password ?? "";
+        if (name.Length > SignInLimits.MaxNameLength || password.Length > SignInLimits.MaxPasswordLength)
         {
-            if (name.Length > 0)
-            {
-                await AuditLog.AppendAsync(connection, null, now, "web:" + name, AuditActions.SignInFailed, null, $"{result.Outcome} from {client}", HttpContext.RequestAborted);
-            }
-
-            Problem = result.Outcome switch
-            {
-                SignInOutcome.LockedOut => Lang.T($"サインインの失敗が続いたため、アカウントをロックしています。{(int)ConsoleUsers.LockoutDuration.TotalMinutes}分後にもう一度お試しいただくか、管理者にご連絡ください。",
-                    $"This account is locked after repeated failures. Try again in {(int)ConsoleUsers.LockoutDuration.TotalMinutes} minutes or ask an admin."),
-                SignInOutcome.Disabled => Lang.T("このアカウントは無効になっています。管理者にご連絡ください。", "This account is disabled. Ask an admin."),
-                _ => Lang.T("ユーザー名またはパスワードが違います。", "Wrong user name or password."),
-            };
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            // Never echoed, never audited: the refusal says only what the limits are.
+            Name = null;
+            Problem = Lang.T($"ユーザー名は{SignInLimits.MaxNameLength}文字以内、パスワードは{SignInLimits.MaxPasswordLength}文字以内で入力してください。",
+                $"A user name has at most {SignInLimits.MaxNameLength} characters and a password at most {SignInLimits.MaxPasswordLength}.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        await AuditLog.AppendAsync(connection, null, now, "web:" + user.Name, AuditActions.SignIn, null, $"from {client}", HttpContext.RequestAborted);
+        if (name.Length == 0)
+        {
+            return Refused(StatusCodes.Status401Unauthorized, WrongNameOrPassword);
+        }
+
+        await using var connection = await OpenAsync();
+        var client = HttpContext.Connection.RemoteIpAddress;
+        var account = await ConsoleUsers.GetAsync(connection, name, HttpContext.RequestAborted);
+        var attempt = throttle.Begin(name, client, devices.Recognise(Request, name), account?.SignInResetAt);
+        var now = time.GetUtcNow();
+        if (!attempt.Allowed)
+        {
+            if (attempt.FirstRefusal)
+            {
+                await AuditLog.AppendAsync(connection, null, now, "web:" + name, AuditActions.SignInFailed, null,
+                    $"waiting ({attempt.WaitingOn}, {Math.Ceiling(attempt.Wait.TotalSeconds)} s) from {client?.ToString() ?? "?"}", HttpContext.RequestAborted);
+            }
+
+            Response.Headers.RetryAfter = Math.Ceiling(attempt.Wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refused(StatusCodes.Status429TooManyRequests, Lang.T(
+                $"サインインの失敗が続いたため、{Duration(attempt.Wait, true)}お待ちください。お急ぎの場合は管理者にご連絡ください。",
+                $"Too many failed sign-ins: wait {Duration(attempt.Wait, false)} and try again, or ask an admin."));
+        }
+
+        var result = await ConsoleUsers.SignInAsync(connection, name, password, now, HttpContext.RequestAborted);
+        if (result.User is not { } user)
+        {
+            // The count and its audit entry in one transaction: the same writes whether or not the name exists.
+            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(HttpContext.RequestAborted))
+            {
+                await ConsoleUsers.RecordFailureAsync(connection, transaction, name, HttpContext.RequestAborted);
+                await AuditLog.AppendAsync(connection, transaction, now, "web:" + name, AuditActions.SignInFailed, null,
+                    $"{result.Outcome} from {client?.ToString() ?? "?"}", HttpContext.RequestAborted);
+                await transaction.CommitAsync(HttpContext.RequestAborted);
+            }
+
+            // "Disabled" only for the right password: anyone else learns nothing about the account.
+            return result.Outcome == SignInOutcome.Disabled
+                ? Refused(StatusCodes.Status401Unauthorized, Lang.T("このアカウントは無効になっています。管理者にご連絡ください。", "This account is disabled. Ask an admin."))
+                : Refused(StatusCodes.Status401Unauthorized, WrongNameOrPassword);
+        }
+
+        throttle.Succeeded(attempt);
+        devices.Remember(HttpContext, user.Name);
+        await AuditLog.AppendAsync(connection, null, now, "web:" + user.Name, AuditActions.SignIn, null, $"from {client?.ToString() ?? "?"}", HttpContext.RequestAborted);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SessionValidator.PrincipalFor(user));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    private static string WrongNameOrPassword => Lang.T("ユーザー名またはパスワードが違います。", "Wrong user name or password.");
+
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Refused(int status, string problem)
+    {
+        Problem = problem;
+        Response.StatusCode = status;
+        return Page();
+    }
+
+    // Rounded up: whole seconds under a minute, whole minutes above.
+    private static string Duration(TimeSpan wait, bool japanese)
+    {
+        if (wait < TimeSpan.FromMinutes(1))
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            return japanese ? $"{seconds}秒" : $"{seconds} second{(seconds == 1 ? "" : "s")}";
+        }
+
+        var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+        return japanese ? $"{minutes}分" : $"{minutes} minute{(minutes == 1 ? "" : "s")}";
     }
 }

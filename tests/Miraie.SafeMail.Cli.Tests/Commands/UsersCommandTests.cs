@@ -50,4 +50,40 @@ public class UsersCommandTests
         (await Users(null, "disable", "sato")).ExitCode.Should().Be(0);
         (await Users(null, "list")).Out.Should().Contain("sato  オペレーター  (無効)");
     }
+
+    [Test]
+    public async Task Set_role_changes_a_role_and_never_removes_the_last_admin()
+    {
+        (await Users("Adm1n-Passw0rd-x", "add", "yamada", "--role", "admin")).ExitCode.Should().Be(0);
+        (await Users("Adm1n-Passw0rd-x", "add", "sato", "--role", "operator")).ExitCode.Should().Be(0);
+
+        var promote = await Users(null, "set-role", "sato", "--role", "admin");
+        promote.ExitCode.Should().Be(0, promote.Error);
+        promote.Out.Should().Contain("役割を変更しました: sato（オペレーター → 管理者）");
+        var demote = await Users(null, "set-role", "yamada", "--role", "auditor");
+        demote.ExitCode.Should().Be(0, demote.Error);
+        (await Users(null, "list")).Out.Should().Contain("yamada  監査担当").And.Contain("sato  管理者");
+
+        var last = await Users(null, "set-role", "sato", "--role", "operator");
+        last.ExitCode.Should().Be(65);
+        last.Error.Should().StartWith("safemail: ").And.Contain("最後の有効な管理者");
+        var disableLast = await Users(null, "disable", "sato");
+        disableLast.ExitCode.Should().Be(65);
+        disableLast.Error.Should().Contain("最後の有効な管理者");
+        (await Users(null, "list")).Out.Should().Contain("sato  管理者").And.NotContain("sato  管理者  (無効)");
+
+        (await Users(null, "set-role", "nobody", "--role", "admin")).Error.Should().Contain("ユーザーがいません: nobody");
+        (await Users(null, "set-role", "sato", "--role", "root")).ExitCode.Should().Be(64);
+        (await Users(null, "set-role", "sato")).ExitCode.Should().Be(64, "the role is required: no default role for a change");
+    }
+
+    [Test]
+    public async Task Unlock_clears_the_sign_in_wait_without_changing_the_password()
+    {
+        (await Users("Adm1n-Passw0rd-x", "add", "yamada", "--role", "admin")).ExitCode.Should().Be(0);
+        var unlock = await Users(null, "unlock", "yamada");
+        unlock.ExitCode.Should().Be(0, unlock.Error);
+        unlock.Out.Should().Contain("サインインの待ち時間を解除しました: yamada");
+        (await Users(null, "unlock", "nobody")).ExitCode.Should().Be(65);
+    }
 }

@@ -265,18 +265,5 @@ public class EntraSignInTests
         dashboard.Headers.Location!.OriginalString.Should().Contain("/login");
     }
 
-    private async Task<List<(string Actor, string Action, string Detail)>> AuditAsync()
-    {
-        await using var connection = await _host.Database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT actor, action, coalesce(detail, '') FROM audit";
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<(string, string, string)>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return rows;
-    }
+    private Task<List<(string Actor, string Action, string Detail)>> AuditAsync() => _host.AuditAsync();
 }

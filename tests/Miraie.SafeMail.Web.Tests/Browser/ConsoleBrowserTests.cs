@@ -136,4 +136,33 @@ public class ConsoleBrowserTests
         await _page.GotoAsync("/users");
         await _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "users.ja.png"), FullPage = true });
     }
+
+    [Test]
+    public async Task An_admin_demoting_themselves_is_asked_first_warned_and_then_signed_out()
+    {
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            await ConsoleUsers.AddAsync(connection, "admin2", ConsoleHost.Password, ConsoleRoles.Admin, DateTimeOffset.UtcNow);
+        }
+
+        await SignInAsync("admin1");
+        await _page.GotoAsync("/users");
+        var row = _page.Locator("tr", new() { HasText = "admin1" });
+        await row.GetByLabel("役割").SelectOptionAsync("auditor");
+        await row.GetByRole(AriaRole.Button, new() { Name = "役割を変更…" }).ClickAsync();
+        await _page.WaitForURLAsync("**/users/confirm?**");
+        (await _page.TextContentAsync("main"))!.Should().Contain("管理者 → 監査担当").And.Contain("あなた自身のアカウント");
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "users-confirm.ja.png"), FullPage = true });
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            (await ConsoleUsers.GetAsync(connection, "admin1"))!.Role.Should().Be(ConsoleRoles.Admin, "nothing changes before the confirmation");
+        }
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = "役割を変更する" }).ClickAsync();
+        await _page.WaitForURLAsync("**/login**");
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            (await ConsoleUsers.GetAsync(connection, "admin1"))!.Role.Should().Be(ConsoleRoles.Auditor);
+        }
+    }
 }

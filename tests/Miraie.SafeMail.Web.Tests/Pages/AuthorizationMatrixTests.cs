@@ -33,6 +33,8 @@ public class AuthorizationMatrixTests
         ("/policy", "A"),
         ("/policy/history", "A"),
         ("/users", "A"),
+        ("/users/confirm?op=role&name=operator1&role=auditor", "A"),
+        ("/users/confirm?op=disable&name=operator1", "A"),
         ("/audit", "AU"),
         ("/audit/export", "AU"),
     ];
@@ -74,9 +76,11 @@ public class AuthorizationMatrixTests
         ("/policy?handler=DryRun", new() { ["dryRunId"] = id }, "A"),
         ("/policy/history?handler=Rollback", new() { ["id"] = "999" }, "A"),
         ("/users?handler=Add", new() { ["name"] = "x", ["role"] = "nobody", ["password"] = "short" }, "A"),
-        ("/users?handler=Role", new() { ["name"] = "nobody", ["role"] = "nobody" }, "A"),
-        ("/users?handler=Disable", new() { ["name"] = "nobody", ["disabled"] = "true" }, "A"),
+        ("/users/confirm", new() { ["op"] = "role", ["name"] = "nobody", ["role"] = "auditor" }, "A"),
+        ("/users/confirm", new() { ["op"] = "disable", ["name"] = "nobody" }, "A"),
+        ("/users?handler=Enable", new() { ["name"] = "nobody" }, "A"),
         ("/users?handler=Password", new() { ["name"] = "nobody", ["password"] = "short" }, "A"),
+        ("/users?handler=Unlock", new() { ["name"] = "nobody" }, "A"),
     ];
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -21,11 +22,14 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _testServices;
 
-    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings, Action<IServiceCollection>? testServices)
+    private readonly string _environment;
+
+    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings, Action<IServiceCollection>? testServices, string environment)
     {
         DataDirectory = dataDirectory;
         _settings = settings;
         _testServices = testServices;
+        _environment = environment;
     }
 
     public string DataDirectory { get; }
@@ -54,12 +58,30 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
 
+    /// <summary>Every audit row, oldest first (actor, action, detail).</summary>
+    public async Task<List<(string Actor, string Action, string Detail)>> AuditAsync()
+    {
+        await using var connection = await Database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT actor, action, coalesce(detail, '') FROM audit ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return rows;
+    }
+
     /// <summary>The console's address when started with a real socket (<c>kestrel: true</c>), for a real browser.</summary>
     public Uri? BaseAddress { get; private set; }
 
     // testServices: replaces services after the host's own (e.g. where Entra ID's metadata is fetched from).
+    // environment: Production, as safemail-web runs unless ASPNETCORE_ENVIRONMENT says otherwise (WebApplicationFactory's
+    // own default would be Development).
     public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null, bool kestrel = false,
-        Action<IServiceCollection>? testServices = null)
+        Action<IServiceCollection>? testServices = null, string environment = "Production", X509Certificate2? httpsCertificate = null)
     {
         var directory = Directory.CreateTempSubdirectory("safemail-web-").FullName;
         var values = new Dictionary<string, string?>
@@ -76,10 +98,16 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             values[key] = value;
         }
 
-        var host = new ConsoleHost(directory, values, testServices);
+        var host = new ConsoleHost(directory, values, testServices, environment);
         if (kestrel)
         {
-            host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (httpsCertificate is not null)
+                {
+                    listen.UseHttps(httpsCertificate);
+                }
+            }));
             host.StartServer();
             var addresses = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
                 .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
@@ -102,6 +130,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

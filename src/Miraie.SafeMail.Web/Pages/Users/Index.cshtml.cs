@@ -8,12 +8,18 @@ using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.Pages.Users;
 
-/// <summary>Admins manage console accounts: add, change role, disable or enable, reset a password. Every change is audited.</summary>
+/// <summary>
+/// Admins manage console accounts: add, enable, reset a password, clear a sign-in wait. Changing a role and disabling go
+/// through <see cref="ConfirmModel"/> first. Every change is audited.
+/// </summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : ConsolePageModel(database)
+public sealed class IndexModel(GatewayDatabase database, TimeProvider time, SignInThrottle throttle) : ConsolePageModel(database)
 {
     /// <summary>Every account.</summary>
     public IReadOnlyList<ConsoleUser> Users { get; private set; } = [];
+
+    /// <summary>How long sign-ins to <paramref name="name"/> must still wait somewhere, or null.</summary>
+    public TimeSpan? Waiting(string name) => throttle.Waiting(name);
 
     /// <summary>Lists the accounts.</summary>
     public async Task OnGetAsync()
@@ -36,9 +42,9 @@ public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : Co
             return Fail(Lang.T("役割を選んでください。", "Choose a role."));
         }
 
-        if ((password ?? "").Length < ConsoleUsers.MinimumPasswordLength)
+        if (PasswordProblem(password) is { } problem)
         {
-            return Fail(Lang.T($"パスワードは{ConsoleUsers.MinimumPasswordLength}文字以上にしてください。", $"The password needs at least {ConsoleUsers.MinimumPasswordLength} characters."));
+            return Fail(problem);
         }
 
         await using var connection = await OpenAsync();
@@ -50,50 +56,21 @@ public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : Co
         return await DoneAsync(connection, $"add {name} role={role}", Lang.T($"{name} を追加しました。", $"Added {name}."));
     }
 
-    /// <summary>Changes a role (the last enabled admin stays an admin).</summary>
-    public async Task<IActionResult> OnPostRoleAsync(string? name, string? role)
+    /// <summary>Enables a disabled account (no confirmation: it takes nothing away).</summary>
+    public async Task<IActionResult> OnPostEnableAsync(string? name)
     {
-        if (name is null || !ConsoleRoles.All.Contains(role))
-        {
-            return Fail(Lang.T("役割を選んでください。", "Choose a role."));
-        }
-
         await using var connection = await OpenAsync();
-        if (role != ConsoleRoles.Admin && await IsLastAdminAsync(connection, name))
-        {
-            return Fail(Lang.T("最後の管理者の役割は変更できません。先に別の管理者を追加してください。", "The last admin cannot lose the role: add another admin first."));
-        }
-
-        return await ConsoleUsers.SetRoleAsync(connection, name, role!, HttpContext.RequestAborted)
-            ? await DoneAsync(connection, $"role {name} -> {role}", Lang.T($"{name} の役割を変更しました。", $"Changed the role of {name}."))
+        return name is not null && await ConsoleUsers.SetDisabledAsync(connection, name, false, HttpContext.RequestAborted) == AccountChange.Done
+            ? await DoneAsync(connection, $"enable {name}", Lang.T($"{name} を有効にしました。", $"Enabled {name}."))
             : NotFound();
     }
 
-    /// <summary>Disables or enables an account (the last enabled admin stays enabled).</summary>
-    public async Task<IActionResult> OnPostDisableAsync(string? name, bool disabled)
-    {
-        if (name is null)
-        {
-            return NotFound();
-        }
-
-        await using var connection = await OpenAsync();
-        if (disabled && await IsLastAdminAsync(connection, name))
-        {
-            return Fail(Lang.T("最後の管理者は無効にできません。", "The last admin cannot be disabled."));
-        }
-
-        return await ConsoleUsers.SetDisabledAsync(connection, name, disabled, HttpContext.RequestAborted)
-            ? await DoneAsync(connection, $"{(disabled ? "disable" : "enable")} {name}", disabled ? Lang.T($"{name} を無効にしました。", $"Disabled {name}.") : Lang.T($"{name} を有効にしました。", $"Enabled {name}."))
-            : NotFound();
-    }
-
-    /// <summary>Sets a new password (and unlocks the account).</summary>
+    /// <summary>Sets a new password.</summary>
     public async Task<IActionResult> OnPostPasswordAsync(string? name, string? password)
     {
-        if ((password ?? "").Length < ConsoleUsers.MinimumPasswordLength)
+        if (PasswordProblem(password) is { } problem)
         {
-            return Fail(Lang.T($"パスワードは{ConsoleUsers.MinimumPasswordLength}文字以上にしてください。", $"The password needs at least {ConsoleUsers.MinimumPasswordLength} characters."));
+            return Fail(problem);
         }
 
         await using var connection = await OpenAsync();
@@ -102,11 +79,27 @@ public sealed class IndexModel(GatewayDatabase database, TimeProvider time) : Co
             : NotFound();
     }
 
-    private static async Task<bool> IsLastAdminAsync(SqliteConnection connection, string name)
+    /// <summary>Clears the account's sign-in wait (what <c>safemail users unlock</c> does).</summary>
+    public async Task<IActionResult> OnPostUnlockAsync(string? name)
     {
-        var user = await ConsoleUsers.GetAsync(connection, name);
-        return user is { Role: ConsoleRoles.Admin, Disabled: false } && await ConsoleUsers.CountEnabledAdminsAsync(connection) <= 1;
+        await using var connection = await OpenAsync();
+        if (name is null || !await ConsoleUsers.ClearSignInWaitAsync(connection, name, time.GetUtcNow(), HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        throttle.Clear(name);
+        return await DoneAsync(connection, $"unlock {name}", Lang.T($"{name} のサインイン待機を解除しました。", $"Cleared the sign-in wait of {name}."));
     }
+
+    private static string? PasswordProblem(string? password) => (password ?? "").Length switch
+    {
+        < ConsoleUsers.MinimumPasswordLength => Lang.T($"パスワードは{ConsoleUsers.MinimumPasswordLength}文字以上にしてください。",
+            $"The password needs at least {ConsoleUsers.MinimumPasswordLength} characters."),
+        > SignInLimits.MaxPasswordLength => Lang.T($"パスワードは{SignInLimits.MaxPasswordLength}文字以内にしてください。",
+            $"The password has at most {SignInLimits.MaxPasswordLength} characters."),
+        _ => null,
+    };
 
     private async Task<IActionResult> DoneAsync(SqliteConnection connection, string detail, string message)
     {
