@@ -76,10 +76,9 @@ public sealed class GatewayOptionsValidator :
 
     private static IEnumerable<string> SessionLimitProblems(SmtpListenerOptions options, string key)
     {
-        if (options.MaxConnectionsPerClient < 1 || options.MaxConnectionsPerClient > Math.Max(1, options.MaxConnections))
+        if (options.MaxConnectionsPerClient < 1)
         {
-            yield return Invalid($"{key}:MaxConnectionsPerClient", $"1〜MaxConnections（{options.MaxConnections}）で指定してください",
-                $"must be 1 to MaxConnections ({options.MaxConnections})");
+            yield return Invalid($"{key}:MaxConnectionsPerClient", "1 以上で指定してください", "must be at least 1");
         }
 
         if (options.ReservedTrustedConnections < 0 || options.ReservedTrustedConnections >= Math.Max(1, options.MaxConnections))

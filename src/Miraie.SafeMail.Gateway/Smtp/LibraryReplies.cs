@@ -11,7 +11,12 @@ namespace Miraie.SafeMail.Gateway.Smtp;
 internal static partial class LibraryReplies
 {
     /// <summary>What the session knew when the library wrote the reply.</summary>
-    public readonly record struct Situation(string ServerName, string? LastCommand, bool InData, bool Stopping);
+    /// <param name="ServerName">The gateway's name, for 421 replies.</param>
+    /// <param name="LastCommand">The last command the library ran (MAIL, RCPT, QUIT…).</param>
+    /// <param name="RefusedVerb">The first word of a line the library could not parse, when this reply is for one.</param>
+    /// <param name="InData">True when this reply ends DATA.</param>
+    /// <param name="Stopping">True while the host is stopping.</param>
+    public readonly record struct Situation(string ServerName, string? LastCommand, string? RefusedVerb, bool InData, bool Stopping);
 
     /// <summary>The gateway's reply (code and text) for a reply the library wrote.</summary>
     public static (int Code, string Text) Translate(int code, string text, Situation at)
@@ -43,7 +48,7 @@ internal static partial class LibraryReplies
             case (503, "bad sequence of commands"):
                 return (503, "5.5.1 Error: bad sequence of commands");
             case (502, "Unrecognized command"):
-                return (502, "5.5.2 Error: command not recognized");
+                return Unparsed(at.RefusedVerb); // the library's parser says this for every line it cannot read
             case (530, "authentication required"):
                 return (530, "5.7.0 Authentication required");
             case (535, _) when text.StartsWith("authentication failed", StringComparison.Ordinal):
@@ -71,6 +76,16 @@ internal static partial class LibraryReplies
 
     /// <summary>The text without the library's <c>, N retry(ies) remaining.</c> suffix (it adds it to every refusal, ours too).</summary>
     public static string WithoutRetryCount(string text) => RetryCount().Replace(text, "");
+
+    private static (int, string) Unparsed(string? verb) => verb switch
+    {
+        "MAIL" => (501, "5.5.4 Syntax: MAIL FROM:<address>"),
+        "RCPT" => (501, "5.5.4 Syntax: RCPT TO:<address>"),
+        "HELO" or "EHLO" => (501, $"5.5.4 Syntax: {verb} hostname"),
+        "AUTH" => (501, "5.5.4 Syntax: AUTH mechanism"),
+        "DATA" or "RSET" or "NOOP" or "QUIT" or "STARTTLS" => (501, "5.5.4 Error: syntax error"),
+        _ => (502, "5.5.2 Error: command not recognized"),
+    };
 
     private static (int, string) ShuttingDown(string server) => (421, $"4.3.2 {server} Service shutting down, closing connection");
 

@@ -40,6 +40,7 @@ internal sealed class SessionGuard : ISecurableDuplexPipe
             CommandSeen = true;
             replies.CommandStarting(e.Command.Name);
         };
+        context.ResponseException += (_, e) => replies.LineRefused(RefusedVerb(e.Exception));
     }
 
     public IPAddress Client { get; }
@@ -116,6 +117,22 @@ internal sealed class SessionGuard : ISecurableDuplexPipe
                 _closed(this);
             }
         }
+    }
+
+    /// <summary>
+    /// The first word of a line SmtpServer's parser refused (it keeps the line under this key): the parser answers every
+    /// such line "Unrecognized command", even <c>MAIL TO:&lt;…&gt;</c>, and the word lets the reply say what is wrong.
+    /// </summary>
+    private static string? RefusedVerb(SmtpServer.Protocol.SmtpResponseException refusal)
+    {
+        if (refusal.Properties?.TryGetValue("SmtpSession:Buffer", out var value) != true || value is not byte[] line)
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(line, 0, Math.Min(line.Length, 16));
+        var end = text.IndexOfAny([' ', '\r', '\n']);
+        return (end < 0 ? text : text[..end]).ToUpperInvariant();
     }
 
     /// <summary>Marks the session as waiting for the client until disposed; its token ends the wait when the session expires.</summary>

@@ -25,6 +25,7 @@ internal sealed class SessionReplies(string serverName, Func<bool> stopping)
     public const int RecipientOvershoot = 1000;
 
     private string? _lastCommand;
+    private string? _refusedVerb;
     private bool _inData;
     private int _errors;
     private int _overshoot;
@@ -36,6 +37,9 @@ internal sealed class SessionReplies(string serverName, Func<bool> stopping)
 
     /// <summary>The command whose reply comes next (the library names it before running it).</summary>
     public void CommandStarting(string name) => _lastCommand = name;
+
+    /// <summary>The library could not parse a line starting with <paramref name="verb"/>: its reply comes next.</summary>
+    public void LineRefused(string? verb) => _refusedVerb = verb;
 
     /// <summary>Ends the session: the next reply the library writes is replaced by <paramref name="reply"/> (a 421 line).</summary>
     public void End(string reply) => _ending ??= reply;
@@ -62,9 +66,10 @@ internal sealed class SessionReplies(string serverName, Func<bool> stopping)
         var text = LibraryReplies.WithoutRetryCount(lines[0].Length > 4 ? lines[0][4..] : "");
         if (code != 334 && text != serverName && !text.StartsWith(serverName + " ", StringComparison.Ordinal) && !LibraryReplies.HasEnhancedCode(text))
         {
-            (code, text) = LibraryReplies.Translate(code, text, new LibraryReplies.Situation(serverName, _lastCommand, _inData, stopping()));
+            (code, text) = LibraryReplies.Translate(code, text, new LibraryReplies.Situation(serverName, _lastCommand, _refusedVerb, _inData, stopping()));
         }
 
+        _refusedVerb = null;
         var reply = text.Length == 0 ? code.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{code} {text}");
         Count(code, text);
         if (code == 421)
