@@ -29,7 +29,6 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
     private readonly SessionWatchdog _watchdog;
     private readonly ConnectionLog _log;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
     public LimitingListenerFactory(SmtpListenerOptions options, string serverName, TrustedNetworks trusted, TimeProvider time, ConnectionLog log)
@@ -46,20 +45,15 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
     /// <summary>The address each endpoint is bound to, once opened.</summary>
     public ConcurrentDictionary<IEndpointDefinition, IPEndPoint> Bound { get; } = new();
 
-    /// <summary>True once the host is stopping: sessions cut short are told the service is shutting down.</summary>
-    public bool Stopping => Volatile.Read(ref _disposed) != 0 || _stopping.IsCancellationRequested;
+    /// <summary>The host's stopping token, once the server runs: sessions it cuts short are told the service is shutting down.</summary>
+    public CancellationToken HostStopping { get; set; }
+
+    /// <summary>True once the host is stopping (set before any session sees its own cancellation).</summary>
+    public bool Stopping => Volatile.Read(ref _disposed) != 0 || HostStopping.IsCancellationRequested;
 
     /// <summary>Binds an endpoint now (SmtpServer binds only when it runs, in the background, where a failure is not a start failure).</summary>
     /// <exception cref="SocketException">The address is in use or cannot be bound.</exception>
     public void Open(IEndpointDefinition endpoint) => _opened[endpoint] = _inner.CreateListener(endpoint);
-
-    public void Stop()
-    {
-        if (Volatile.Read(ref _disposed) == 0)
-        {
-            _stopping.Cancel();
-        }
-    }
 
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition) =>
         new Listener(this, _opened.TryRemove(endpointDefinition, out var opened) ? opened : _inner.CreateListener(endpointDefinition));
@@ -71,14 +65,12 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
             return; // the host disposes the service once as itself and once as a hosted service
         }
 
-        _stopping.Cancel();
         foreach (var listener in _opened.Values)
         {
             listener.Dispose();
         }
 
         _watchdog.Dispose();
-        _stopping.Dispose();
     }
 
     private async Task<ISecurableDuplexPipe> AdmitAsync(IEndpointListener inner, ISessionContext context, CancellationToken cancellationToken)

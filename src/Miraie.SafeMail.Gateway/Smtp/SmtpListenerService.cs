@@ -98,7 +98,7 @@ public sealed class SmtpListenerService : BackgroundService
         server.SessionCreated += (_, e) => SessionFacts.Track(e.Context);
         server.SessionFaulted += (_, e) =>
             _logger.LogInformation("SMTP session from {Client} ended with an error: {Error}", SessionFacts.ClientAddress(e.Context), e.Exception.Message);
-        using var stopping = stoppingToken.Register(_listeners.Stop);
+        _listeners.HostStopping = stoppingToken;
         try
         {
             await server.StartAsync(stoppingToken).ConfigureAwait(false);
@@ -123,7 +123,7 @@ public sealed class SmtpListenerService : BackgroundService
             .MaxMessageSize(_options.MaxMessageBytes, MaxMessageSizeHandling.Strict)
             .MaxRetryCount(int.MaxValue) // errors are counted by SessionReplies, which does not count excess recipients
             .MaxAuthenticationAttempts(3)
-            .CommandWaitTimeout(_options.SessionTimeout); // a backstop: SessionWatchdog ends silent sessions first
+            .CommandWaitTimeout(_options.SessionTimeout + TimeSpan.FromMinutes(1)); // a backstop: SessionWatchdog ends silent sessions first
         foreach (var endpoint in endpoints)
         {
             builder.Endpoint(e =>

@@ -102,4 +102,23 @@ public class GatewayRepliesTests
         (await File.ReadAllTextAsync(delivered[0][..^4] + ".envelope.json")).Should().Contain("user1@example.co.jp").And.Contain("user2@example.co.jp")
             .And.NotContain("user3@example.co.jp");
     }
+
+    [Test]
+    public async Task A_session_open_when_the_gateway_stops_is_told_so_with_a_421()
+    {
+        var gateway = await TestGateway.StartAsync();
+        try
+        {
+            await using var client = await RawSmtpClient.ConnectAsync("127.0.0.1", gateway.Smtp.Port);
+            (await client.ReadReplyAsync()).Code.Should().Be(220);
+            (await client.CommandAsync("EHLO client.test")).Code.Should().Be(250);
+            var stopping = gateway.StopAsync();
+            (await client.ReadReplyAsync()).Lines.Should().Equal("421 4.3.2 gw.test.example.co.jp Service shutting down, closing connection");
+            await stopping;
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
 }
