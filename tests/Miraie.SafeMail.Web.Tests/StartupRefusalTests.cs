@@ -7,7 +7,7 @@ namespace Miraie.SafeMail.Web.Tests;
 
 /// <summary>
 /// safemail-web refuses to start like safemail-gateway: one line naming the setting, exit code 78 — for the SMTP port of
-/// the gateway it runs (RunGateway, the default) and for the console's own HTTP port.
+/// the gateway it runs (RunGateway, the default), for the console's own HTTP port, and for bad gateway settings.
 /// </summary>
 public class StartupRefusalTests
 {
@@ -54,5 +54,13 @@ public class StartupRefusalTests
         var url = $"http://127.0.0.1:{HeldPort}";
         var run = await RunAsync(url, "0");
         ShouldBeOneLine(run, "SafeMail:Console:Urls", url);
+    }
+
+    [Test]
+    public async Task Bad_gateway_settings_are_one_line_without_a_stack_trace()
+    {
+        var run = await ProgramRun.RunAsync("safemail-web.dll", _directory, $"--SafeMail:Gateway:DataDirectory={_directory}",
+            "--SafeMail:Console:Urls=http://127.0.0.1:0", "--SafeMail:Smtp:Endpoints:0:Port=0", "--SafeMail:Smtp:MaxRecipients=0");
+        run.ShouldBeRefusedFor("safemail-web", "SafeMail:Smtp:MaxRecipients / MaxConnections");
     }
 }
