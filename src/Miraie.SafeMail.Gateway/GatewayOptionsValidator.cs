@@ -51,11 +51,9 @@ public sealed class GatewayOptionsValidator :
                 errors.Add(Invalid($"{key}:TrustedNetworks:{i}", $"「{options.TrustedNetworks[i]}」は CIDR 表記ではありません（例 10.0.0.0/8）",
                     $"'{options.TrustedNetworks[i]}' is not CIDR notation (e.g. 10.0.0.0/8)"));
             }
-            else if (options.TrustedNetworks[i].Trim() is "0.0.0.0/0" or "::/0")
-            {
-                errors.Add(Invalid($"{key}:TrustedNetworks:{i}", "すべてのアドレスを信頼するとオープンリレーになります", "trusting every address makes an open relay"));
-            }
         }
+
+        errors.AddRange(TrustedNetworkWidth.Problems(options.TrustedNetworks, $"{key}:TrustedNetworks"));
 
         if (options.MaxMessageBytes < 1024)
         {
@@ -67,12 +65,44 @@ public sealed class GatewayOptionsValidator :
             errors.Add(Invalid($"{key}:MaxRecipients / MaxConnections", "1 以上で指定してください", "must be at least 1"));
         }
 
+        errors.AddRange(SessionLimitProblems(options, key));
         if (options.CertificatePath is { Length: > 0 } certificate && !File.Exists(certificate))
         {
             errors.Add(Invalid($"{key}:CertificatePath", $"証明書ファイルがありません: {certificate}", $"certificate file not found: {certificate}"));
         }
 
         return Result(errors);
+    }
+
+    private static IEnumerable<string> SessionLimitProblems(SmtpListenerOptions options, string key)
+    {
+        if (options.MaxConnectionsPerClient < 1)
+        {
+            yield return Invalid($"{key}:MaxConnectionsPerClient", "1 以上で指定してください", "must be at least 1");
+        }
+
+        if (options.ReservedTrustedConnections < 0 || options.ReservedTrustedConnections >= Math.Max(1, options.MaxConnections))
+        {
+            yield return Invalid($"{key}:ReservedTrustedConnections", $"0 以上 MaxConnections（{options.MaxConnections}）未満で指定してください",
+                $"must be 0 or more and less than MaxConnections ({options.MaxConnections})");
+        }
+
+        foreach (var (name, value) in new[] { ("SessionTimeout", options.SessionTimeout), ("MaxSessionDuration", options.MaxSessionDuration) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return Invalid($"{key}:{name}", "正の時間を指定してください", "must be a positive time span");
+            }
+        }
+
+        foreach (var (name, value) in new[] { ("FirstCommandTimeout", options.FirstCommandTimeout), ("BusySessionTimeout", options.BusySessionTimeout) })
+        {
+            if (value <= TimeSpan.Zero || value > options.SessionTimeout)
+            {
+                yield return Invalid($"{key}:{name}", $"正の時間で、SessionTimeout（{options.SessionTimeout}）以下にしてください",
+                    $"must be positive and at most SessionTimeout ({options.SessionTimeout})");
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway;
 
 // safemail-gateway [--settings FILE] [--SafeMail:Smtp:Endpoints:0:Port=2525 …]
@@ -44,6 +42,7 @@ else
     });
 }
 
+builder.Logging.LeaveStartFailuresToTheProgram();
 try
 {
     builder.Services.AddSafeMailGateway(builder.Configuration);
@@ -51,23 +50,9 @@ try
     await host.RunAsync();
     return 0;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (StartupRefusals.Problems(e) is { } problems)
 {
-    foreach (var failure in e.Failures)
-    {
-        Console.Error.WriteLine($"safemail-gateway: {failure}");
-    }
-
-    return 78;
-}
-catch (SettingsException e)
-{
-    foreach (var error in e.Errors)
-    {
-        Console.Error.WriteLine($"safemail-gateway: {error}");
-    }
-
-    return 78;
+    return StartupRefusals.Report("safemail-gateway", problems);
 }
 
 static string? SettingsFile(string[] args)

@@ -55,6 +55,7 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.WebHost.UseUrls(console.Urls);
 builder.Services.AddSystemd(); // under systemd (docs/deploy/safemail-web.service): Type=notify and journal-friendly logs; a no-op elsewhere
+builder.Logging.LeaveStartFailuresToTheProgram();
 try
 {
     builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
@@ -73,24 +74,16 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException e)
+catch (Exception e) when (StartupRefusals.Problems(e, inner => ConsoleAddressInUse(inner, console.Urls)) is { } problems)
 {
-    foreach (var failure in e.Failures)
-    {
-        Console.Error.WriteLine($"safemail-web: {failure}");
-    }
-
-    return 78;
+    return StartupRefusals.Report("safemail-web", problems);
 }
-catch (SettingsException e)
-{
-    foreach (var error in e.Errors)
-    {
-        Console.Error.WriteLine($"safemail-web: {error}");
-    }
 
-    return 78;
-}
+// Kestrel's refusal to bind the console's own address: the same one line as the gateway's port in use.
+static string? ConsoleAddressInUse(Exception e, string urls) =>
+    e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }
+        ? $"SafeMail:Console:Urls: {urls} は別のプログラムが使用中です / {urls} is already in use by another program"
+        : null;
 
 static string? SettingsFile(string[] args)
 {

@@ -58,18 +58,25 @@ public sealed class PolicyVersionWatcher(GatewayDatabase database, PolicyProvide
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RefreshAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("policy versions could not be read: {Error}", e.Message);
-            }
+                try
+                {
+                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("policy versions could not be read: {Error}", e.Message);
+                }
 
-            await Task.Delay(Interval, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(Interval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping, also when a service after this one refused to start: not a failure worth a stack trace
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using SmtpServer;
 using SmtpServer.Mail;
@@ -10,16 +9,16 @@ namespace Miraie.SafeMail.Gateway.Smtp;
 
 /// <summary>
 /// Never an open relay: a client may send only from a trusted network (CIDR list) or after SMTP AUTH (which is offered
-/// only over TLS). Everyone else gets <c>554 5.7.1</c> at MAIL FROM. Also enforces the recipient limit (<c>452 4.5.3</c>).
+/// only over TLS). Everyone else gets <c>554 5.7.1</c> at MAIL FROM. Also enforces the recipient limit: <c>452 4.5.3</c>
+/// for each recipient over it, and the session goes on, so the client sends DATA for the accepted ones and the rest in
+/// another transaction (RFC 5321 §4.5.3.1.10; see <see cref="SessionReplies"/>).
 /// </summary>
-internal sealed class RelayMailboxFilter(IOptions<SmtpListenerOptions> options) : IMailboxFilter
+internal sealed class RelayMailboxFilter(IOptions<SmtpListenerOptions> options, TrustedNetworks trusted) : IMailboxFilter
 {
-    private readonly IPNetwork[] _trusted = options.Value.TrustedNetworks.Select(n => IPNetwork.Parse(n.Trim())).ToArray();
-
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
         context.Properties.Remove(RecipientCountKey); // MAIL FROM starts a new transaction
-        if (context.Authentication.IsAuthenticated || IsTrusted(SessionFacts.ClientAddress(context)))
+        if (context.Authentication.IsAuthenticated || trusted.Contains(SessionFacts.ClientAddress(context)))
         {
             return Task.FromResult(true);
         }
@@ -32,7 +31,7 @@ internal sealed class RelayMailboxFilter(IOptions<SmtpListenerOptions> options) 
     {
         if (context.Properties.TryGetValue(RecipientCountKey, out var value) && value is int count && count >= options.Value.MaxRecipients)
         {
-            throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.InsufficientStorage, "4.5.3 Too many recipients"));
+            throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.InsufficientStorage, "4.5.3 Error: too many recipients"));
         }
 
         context.Properties[RecipientCountKey] = (value as int? ?? 0) + 1;
@@ -40,6 +39,4 @@ internal sealed class RelayMailboxFilter(IOptions<SmtpListenerOptions> options) 
     }
 
     private const string RecipientCountKey = "SafeMail.RecipientCount";
-
-    private bool IsTrusted(IPAddress? address) => address is not null && _trusted.Any(n => n.Contains(address));
 }

@@ -17,8 +17,23 @@ public sealed class SmtpListenerOptions
     /// <summary>Recipients per message. Default 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
-    /// <summary>Simultaneous SMTP sessions, all endpoints together. Default 200.</summary>
+    /// <summary>
+    /// Simultaneous SMTP sessions, all endpoints together. A client over the limit gets <c>421 4.7.0</c> and is
+    /// disconnected. Default 200.
+    /// </summary>
     public int MaxConnections { get; set; } = 200;
+
+    /// <summary>
+    /// Simultaneous sessions from one client address (IPv6: one /64), so that one host cannot take every slot (Postfix's
+    /// <c>smtpd_client_connection_count_limit</c>). Trusted networks count too. Default 50.
+    /// </summary>
+    public int MaxConnectionsPerClient { get; set; } = 50;
+
+    /// <summary>
+    /// Of <see cref="MaxConnections"/>, the slots only clients from <see cref="TrustedNetworks"/> may take: the internal
+    /// mail servers still get in while strangers fill the rest. Default 20.
+    /// </summary>
+    public int ReservedTrustedConnections { get; set; } = 20;
 
     /// <summary>Networks whose clients may relay without authenticating (CIDR). Default: loopback only.</summary>
     public List<string> TrustedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
@@ -31,6 +46,18 @@ public sealed class SmtpListenerOptions
 
     /// <summary>How long a client may stay silent (between commands, or mid-upload) before the session is closed. Default 5 minutes.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a new client has, from connecting (TLS handshake included), to send its first command. Real MTAs send
+    /// EHLO at once; a client that connects and stays silent only holds a slot. Default 30 seconds.
+    /// </summary>
+    public TimeSpan FirstCommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <see cref="SessionTimeout"/> while the gateway is busy: from the moment only the reserved trusted slots are free,
+    /// a silent client is closed after this, as Postfix's stress-dependent <c>smtpd_timeout</c> does. Default 10 seconds.
+    /// </summary>
+    public TimeSpan BusySessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The longest a whole session may last, busy or not (long uploads on slow links, reused connections). Default 30 minutes.</summary>
     public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromMinutes(30);

@@ -77,4 +77,34 @@ public class AuthenticationTests
         var auth = () => client.AuthenticateAsync("mfp-3f", "wrong password");
         await auth.Should().ThrowAsync<MailKit.Security.AuthenticationException>();
     }
+
+    [Test]
+    public async Task Auth_replies_are_the_gateways_and_the_third_failure_ends_the_session_with_a_421()
+    {
+        await using var client = await RawSmtpClient.ConnectAsync("127.0.0.1", _gateway.Smtp.Port);
+        (await client.ReadReplyAsync()).Code.Should().Be(220);
+        (await client.CommandAsync("EHLO client.test")).Code.Should().Be(250);
+        (await client.CommandAsync("STARTTLS")).Lines.Should().Equal("220 2.0.0 Ready to start TLS");
+        await client.StartTlsAsync(_certificate);
+        (await client.CommandAsync("EHLO client.test")).Lines.Should().Contain("250 AUTH PLAIN LOGIN");
+        var wrong = "AUTH PLAIN " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0mfp-3f\0wrong password"));
+        (await client.CommandAsync(wrong)).Lines.Should().Equal("535 5.7.8 Error: authentication failed");
+        (await client.CommandAsync(wrong)).Lines.Should().Equal("535 5.7.8 Error: authentication failed");
+        (await client.CommandAsync(wrong)).Lines.Should().Equal("535 5.7.8 Error: authentication failed");
+        (await client.ReadReplyAsync()).Lines.Should().Equal("421 4.7.0 gw.test.example.co.jp Error: too many failed authentication attempts");
+        (await client.WaitForCloseAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_good_password_gets_235_with_its_enhanced_status_code()
+    {
+        await using var client = await RawSmtpClient.ConnectAsync("127.0.0.1", _gateway.Smtp.Port);
+        (await client.ReadReplyAsync()).Code.Should().Be(220);
+        (await client.CommandAsync("EHLO client.test")).Code.Should().Be(250);
+        (await client.CommandAsync("STARTTLS")).Code.Should().Be(220);
+        await client.StartTlsAsync(_certificate);
+        (await client.CommandAsync("EHLO client.test")).Code.Should().Be(250);
+        var right = "AUTH PLAIN " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0mfp-3f\0correct horse battery staple"));
+        (await client.CommandAsync(right)).Lines.Should().Equal("235 2.7.0 Authentication successful");
+    }
 }
