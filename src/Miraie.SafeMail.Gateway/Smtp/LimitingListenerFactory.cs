@@ -9,7 +9,8 @@ namespace Miraie.SafeMail.Gateway.Smtp;
 /// <summary>
 /// SmtpServer's listeners, with two additions: the session limit (the next connection is not accepted until a session
 /// ends, so excess clients wait in the kernel's backlog as they would with Postfix's process limit) and the addresses
-/// actually bound (port 0 in tests).
+/// actually bound (port 0 in tests). Each connection is wrapped in a <see cref="CapturingPipe"/> so that DATA streams to
+/// the gateway instead of collecting in SmtpServer's buffer.
 /// </summary>
 internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDisposable
 {
@@ -50,7 +51,7 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
             await sessions.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await inner.GetPipeAsync(context, cancellationToken).ConfigureAwait(false);
+                return new CapturingPipe(await inner.GetPipeAsync(context, cancellationToken).ConfigureAwait(false));
             }
             catch
             {
