@@ -133,7 +133,7 @@ public sealed class MessageContent : IDisposable
             return new ReadOnlySequence<byte>(_chunks[0], 0, _lastChunkUsed);
         }
 
-        var first = new Chunk(_chunks[0], 0);
+        var first = new Chunk(_chunks[0].AsMemory(0, ChunkSize), 0);
         var last = first;
         for (var i = 1; i < _chunks.Count; i++)
         {
