@@ -38,6 +38,20 @@ public class SpoolStoreTests
     }
 
     [Test]
+    public void Spill_files_left_by_a_stopped_process_are_deleted_at_start_and_others_kept()
+    {
+        var incoming = Path.Combine(_data, "spool", "incoming");
+        Directory.CreateDirectory(incoming);
+        File.WriteAllText(Path.Combine(incoming, "0123.part"), "half a message, never acknowledged");
+        File.WriteAllText(Path.Combine(incoming, "README"), "not ours");
+
+        using var spool = new SpoolStore(_data);
+
+        spool.Incoming.Should().Be(incoming);
+        Directory.GetFiles(incoming).Select(Path.GetFileName).Should().Equal("README");
+    }
+
+    [Test]
     public void A_segment_under_the_limit_is_kept_open()
     {
         using var spool = new SpoolStore(_data, segmentLimit: 1024);
