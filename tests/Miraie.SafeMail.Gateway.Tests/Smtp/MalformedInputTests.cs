@@ -1,6 +1,6 @@
 using System.Text;
-using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Smtp;
 
