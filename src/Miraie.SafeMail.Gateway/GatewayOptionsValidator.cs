@@ -55,6 +55,11 @@ public sealed class GatewayOptionsValidator :
 
         errors.AddRange(TrustedNetworkWidth.Problems(options.TrustedNetworks, $"{key}:TrustedNetworks"));
 
+        if (options.SpillThresholdBytes < 0)
+        {
+            errors.Add(Invalid($"{key}:SpillThresholdBytes", "0 以上で指定してください", "must be 0 or more"));
+        }
+
         if (options.MaxMessageBytes < 1024)
         {
             errors.Add(Invalid($"{key}:MaxMessageBytes", "1024 以上で指定してください", "must be at least 1024"));

@@ -18,7 +18,7 @@
 #   1. 10 KB smtp-source messages, 2,000 x 8 sessions          relay-bench.sh -r $RUNS -q 15 ... 10k 2000 8
 #   2. 100 KB AES-256 ZIP attachment (make-eml.sh aeszip), 1,000 x 8
 #   3. unloaded latency: 200 single 10 KB messages one after another   relay-bench.sh -r 1 -L 200 ... 10k 100 1
-#   4. peak memory: $RSS_CLIENTS clients each sending one $RSS_MB MB message at once (smtp-source -s N -m N -l MB);
+#   4. peak memory: $RSS_CLIENTS clients each sending one message of $RSS_BYTES bytes at once (smtp-source -s N -m N -l BYTES);
 #      for every relay the largest sum of PSS over its process tree, sampled every 50 ms, and for the gateway also
 #      VmHWM of its process (reset first through /proc/PID/clear_refs). Postfix's tree includes idle smtpd/cleanup
 #      processes left from the earlier runs: read the growth (peak - before).
@@ -26,13 +26,14 @@
 # Env: SHARED_BENCH (default: ../shared/bench beside the repository), RUNS (5), QPCT (15: relay-bench.sh -q; runs in
 #      which other processes used more than QPCT% of the CPU are repeated and left out; 0 keeps every run, for a
 #      machine that is never quiet - the table then says so), LAT (200), RSS_CLIENTS (20),
-#      RSS_MB (20), WARMUP (1000: 10 KB messages, then a quarter as many 100 KB ones, sent through every target
+#      RSS_MB (20), RSS_BYTES (RSS_MB MiB: the exact message size for the peak-memory run, e.g. 25000000 for 200 x 25 MB
+#      under the policy's 25 MiB limit), WARMUP (1000: 10 KB messages, then a quarter as many 100 KB ones, sent through every target
 #      once before the measured runs and not counted, so the first run does not measure .NET's JIT), OUT (raw outputs; default a temp dir, kept), KEEP_POSTFIX=1 (skip teardown), SINK_PORT (2626),
 #      PF_PORT (2525), SKIP_BENCH=1 (only the peak-memory run). Needs root (Postfix), Debian's postfix and p7zip-full (installed by setup-postfix.sh / apt).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench}
-RUNS=${RUNS:-5}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}; WARMUP=${WARMUP:-1000}
+RUNS=${RUNS:-5}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}; RSS_BYTES=${RSS_BYTES:-$((RSS_MB * 1048576))}; WARMUP=${WARMUP:-1000}
 export SINK_PORT=${SINK_PORT:-2626} PF_PORT=${PF_PORT:-2525}
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH" LC_ALL=C
 OUT=${OUT:-$(mktemp -d /tmp/relay-vs-postfix.XXXXXX)}; mkdir -p "$OUT"
@@ -78,7 +79,7 @@ tree_pids() { local root=$1; echo "$root"; local c; for c in $(pgrep -P "$root")
 # PSS, not RSS: Postfix's many processes share libraries and a summed RSS would count them once per process.
 tree_pss_kb() { local p s=0 v; for p in $(tree_pids "$1"); do v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null); s=$((s + ${v:-0})); done; echo "$s"; }
 rss_run() {  # $1 label  $2 port  $3 root pid  $4 "hwm" to read VmHWM of $3 itself
-  local label=$1 port=$2 root=$3 mode=${4:-} bytes=$((RSS_MB * 1048576)) t0 t1 peak=0 now hwm="" base got=0 i
+  local label=$1 port=$2 root=$3 mode=${4:-} bytes=$RSS_BYTES t0 t1 peak=0 now hwm="" base got=0 i
   port_open "$SINK_PORT" && die "something already listens on the sink port $SINK_PORT"
   smtp-sink -4 -c -u nobody "127.0.0.1:$SINK_PORT" 256 > "$OUT/rss-$label.sink" 2>&1 &
   SINK_PID=$!
@@ -101,8 +102,8 @@ rss_run() {  # $1 label  $2 port  $3 root pid  $4 "hwm" to read VmHWM of $3 itse
   [ "$mode" = hwm ] && hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$root/status")
   kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; SINK_PID=""
   for i in $(seq 1 100); do port_open "$SINK_PORT" || break; sleep 0.05; done
-  awk -v l="$label" -v n="$RSS_CLIENTS" -v mb="$RSS_MB" -v got="$got" -v rc="$rc" -v b="$base" -v p="$peak" -v h="$hwm" -v t0="$t0" -v t1="$t1" 'BEGIN {
-    printf "rss label=%s clients=%d mb=%d delivered=%d source_rc=%d wall_s=%.1f base_pss_mib=%.1f peak_tree_pss_mib=%.1f", l, n, mb, got, rc, t1-t0, b/1024, p/1024
+  awk -v l="$label" -v n="$RSS_CLIENTS" -v bytes="$RSS_BYTES" -v got="$got" -v rc="$rc" -v b="$base" -v p="$peak" -v h="$hwm" -v t0="$t0" -v t1="$t1" 'BEGIN {
+    printf "rss label=%s clients=%d bytes=%d delivered=%d source_rc=%d wall_s=%.1f base_pss_mib=%.1f peak_tree_pss_mib=%.1f", l, n, bytes, got, rc, t1-t0, b/1024, p/1024
     if (h != "") printf " vmhwm_mib=%.1f", h/1024
     printf "\n" }'
 }
@@ -138,7 +139,7 @@ else
   log "SKIP_BENCH=1: throughput and latency runs skipped"; : > "$OUT/10k-c8.txt"; : > "$OUT/att100k-c8.txt"; : > "$OUT/lat-10k.txt"
 fi
 
-log "== peak memory: $RSS_CLIENTS clients x $RSS_MB MB at once"
+log "== peak memory: $RSS_CLIENTS clients x $RSS_BYTES bytes at once"
 {
   read -r pf_master < "$PF_PIDFILE"; pf_master=${pf_master//[^0-9]/}
   rss_run postfix "$PF_PORT" "$pf_master"
@@ -185,7 +186,7 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
     echo "| $(field "$line" label) | $(field "$line" accept_p50_ms) | $(field "$line" accept_p90_ms) | $(field "$line" e2e_p50_ms) | $(field "$line" e2e_p90_ms) | $(field "$line" e2e_p99_ms) | $(field "$line" e2e_max_ms) |"
   done < <(grep '^lat ' "$OUT/lat-10k.txt")
   echo
-  echo "Peak memory, $RSS_CLIENTS clients each sending one $RSS_MB MB message at once:"
+  echo "Peak memory, $RSS_CLIENTS clients each sending one message of $RSS_BYTES bytes at once:"
   echo
   echo "| relay | delivered | wall (s) | PSS before (MiB) | peak PSS, process tree (MiB) | growth (MiB) | VmHWM (MiB) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"

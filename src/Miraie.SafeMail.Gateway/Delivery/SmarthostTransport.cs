@@ -12,8 +12,8 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// <summary>
 /// Delivers to the configured smarthost with MailKit: up to <c>MaxParallel</c> connections at once, each kept open
 /// and reused for the next message (probed with NOOP after a quiet minute), STARTTLS required / opportunistic / off
-/// or implicit TLS, and SMTP AUTH when a user is configured. The original bytes are sent as received: MimeKit parses
-/// them and writes back every header and part raw, with only the gateway's headers added in front.
+/// or implicit TLS, and SMTP AUTH when a user is configured. The stored bytes are sent exactly as accepted, never parsed
+/// or re-encoded, with only the gateway's header lines in front (<see cref="VerbatimMessage"/>, ADR-013).
 /// </summary>
 public sealed class SmarthostTransport : IMessageTransport
 {
@@ -65,14 +65,14 @@ public sealed class SmarthostTransport : IMessageTransport
         {
             (client, reused) = await CheckOutAsync(allowPooled, cancellationToken).ConfigureAwait(false);
             await using var content = message.OpenContent();
-            var mime = await LoadAsync(message, content, cancellationToken).ConfigureAwait(false);
+            using var mime = await VerbatimMessage.CreateAsync(Encoding.ASCII.GetBytes(message.AddedHeaders), content, cancellationToken).ConfigureAwait(false);
             client.Refused.Clear();
             var recipients = message.Recipients.Select(r => new MailboxAddress("", r)).ToList();
             var sender = new MailboxAddress("", message.Sender);
             string reply;
             try
             {
-                reply = await client.SendAsync(FormatOptions.Default, mime, sender, recipients, cancellationToken).ConfigureAwait(false);
+                reply = await client.SendAsync(mime.SendOptions, mime, sender, recipients, cancellationToken).ConfigureAwait(false);
             }
             catch (RecordingSmtpClient.NoRecipientAcceptedException)
             {
@@ -114,23 +114,6 @@ public sealed class SmarthostTransport : IMessageTransport
     }
 
     private static OutcomeKind Kind(int status) => status is >= 500 and < 600 ? OutcomeKind.Permanent : OutcomeKind.Temporary;
-
-    /// <summary>Parses the original message and puts the gateway's header lines in front of its own, raw.</summary>
-    private static async Task<MimeMessage> LoadAsync(OutboundMessage message, Stream content, CancellationToken cancellationToken)
-    {
-        var mime = await MimeMessage.LoadAsync(ParserOptions.Default, content, persistent: true, cancellationToken).ConfigureAwait(false);
-        if (message.AddedHeaders.Length > 0)
-        {
-            using var raw = new MemoryStream(Encoding.ASCII.GetBytes(message.AddedHeaders + "\r\n"));
-            var added = await HeaderList.LoadAsync(ParserOptions.Default, raw, cancellationToken).ConfigureAwait(false);
-            for (var i = added.Count - 1; i >= 0; i--)
-            {
-                mime.Headers.Insert(0, added[i]);
-            }
-        }
-
-        return mime;
-    }
 
     private async Task<(RecordingSmtpClient Client, bool Reused)> CheckOutAsync(bool allowPooled, CancellationToken cancellationToken)
     {

@@ -37,6 +37,9 @@ public sealed class MessageAcceptor(
     /// <summary>How long a freshly accepted message stays leased to this node before another node may take it.</summary>
     internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
+    /// <summary>Spilled messages inspected at once (two per core); smaller ones never wait for these.</summary>
+    private static readonly SemaphoreSlim LargeInspections = new(2 * Environment.ProcessorCount);
+
     /// <summary>Receives one message. Never throws for a problem with the message; a storage failure is a <see cref="AcceptOutcome.TemporaryFailure"/>.</summary>
     public async Task<AcceptResult> AcceptAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
@@ -53,10 +56,7 @@ public sealed class MessageAcceptor(
         try
         {
             InspectionReport report;
-            using (var stream = new SequenceStream(message.Bytes))
-            {
-                report = await inspector.InspectAsync(stream, cancellationToken).ConfigureAwait(false);
-            }
+            report = await InspectAsync(message.Bytes, cancellationToken).ConfigureAwait(false);
 
             stage = "judge";
             var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
@@ -84,6 +84,32 @@ public sealed class MessageAcceptor(
             return stage is "store" or "archives"
                 ? new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later")
                 : new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: the message could not be checked, try again later");
+        }
+    }
+
+    /// <summary>
+    /// Inspects from memory or from the spill file. Large (spilled) messages take one of a few slots: inspection is CPU
+    /// work, and two hundred 25 MB messages parsed at once would hold their decoding buffers all together for nothing.
+    /// </summary>
+    private async Task<InspectionReport> InspectAsync(MessageContent content, CancellationToken cancellationToken)
+    {
+        var large = content.SpillPath is not null;
+        if (large)
+        {
+            await LargeInspections.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var stream = content.OpenRead();
+            return await inspector.InspectAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (large)
+            {
+                LargeInspections.Release();
+            }
         }
     }
 

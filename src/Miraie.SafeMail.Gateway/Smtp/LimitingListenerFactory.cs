@@ -16,6 +16,8 @@ namespace Miraie.SafeMail.Gateway.Smtp;
 /// <item>each admitted session runs over a <see cref="SessionGuard"/> (timeouts, the gateway's own replies);</item>
 /// <item>endpoints are bound before the host reports itself started (<see cref="Open"/>), so a port in use stops the start
 /// with a line naming the setting, and the addresses actually bound are known (port 0 in tests).</item>
+/// <item>each connection is wrapped, outside its guard, in a <see cref="CapturingPipe"/> so that DATA streams to the
+/// gateway instead of collecting in SmtpServer's buffer (the guard's timeouts still apply while a message arrives).</item>
 /// </list>
 /// </summary>
 internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDisposable
@@ -104,7 +106,7 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
                     _admission.Release(client);
                 });
                 _watchdog.Add(guard);
-                return guard;
+                return new CapturingPipe(guard);
             }
 
             context.Properties.Remove(EndpointListener.LocalEndPointKey); // the next connection is accepted into the same context

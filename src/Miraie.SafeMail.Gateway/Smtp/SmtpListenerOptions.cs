@@ -14,6 +14,13 @@ public sealed class SmtpListenerOptions
     /// <summary>Largest message accepted (advertised with SIZE). Default 26,214,400 bytes (25 MiB).</summary>
     public int MaxMessageBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>
+    /// A message being received is held in memory up to this size, then written to <c>spool/incoming/</c> as it arrives
+    /// and inspected from there, so memory is bounded by <see cref="MaxConnections"/> × this, not by message sizes.
+    /// 0: always to disk. Default 262,144 bytes (256 KiB).
+    /// </summary>
+    public int SpillThresholdBytes { get; set; } = 256 * 1024;
+
     /// <summary>Recipients per message. Default 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 

@@ -28,14 +28,21 @@ public sealed class SmtpListenerService : BackgroundService
 
     /// <summary>Wires SmtpServer to the gateway's store, relay filter and authenticator.</summary>
     public SmtpListenerService(IOptions<SmtpListenerOptions> options, GatewayIdentity identity, Processing.MessageAcceptor acceptor,
-        Storage.GatewayDatabase database, ILoggerFactory loggers, TimeProvider time)
+        Storage.GatewayDatabase database, Spool.SpoolStore spool, ILoggerFactory loggers, TimeProvider time)
     {
         _options = options.Value;
         _identity = identity;
         _logger = loggers.CreateLogger<SmtpListenerService>();
         var trusted = new TrustedNetworks(_options.TrustedNetworks);
         _listeners = new LimitingListenerFactory(_options, identity.ServerName, trusted, time, new ConnectionLog(_logger, time));
-        _services.Add((IMessageStore)new GatewayMessageStore(acceptor));
+        var store = new GatewayMessageStore(acceptor, loggers.CreateLogger<GatewayMessageStore>());
+        var (threshold, limit) = (_options.SpillThresholdBytes, _options.MaxMessageBytes);
+        _services.Add(new DelegatingMessageStoreFactory(context =>
+        {
+            // SmtpServer asks for the store after its 354 and before reading the message: the moment to start capturing it.
+            (context.Pipe as CapturingPipe)?.Arm(new DataCapture(new Processing.MessageContent(threshold, spool.Incoming), limit));
+            return store;
+        }));
         _services.Add((IMailboxFilter)new RelayMailboxFilter(options, trusted));
         _services.Add((IUserAuthenticator)new SmtpUserAuthenticator(database, loggers.CreateLogger<SmtpUserAuthenticator>()));
         _services.Add(_listeners);

@@ -7,7 +7,9 @@ namespace Miraie.SafeMail.Gateway.Spool;
 /// The bytes of every accepted message, on disk. Mail to be delivered is appended to segment files — many messages
 /// per file, so that one fsync makes a whole batch durable (group commit) — and read back by offset; a segment is
 /// deleted once nothing queued refers to it. Quarantined and gateway-generated mail gets a file of its own, kept
-/// untouched until released, deleted or purged. Files are created 0600: they hold customers' mail.
+/// untouched until released, deleted or purged. Messages still arriving that passed the spill threshold are written to
+/// <c>spool/incoming/</c> (private files, deleted once the session has answered; leftovers of a crash are deleted at
+/// start). Files are created 0600: they hold customers' mail.
 /// Appends happen on one thread (the store writer); reads may happen on any.
 /// </summary>
 public sealed class SpoolStore : IDisposable
@@ -33,12 +35,22 @@ public sealed class SpoolStore : IDisposable
         Root = Path.GetFullPath(dataDirectory);
         _segments = Path.Combine(Root, "spool");
         System.IO.Directory.CreateDirectory(_segments);
+        Incoming = Path.Combine(_segments, "incoming");
+        System.IO.Directory.CreateDirectory(Incoming);
+        foreach (var leftover in System.IO.Directory.EnumerateFiles(Incoming, "*.part"))
+        {
+            File.Delete(leftover); // a message that was arriving when the process stopped: never acknowledged
+        }
+
         System.IO.Directory.CreateDirectory(Path.Combine(Root, "quarantine"));
         System.IO.Directory.CreateDirectory(Path.Combine(Root, "outbound"));
     }
 
     /// <summary>The data directory; stored file paths are relative to it.</summary>
     public string Root { get; }
+
+    /// <summary>Where messages being received spill to once past the threshold (one process per data directory: ADR-005).</summary>
+    public string Incoming { get; }
 
     /// <summary>The segment being appended to, if any.</summary>
     public string? CurrentSegment => _currentName;
@@ -47,7 +59,7 @@ public sealed class SpoolStore : IDisposable
     /// Appends a message (a small header line naming it, for forensics, then its bytes) to the current segment without
     /// syncing; returns the segment and the offset of the bytes. Call <see cref="Sync"/> before telling anyone it is safe.
     /// </summary>
-    public (string Segment, long Offset) Append(string id, ReadOnlySequence<byte> bytes)
+    public (string Segment, long Offset) Append(string id, Processing.MessageContent bytes)
     {
         if (_current is null)
         {
@@ -57,10 +69,7 @@ public sealed class SpoolStore : IDisposable
         var header = System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"#SafeMail {id} {bytes.Length}\r\n"));
         _current!.Write(header);
         var offset = _current.Position;
-        foreach (var segment in bytes)
-        {
-            _current.Write(segment.Span);
-        }
+        bytes.CopyTo(_current);
 
         _current.Write("\r\n"u8);
         return (_currentName!, offset);
@@ -106,7 +115,18 @@ public sealed class SpoolStore : IDisposable
     }
 
     /// <summary>Writes a message to a file of its own under <paramref name="folder"/> and makes it durable; returns its relative path.</summary>
-    public string WriteFile(string folder, string id, ReadOnlySequence<byte> bytes)
+    public string WriteFile(string folder, string id, ReadOnlySequence<byte> bytes) => WriteFile(folder, id, stream =>
+    {
+        foreach (var segment in bytes)
+        {
+            stream.Write(segment.Span);
+        }
+    });
+
+    /// <summary>Writes a received message to a file of its own under <paramref name="folder"/> and makes it durable; returns its relative path.</summary>
+    public string WriteFile(string folder, string id, Processing.MessageContent bytes) => WriteFile(folder, id, bytes.CopyTo);
+
+    private string WriteFile(string folder, string id, Action<Stream> write)
     {
         var day = DateTime.UtcNow.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var directory = Path.Combine(Root, folder, day);
@@ -117,13 +137,7 @@ public sealed class SpoolStore : IDisposable
         }
 
         var path = Path.Combine(directory, id + ".eml");
-        FileSync.WriteDurably(path, stream =>
-        {
-            foreach (var segment in bytes)
-            {
-                stream.Write(segment.Span);
-            }
-        });
+        FileSync.WriteDurably(path, write);
         return Path.GetRelativePath(Root, path);
     }
 
@@ -133,11 +147,11 @@ public sealed class SpoolStore : IDisposable
         : message.Segment is { } segment ? OpenSegment(segment, message.SegmentOffset ?? 0, message.Size)
         : throw new InvalidDataException($"message {message.Id} has no stored bytes (state {message.State})");
 
-    /// <summary>Opens a file written by <see cref="WriteFile"/>.</summary>
+    /// <summary>Opens a file written by <c>WriteFile</c>.</summary>
     public Stream OpenFile(string relativePath) =>
         new FileStream(Resolve(relativePath), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
 
-    /// <summary>Deletes a file written by <see cref="WriteFile"/>; a missing file is not an error.</summary>
+    /// <summary>Deletes a file written by <c>WriteFile</c>; a missing file is not an error.</summary>
     public void DeleteFile(string relativePath) => File.Delete(Resolve(relativePath));
 
     /// <summary>Segments other than the current one, oldest first.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Smtp;
@@ -23,6 +24,24 @@ public class MalformedInputTests
         (await client.CommandAsync("MAIL FROM:<tanaka@example.co.jp>")).Code.Should().Be(250);
         (await client.CommandAsync("RCPT TO:<suzuki@example.co.jp>")).Code.Should().Be(250);
         (await client.CommandAsync("DATA")).Code.Should().Be(354);
+    }
+
+    [Test]
+    public async Task An_empty_DATA_is_answered_at_once_and_held_as_unreadable_not_relayed()
+    {
+        // SmtpServer alone never ends an empty DATA (Support/RawSmtpClientTests); the gateway reads DATA itself (ADR-013).
+        await using var client = await ConnectAsync();
+        await StartTransactionAsync(client);
+        await client.SendAsync(".\r\n");
+        var reply = await client.ReadReplyAsync(TimeSpan.FromSeconds(10));
+        reply.Code.Should().Be(250, "nothing is lost: an empty message is kept, in the quarantine");
+        (await client.CommandAsync("NOOP")).Code.Should().Be(250);
+
+        await using var connection = await _gateway.Get<GatewayDatabase>().OpenAsync();
+        var record = await MessageTable.GetAsync(connection, Mailer.QueueIdOf(reply.Text));
+        record!.State.Should().Be(MessageState.Quarantined);
+        record.Rule.Should().Be("inspection-failed");
+        (await _gateway.WaitForPickupAsync(1, TimeSpan.FromMilliseconds(500))).Should().BeEmpty();
     }
 
     [Test]

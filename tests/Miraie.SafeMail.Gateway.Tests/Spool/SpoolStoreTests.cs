@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text;
 using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Spool;
 using Miraie.SafeMail.Gateway.Tests.Support;
 
@@ -21,7 +21,7 @@ public class SpoolStoreTests
     public void A_full_segment_is_sealed_between_batches_never_in_the_middle_of_one()
     {
         using var spool = new SpoolStore(_data, segmentLimit: 1024);
-        var big = new ReadOnlySequence<byte>(new byte[2048]);
+        using var big = MessageContent.FromBytes(new byte[2048]);
 
         var (first, _) = spool.Append("A", big);
         var (second, _) = spool.Append("B", big);
@@ -29,7 +29,7 @@ public class SpoolStoreTests
         spool.SealedSegments().Should().BeEmpty();
 
         spool.SealIfFull();
-        var (third, offset) = spool.Append("C", new ReadOnlySequence<byte>("hello"u8.ToArray()));
+        var (third, offset) = spool.Append("C", MessageContent.FromBytes("hello"u8));
         spool.Sync();
         third.Should().NotBe(first);
         spool.SealedSegments().Should().Equal(first);
@@ -38,12 +38,26 @@ public class SpoolStoreTests
     }
 
     [Test]
+    public void Spill_files_left_by_a_stopped_process_are_deleted_at_start_and_others_kept()
+    {
+        var incoming = Path.Combine(_data, "spool", "incoming");
+        Directory.CreateDirectory(incoming);
+        File.WriteAllText(Path.Combine(incoming, "0123.part"), "half a message, never acknowledged");
+        File.WriteAllText(Path.Combine(incoming, "README"), "not ours");
+
+        using var spool = new SpoolStore(_data);
+
+        spool.Incoming.Should().Be(incoming);
+        Directory.GetFiles(incoming).Select(Path.GetFileName).Should().Equal("README");
+    }
+
+    [Test]
     public void A_segment_under_the_limit_is_kept_open()
     {
         using var spool = new SpoolStore(_data, segmentLimit: 1024);
-        var (first, _) = spool.Append("A", new ReadOnlySequence<byte>(new byte[100]));
+        var (first, _) = spool.Append("A", MessageContent.FromBytes(new byte[100]));
         spool.SealIfFull();
-        spool.Append("B", new ReadOnlySequence<byte>(new byte[100])).Segment.Should().Be(first);
+        spool.Append("B", MessageContent.FromBytes(new byte[100])).Segment.Should().Be(first);
     }
 
     [Test]
