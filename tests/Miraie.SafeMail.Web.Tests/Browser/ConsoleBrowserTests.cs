@@ -65,7 +65,15 @@ public class ConsoleBrowserTests
         await _page.GetByLabel("ユーザー名").FillAsync(user);
         await _page.GetByLabel("パスワード").FillAsync(ConsoleHost.Password);
         await _page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
-        await _page.WaitForURLAsync("**/");
+        try
+        {
+            await _page.WaitForURLAsync("**/");
+        }
+        catch (TimeoutException)
+        {
+            // Say where the browser ended up instead of only that it did not reach the dashboard.
+            Assert.Fail($"sign-in as {user} did not reach the dashboard: {_page.Url}\n{await _page.TextContentAsync("body")}");
+        }
     }
 
     [Test]
