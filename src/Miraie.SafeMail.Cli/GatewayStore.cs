@@ -7,7 +7,7 @@ using Miraie.SafeMail.Core.Text;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Cli;
 
@@ -21,7 +21,7 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     private GatewayStore(ServiceProvider services) => _services = services;
 
-    public GatewayDatabase Database => _services.GetRequiredService<GatewayDatabase>();
+    public SafeMailDatabase Database => _services.GetRequiredService<SafeMailDatabase>();
 
     public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
@@ -53,7 +53,7 @@ internal sealed class GatewayStore : IAsyncDisposable
                     $"no gateway data in {dataDirectory} (run with the gateway's settings and working directory)"));
             }
 
-            await services.GetRequiredService<GatewayDatabase>().MigrateAsync(cancellationToken);
+            await services.GetRequiredService<SafeMailDatabase>().MigrateAsync(cancellationToken);
             return new GatewayStore(services);
         }
         catch (Exception e) when (e is OptionsValidationException or SettingsException)

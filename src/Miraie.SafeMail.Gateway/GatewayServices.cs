@@ -11,8 +11,10 @@ using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Smtp;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Passwords;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway;
 
@@ -45,7 +47,11 @@ public static class GatewayServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DisplayTime.FromConfiguration(configuration)); // an unknown zone stops the start here, naming the key
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
-        services.AddSingleton(sp => GatewayDatabase.For(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return SafeMailDatabase.For(gateway.DataDirectory, gateway.ConnectionString);
+        });
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<PolicyProvider>();

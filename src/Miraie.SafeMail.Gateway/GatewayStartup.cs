@@ -2,8 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway;
 
@@ -11,7 +11,7 @@ namespace Miraie.SafeMail.Gateway;
 /// Runs before the listener opens: takes the data directory for this process alone, migrates the database and proves
 /// the spool is writable, or stops the host.
 /// </summary>
-internal sealed class GatewayStartup(GatewayDatabase database, SpoolStore spool, GatewayIdentity identity, IMessageTransport transport,
+internal sealed class GatewayStartup(SafeMailDatabase database, SpoolStore spool, GatewayIdentity identity, IMessageTransport transport,
     PolicyVersionWatcher policyVersions, ILogger<GatewayStartup> logger) : IHostedService, IDisposable
 {
     private DataDirectoryLock? _lock;

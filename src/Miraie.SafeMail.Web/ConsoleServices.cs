@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.AddIn;
 using Miraie.SafeMail.Web.Localization;
@@ -72,7 +72,7 @@ public static class ConsoleServices
     /// <summary>The request pipeline.</summary>
     public static WebApplication UseSafeMailConsole(this WebApplication app)
     {
-        app.Services.GetRequiredService<GatewayDatabase>().MigrateAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<SafeMailDatabase>().MigrateAsync().GetAwaiter().GetResult();
         var options = app.Services.GetRequiredService<ConsoleOptions>();
         if (options.KnownProxies.Count > 0)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Benchmarks;
 
@@ -24,7 +24,7 @@ internal static class QuarantineSeeder
 
     public static async Task<int> SeedAsync(string dataDirectory, int count)
     {
-        var database = GatewayDatabase.For(new GatewayOptions { DataDirectory = dataDirectory });
+        var database = SafeMailDatabase.For(dataDirectory);
         await database.MigrateAsync();
         var stopwatch = Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Backup;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Backup;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Cli.Commands;
 

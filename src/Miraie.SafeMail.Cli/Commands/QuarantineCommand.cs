@@ -3,10 +3,10 @@ using System.Text.Json;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Audit;
 
 namespace Miraie.SafeMail.Cli.Commands;
 

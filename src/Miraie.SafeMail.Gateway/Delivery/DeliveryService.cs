@@ -2,9 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 
@@ -16,7 +17,7 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// stopped (even by <c>kill -9</c>) is delivered again — at least once, never lost.
 /// </summary>
 public sealed class DeliveryService(
-    GatewayDatabase database,
+    SafeMailDatabase database,
     StoreWriter writer,
     SpoolStore spool,
     DeliveryHandoff handoff,
@@ -185,7 +186,7 @@ public sealed class DeliveryService(
                 retry ? null : now).ConfigureAwait(false);
             if (message.Origin == MessageOrigin.Smtp && final.Any(o => o.Kind == OutcomeKind.Delivered))
             {
-                await Passwords.PasswordMailTable.AddForDeliveredAsync(connection, transaction, message.Id, now).ConfigureAwait(false);
+                await Storage.Passwords.PasswordMailTable.AddForDeliveredAsync(connection, transaction, message.Id, now).ConfigureAwait(false);
             }
             if (failures.Count > 0)
             {

@@ -1,5 +1,5 @@
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 

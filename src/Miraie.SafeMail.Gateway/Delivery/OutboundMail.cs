@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Miraie.SafeMail.Gateway.Spool;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 

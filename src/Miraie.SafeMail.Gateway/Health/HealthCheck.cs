@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Nodes;
 
 namespace Miraie.SafeMail.Gateway.Health;
 
@@ -20,7 +21,7 @@ public static class HealthCheck
     public sealed record Line(bool Ok, LocalizedText Text);
 
     /// <summary>Checks every node recorded in <paramref name="database"/>.</summary>
-    public static async Task<IReadOnlyList<Line>> CheckAsync(GatewayDatabase database, TimeProvider time, DisplayTime display,
+    public static async Task<IReadOnlyList<Line>> CheckAsync(SafeMailDatabase database, TimeProvider time, DisplayTime display,
         CancellationToken cancellationToken = default)
     {
         var lines = new List<Line>();

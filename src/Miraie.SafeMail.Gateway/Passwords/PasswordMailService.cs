@@ -2,9 +2,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Delivery;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Passwords;
 
 namespace Miraie.SafeMail.Gateway.Passwords;
 
@@ -15,7 +17,7 @@ namespace Miraie.SafeMail.Gateway.Passwords;
 /// delivery lifetime runs out. Then passwords no message needs any more are erased. Every send and failure is audited.
 /// </summary>
 public sealed class PasswordMailService(
-    GatewayDatabase database,
+    SafeMailDatabase database,
     StoreWriter writer,
     ArchivePasswords passwords,
     PasswordMail mail,

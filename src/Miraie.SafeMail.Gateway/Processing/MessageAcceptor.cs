@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Delivery;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Processing;
 
@@ -29,7 +29,7 @@ public sealed class MessageAcceptor(
     IOptions<DeliveryOptions> delivery,
     IOptions<Quarantine.QuarantineOptions> quarantine,
     Quarantine.QuarantineService quarantineService,
-    Passwords.ArchivePasswords archives,
+    Storage.Passwords.ArchivePasswords archives,
     IOptionsMonitor<Passwords.PasswordDeliveryOptions> passwordDelivery,
     TimeProvider time,
     ILogger<MessageAcceptor> logger)
@@ -137,7 +137,7 @@ public sealed class MessageAcceptor(
     private static async Task RecordClaimsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction,
         MessageRecord record, ArchiveClaims claims)
     {
-        await Passwords.PasswordMailTable.LinkAsync(connection, transaction, record.Id, claims.Accepted).ConfigureAwait(false);
+        await Storage.Passwords.PasswordMailTable.LinkAsync(connection, transaction, record.Id, claims.Accepted).ConfigureAwait(false);
         if (claims.Refused.Count > 0)
         {
             await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.PasswordRefused, record.Id,

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Policy;
 
 namespace Miraie.SafeMail.Gateway.Processing;
 
@@ -11,7 +12,7 @@ namespace Miraie.SafeMail.Gateway.Processing;
 /// console in the same process asks. A stored version that does not validate (written by a newer or broken tool) is
 /// logged and skipped; the policy in force stays.
 /// </summary>
-public sealed class PolicyVersionWatcher(GatewayDatabase database, PolicyProvider policy, ILogger<PolicyVersionWatcher> logger) : BackgroundService
+public sealed class PolicyVersionWatcher(SafeMailDatabase database, PolicyProvider policy, ILogger<PolicyVersionWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -1,3 +1,5 @@
+using Miraie.SafeMail.Storage.Spool;
+
 namespace Miraie.SafeMail.Gateway.Processing;
 
 /// <summary>A message as the SMTP session received it.</summary>

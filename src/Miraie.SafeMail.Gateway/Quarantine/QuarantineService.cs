@@ -2,11 +2,12 @@ using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
 
@@ -16,7 +17,7 @@ namespace Miraie.SafeMail.Gateway.Quarantine;
 /// conditional update (quarantined → queued): of two simultaneous releases exactly one wins, and the message goes out
 /// through the normal delivery path once. Every action is written to the audit log in the same transaction.
 /// </summary>
-public sealed class QuarantineService(GatewayDatabase database, SpoolStore spool, IOptions<DeliveryOptions> delivery, IOptions<QuarantineOptions> options,
+public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spool, IOptions<DeliveryOptions> delivery, IOptions<QuarantineOptions> options,
     QuarantineNotice notices, OutboundMail outbound, TimeProvider time)
 {
     /// <summary>Quarantined messages, newest first.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Text;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
 

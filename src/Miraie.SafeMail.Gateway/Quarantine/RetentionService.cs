@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Storage.Nodes;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
 

@@ -1,4 +1,4 @@
-using Miraie.SafeMail.Gateway.Processing;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Smtp;
 

@@ -5,10 +5,11 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Core.Settings;
 using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.Storage;
+using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Smtp;
 
@@ -28,7 +29,7 @@ public sealed class SmtpListenerService : BackgroundService
 
     /// <summary>Wires SmtpServer to the gateway's store, relay filter and authenticator.</summary>
     public SmtpListenerService(IOptions<SmtpListenerOptions> options, GatewayIdentity identity, Processing.MessageAcceptor acceptor,
-        Storage.GatewayDatabase database, Spool.SpoolStore spool, ILoggerFactory loggers, TimeProvider time)
+        Storage.SafeMailDatabase database, Storage.Spool.SpoolStore spool, ILoggerFactory loggers, TimeProvider time)
     {
         _options = options.Value;
         _identity = identity;
@@ -40,7 +41,7 @@ public sealed class SmtpListenerService : BackgroundService
         _services.Add(new DelegatingMessageStoreFactory(context =>
         {
             // SmtpServer asks for the store after its 354 and before reading the message: the moment to start capturing it.
-            (context.Pipe as CapturingPipe)?.Arm(new DataCapture(new Processing.MessageContent(threshold, spool.Incoming), limit));
+            (context.Pipe as CapturingPipe)?.Arm(new DataCapture(new MessageContent(threshold, spool.Incoming), limit));
             return store;
         }));
         _services.Add((IMailboxFilter)new RelayMailboxFilter(options, trusted));

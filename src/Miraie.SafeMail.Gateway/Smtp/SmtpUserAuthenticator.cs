@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
-using Miraie.SafeMail.Gateway.Storage;
 using SmtpServer;
 using SmtpServer.Authentication;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Gateway.Smtp;
 
@@ -10,7 +11,7 @@ namespace Miraie.SafeMail.Gateway.Smtp;
 /// SMTP AUTH against the <c>smtp_users</c> table: passwords stored only as ASP.NET Core Identity hashes (PBKDF2), compared
 /// by the hasher. SmtpServer offers AUTH only on TLS sessions (endpoints never allow unsecure authentication).
 /// </summary>
-internal sealed class SmtpUserAuthenticator(GatewayDatabase database, ILogger<SmtpUserAuthenticator> logger) : IUserAuthenticator
+internal sealed class SmtpUserAuthenticator(SafeMailDatabase database, ILogger<SmtpUserAuthenticator> logger) : IUserAuthenticator
 {
     public async Task<bool> AuthenticateAsync(ISessionContext context, string user, string password, CancellationToken cancellationToken)
     {

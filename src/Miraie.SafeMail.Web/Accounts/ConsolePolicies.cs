@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Web.Accounts;
 

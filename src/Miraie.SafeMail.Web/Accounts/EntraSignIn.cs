@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
 
 namespace Miraie.SafeMail.Web.Accounts;
 
@@ -159,7 +159,7 @@ public static class EntraSignIn
     private static async Task AuditAsync(HttpContext context, string actor, string action, string detail)
     {
         var services = context.RequestServices;
-        await using var connection = await services.GetRequiredService<GatewayDatabase>().OpenAsync(context.RequestAborted);
+        await using var connection = await services.GetRequiredService<SafeMailDatabase>().OpenAsync(context.RequestAborted);
         await AuditLog.AppendAsync(connection, null, services.GetRequiredService<TimeProvider>().GetUtcNow(), actor, action, null, detail,
             context.RequestAborted);
     }

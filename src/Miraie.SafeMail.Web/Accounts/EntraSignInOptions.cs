@@ -53,9 +53,9 @@ public sealed class EntraSignInOptions
     public string? ConsoleRoleFor(IEnumerable<string> appRoles)
     {
         var held = appRoles.ToHashSet(StringComparer.Ordinal);
-        return held.Contains(AdminRole) ? Gateway.Storage.ConsoleRoles.Admin
-            : held.Contains(OperatorRole) ? Gateway.Storage.ConsoleRoles.Operator
-            : held.Contains(AuditorRole) ? Gateway.Storage.ConsoleRoles.Auditor
+        return held.Contains(AdminRole) ? Storage.Accounts.ConsoleRoles.Admin
+            : held.Contains(OperatorRole) ? Storage.Accounts.ConsoleRoles.Operator
+            : held.Contains(AuditorRole) ? Storage.Accounts.ConsoleRoles.Auditor
             : null;
     }
 }

@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Web.Accounts;
 
@@ -14,7 +15,7 @@ namespace Miraie.SafeMail.Web.Accounts;
 /// account: it lasts while Entra ID sign-in stays configured for its tenant, until the session timeout like any other,
 /// and never longer than <see cref="EntraSignInOptions.MaxSessionAge"/> after its sign-in (roles are read at sign-in).
 /// </summary>
-public sealed class SessionValidator(GatewayDatabase database, ConsoleOptions options, TimeProvider time) : CookieAuthenticationEvents
+public sealed class SessionValidator(SafeMailDatabase database, ConsoleOptions options, TimeProvider time) : CookieAuthenticationEvents
 {
     /// <summary>The claim holding the account's security stamp at sign-in.</summary>
     public const string StampClaim = "safemail:stamp";

@@ -1,12 +1,13 @@
 using System.Text;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Core.Inspection;
-using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Passwords;
 using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.AddIn;
@@ -109,7 +110,7 @@ public static class AddInEndpoints
         // The pane records what the sender confirmed and gets the signed stamp header to set with internetHeaders. The
         // sender is the caller, never a field of the request: nobody can have a stamp signed for someone else.
         app.MapPost("/api/addin/confirmations", async (HttpContext context, ConfirmationRequest request, ConfirmationSigner signer,
-                PolicyProvider policy, GatewayDatabase database, TimeProvider time) =>
+                PolicyProvider policy, SafeMailDatabase database, TimeProvider time) =>
             {
                 var (sender, problem) = AddInCaller.Identify(context, options);
                 if (problem is not null)

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Miraie.SafeMail.Core.Protection;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Passwords;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Passwords;
 using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.AddIn;
@@ -20,7 +20,7 @@ public static class ProtectEndpoint
     private const int MaxFiles = 50;
 
     /// <summary>Handles one request.</summary>
-    public static async Task<IResult> HandleAsync(HttpContext context, AddInOptions options, ArchivePasswords passwords, GatewayDatabase database, TimeProvider time)
+    public static async Task<IResult> HandleAsync(HttpContext context, AddInOptions options, ArchivePasswords passwords, SafeMailDatabase database, TimeProvider time)
     {
         var (sender, problem) = AddInCaller.Identify(context, options);
         if (problem is not null)

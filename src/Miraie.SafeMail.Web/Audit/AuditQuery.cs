@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Web.Audit;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Web.Dashboard;
 

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Pages;
 
 /// <summary>What every console page needs: the store and who is acting.</summary>
-public abstract class ConsolePageModel(GatewayDatabase database) : PageModel
+public abstract class ConsolePageModel(SafeMailDatabase database) : PageModel
 {
     /// <summary>The signed-in user's name, as the audit log records it.</summary>
     protected string Actor => "web:" + (User.Identity?.Name ?? "?");

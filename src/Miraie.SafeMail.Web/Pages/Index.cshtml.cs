@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Dashboard;
 
@@ -10,7 +10,7 @@ namespace Miraie.SafeMail.Web.Pages;
 
 /// <summary>The dashboard: verdicts per day for 7 or 30 days, top reasons and senders, the queue.</summary>
 [Authorize(Policy = ConsolePolicies.Anyone)]
-public sealed class IndexModel(GatewayDatabase database, TimeProvider time, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions)
+public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions)
     : ConsolePageModel(database)
 {
     /// <summary>7 or 30.</summary>

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
-using Miraie.SafeMail.Web.Accounts;
 using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
 namespace Miraie.SafeMail.Web.Pages;
@@ -16,7 +17,7 @@ namespace Miraie.SafeMail.Web.Pages;
 /// </summary>
 [RequestSizeLimit(MaxRequestBytes)]
 [RequestFormLimits(ValueLengthLimit = MaxRequestBytes, KeyLengthLimit = 256, ValueCountLimit = 16)]
-public sealed class LoginModel(GatewayDatabase database, TimeProvider time, ConsoleOptions options, SignInThrottle throttle, SignInDevices devices)
+public sealed class LoginModel(SafeMailDatabase database, TimeProvider time, ConsoleOptions options, SignInThrottle throttle, SignInDevices devices)
     : ConsolePageModel(database)
 {
     // The form holds a name, a password, a return address and a token: far less than this. More is refused unread.

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using MimeKit;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Web.Quarantine;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Web.Quarantine;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Gateway.Health;
-using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Nodes;
 
 namespace Miraie.SafeMail.Cli.Tests.Commands;
 
@@ -73,7 +72,7 @@ public class HealthCommandTests
 
     private async Task WriteNodeAsync(PurgeRun purge)
     {
-        var database = new GatewayDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_data, "safemail.db") }.ToString());
+        var database = new SafeMailDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_data, "safemail.db") }.ToString());
         await database.MigrateAsync();
         await using var connection = await database.OpenAsync();
         var now = DateTimeOffset.UtcNow;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MailKit;
 using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Delivery;

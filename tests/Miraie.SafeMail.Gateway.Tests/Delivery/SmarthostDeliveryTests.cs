@@ -1,6 +1,7 @@
 using System.Text;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Delivery;
 
@@ -35,7 +36,7 @@ public class SmarthostDeliveryTests
 
     private async Task<MessageRecord> RecordAsync(string id)
     {
-        await using var connection = await _gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await _gateway.Get<SafeMailDatabase>().OpenAsync();
         return (await MessageTable.GetAsync(connection, id))!;
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway.Health;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Nodes;
 
 namespace Miraie.SafeMail.Gateway.Tests.Health;
 
@@ -23,7 +24,7 @@ public class RetentionHealthTests
         // A real storage failure inside the purge: the database refuses to mark the expired message purged.
         await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["buyer@customer.example.com"], "期限切れ", TestMessages.Pdf),
             "tanaka@example.co.jp", "buyer@customer.example.com");
-        await using (var connection = await gateway.Get<GatewayDatabase>().OpenAsync())
+        await using (var connection = await gateway.Get<SafeMailDatabase>().OpenAsync())
         {
             await using var trigger = connection.CreateCommand();
             trigger.CommandText = "CREATE TRIGGER refuse_purge BEFORE UPDATE OF state ON messages WHEN NEW.state = 'purged' BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END";
@@ -47,7 +48,7 @@ public class RetentionHealthTests
         var directory = Directory.CreateTempSubdirectory("safemail-health-").FullName;
         try
         {
-            var database = new GatewayDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "safemail.db"), Pooling = false }.ToString());
+            var database = new SafeMailDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "safemail.db"), Pooling = false }.ToString());
             await database.MigrateAsync();
             var now = DateTimeOffset.UtcNow;
             await using (var connection = await database.OpenAsync())
@@ -78,5 +79,5 @@ public class RetentionHealthTests
     private static NodeStatus Node(string id, DateTimeOffset now) => new(id, now, [], true, null, null, null, null);
 
     private static Task<IReadOnlyList<HealthCheck.Line>> CheckAsync(TestGateway gateway) =>
-        HealthCheck.CheckAsync(gateway.Get<GatewayDatabase>(), TimeProvider.System, gateway.Get<DisplayTime>());
+        HealthCheck.CheckAsync(gateway.Get<SafeMailDatabase>(), TimeProvider.System, gateway.Get<DisplayTime>());
 }

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Miraie.SafeMail.Gateway.Passwords;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Passwords;
 
 namespace Miraie.SafeMail.Gateway.Tests.Passwords;
 
@@ -121,7 +122,7 @@ public class GraphPasswordMailTests
 
     private static async Task<List<string>> StatesAsync(TestGateway gateway)
     {
-        await using var connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT state FROM password_mails ORDER BY recipient";
         var states = new List<string>();
@@ -136,7 +137,7 @@ public class GraphPasswordMailTests
 
     private static async Task<(long Attempts, string? Error)> AttemptsAsync(TestGateway gateway)
     {
-        await using var connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT attempts, last_error FROM password_mails";
         await using var reader = await select.ExecuteReaderAsync();

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Miraie.SafeMail.Core.Settings;
-using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Passwords;
 
 namespace Miraie.SafeMail.Gateway.Tests.Passwords;
 

@@ -3,10 +3,10 @@ using Microsoft.Data.Sqlite;
 using MimeKit;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Protection;
-using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Passwords;
 
 namespace Miraie.SafeMail.Gateway.Tests.Passwords;
 
@@ -154,7 +154,7 @@ public class PasswordMailTests
         await using var gateway = await TestGateway.StartAsync();
         var archive = await StoreArchiveAsync(gateway, Sender);
         // As if DATA/keys had been replaced after the password was stored: the stored ciphertext no longer opens.
-        await using (var connection = await gateway.Get<GatewayDatabase>().OpenAsync())
+        await using (var connection = await gateway.Get<SafeMailDatabase>().OpenAsync())
         await using (var spoil = connection.CreateCommand())
         {
             spoil.CommandText = "UPDATE archive_passwords SET password = 'CfDJ8spoilt' WHERE id = @id";
@@ -206,7 +206,7 @@ public class PasswordMailTests
 
     internal static async Task<List<string>> AuditAsync(TestGateway gateway, string action)
     {
-        await using var connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT COALESCE(detail, '') FROM audit WHERE action = @a";
         select.Parameters.AddWithValue("@a", action);
@@ -222,7 +222,7 @@ public class PasswordMailTests
 
     private static async Task<string?> StoredPasswordAsync(TestGateway gateway, string id)
     {
-        await using SqliteConnection connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using SqliteConnection connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT password FROM archive_passwords WHERE id = @id";
         select.Parameters.AddWithValue("@id", id);

@@ -1,7 +1,7 @@
 using System.Text;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Processing;
 

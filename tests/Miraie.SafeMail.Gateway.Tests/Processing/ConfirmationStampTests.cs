@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Miraie.SafeMail.Core.Confirmation;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Processing;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using MimeKit;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Processing;
 
@@ -95,7 +96,7 @@ public class LargeMessageTests
         var received = (await _upstream.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))).Single();
         RawMail.AfterAddedHeaders(received.Data.Span).Should().Equal(original);
 
-        await using var connection = await _gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await _gateway.Get<SafeMailDatabase>().OpenAsync();
         var record = (await MessageTable.GetAsync(connection, Mailer.QueueIdOf(reply.Text)))!;
         record.Size.Should().Be(original.Length);
         record.AttachmentKinds.Should().Contain("zip", "the attachment was read from the spilled file");
@@ -112,7 +113,7 @@ public class LargeMessageTests
         var refused = await RawMail.SendAsync(_gateway.Smtp, original, Sender, Recipient);
         refused.Code.Should().Be(451, refused.Text);
         refused.Text.Should().StartWith("4.3.0");
-        await using (var connection = await _gateway.Get<GatewayDatabase>().OpenAsync())
+        await using (var connection = await _gateway.Get<SafeMailDatabase>().OpenAsync())
         {
             (await MessageTable.ListAsync(connection, "1 = 1", new Dictionary<string, object?>(), 10)).Should().BeEmpty("nothing was acknowledged");
         }

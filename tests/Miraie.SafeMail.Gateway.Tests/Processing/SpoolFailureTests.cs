@@ -1,7 +1,8 @@
 using MailKit.Net.Smtp;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Tests.Processing;
 
@@ -28,7 +29,7 @@ public class SpoolFailureTests
         var refused = (await send.Should().ThrowAsync<SmtpCommandException>()).Which;
         ((int)refused.StatusCode).Should().Be(451, "the client must keep the message and retry");
 
-        await using (var connection = await gateway.Get<GatewayDatabase>().OpenAsync())
+        await using (var connection = await gateway.Get<SafeMailDatabase>().OpenAsync())
         {
             (await MessageTable.ListAsync(connection, "state <> 'rejected'", new Dictionary<string, object?>(), 10)).Should().BeEmpty("nothing half-stored may be delivered");
         }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using MimeKit;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Quarantine;
 
@@ -91,7 +92,7 @@ public class ReleaseRulesTests
         var results = await quarantine.ReleaseAsync([released, deleted, "0000000000000000", "not-an-id"], request);
 
         results.Select(r => r.Outcome).Should().Equal(ReleaseOutcome.AlreadyReleased, ReleaseOutcome.Deleted, ReleaseOutcome.NotFound, ReleaseOutcome.NotFound);
-        await using var connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         var refusals = (await AuditLog.ForMessageAsync(connection, released)).Concat(await AuditLog.ForMessageAsync(connection, deleted))
             .Concat(await AuditLog.ForMessageAsync(connection, "0000000000000000")).Where(h => h.Action == AuditActions.ReleaseRefused).ToList();
         refusals.Select(r => r.Detail).Should().Equal("既に解放されています / already released", "削除済みです / deleted", "メールが見つかりません / no such message");
@@ -134,7 +135,7 @@ public class ReleaseRulesTests
         await gateway.WaitForPickupAsync(1);
         await Task.Delay(500);
 
-        await using var connection = await gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         (await AuditLog.ForMessageAsync(connection, id)).Should().BeEmpty("passing mail is not an audit event; only a release is followed");
     }
 

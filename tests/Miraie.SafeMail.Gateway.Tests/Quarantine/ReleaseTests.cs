@@ -1,6 +1,6 @@
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Quarantine;
 

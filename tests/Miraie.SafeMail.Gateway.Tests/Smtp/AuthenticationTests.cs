@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Gateway.Tests.Smtp;
 
@@ -25,7 +26,7 @@ public class AuthenticationTests
             ["SafeMail:Smtp:CertificatePath"] = pfx,
             ["SafeMail:Smtp:CertificatePassword"] = "pfx-pass",
         });
-        await using var connection = await _gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await _gateway.Get<SafeMailDatabase>().OpenAsync();
         await SmtpUsers.SetAsync(connection, "mfp-3f", "correct horse battery staple", DateTimeOffset.UtcNow);
     }
 

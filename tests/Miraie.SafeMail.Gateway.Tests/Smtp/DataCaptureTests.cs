@@ -1,6 +1,6 @@
 using System.Text;
-using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Smtp;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Tests.Smtp;
 

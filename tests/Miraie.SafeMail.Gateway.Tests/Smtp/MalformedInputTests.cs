@@ -1,6 +1,7 @@
 using System.Text;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Gateway.Tests.Smtp;
 
@@ -37,7 +38,7 @@ public class MalformedInputTests
         reply.Code.Should().Be(250, "nothing is lost: an empty message is kept, in the quarantine");
         (await client.CommandAsync("NOOP")).Code.Should().Be(250);
 
-        await using var connection = await _gateway.Get<GatewayDatabase>().OpenAsync();
+        await using var connection = await _gateway.Get<SafeMailDatabase>().OpenAsync();
         var record = await MessageTable.GetAsync(connection, Mailer.QueueIdOf(reply.Text));
         record!.State.Should().Be(MessageState.Quarantined);
         record.Rule.Should().Be("inspection-failed");

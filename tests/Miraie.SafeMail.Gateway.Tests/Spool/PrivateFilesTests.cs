@@ -1,5 +1,5 @@
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Tests.Spool;
 
@@ -22,7 +22,7 @@ public class PrivateFilesTests
     public async Task A_new_data_directory_and_its_database_files_are_private()
     {
         var data = Path.Combine(_parent, "data");
-        var database = GatewayDatabase.For(new GatewayOptions { DataDirectory = data });
+        var database = SafeMailDatabase.For(data);
         await database.MigrateAsync();
         await using (var connection = await database.OpenAsync())
         {

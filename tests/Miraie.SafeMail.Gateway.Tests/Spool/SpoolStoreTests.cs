@@ -1,8 +1,7 @@
 using System.Text;
 using Miraie.SafeMail.Core.Settings;
-using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Spool;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Tests.Spool;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Miraie.SafeMail.Gateway.Audit;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Accounts;

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Settings;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Accounts;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.AddIn;

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Browser;

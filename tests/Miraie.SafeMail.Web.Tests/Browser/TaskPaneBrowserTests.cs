@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using MimeKit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Browser;

@@ -49,7 +49,7 @@ public class ConsoleBehaviourTests
         var detail = await first.GetStringAsync("/quarantine/" + id);
         detail.Should().NotContain("/quarantine/confirm?op=release", "a released message offers no second release");
         await using var connection = await _host.Database.OpenAsync();
-        var history = await Miraie.SafeMail.Gateway.Audit.AuditLog.ForMessageAsync(connection, id);
+        var history = await Miraie.SafeMail.Storage.Audit.AuditLog.ForMessageAsync(connection, id);
         history.Count(h => h.Action == "release").Should().Be(1);
     }
 
@@ -75,7 +75,7 @@ public class ConsoleBehaviourTests
     {
         await using (var connection = await _host.Database.OpenAsync())
         {
-            await Miraie.SafeMail.Gateway.Audit.AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, "web:admin1", "release", null, "=HYPERLINK(\"http://evil\")");
+            await Miraie.SafeMail.Storage.Audit.AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, "web:admin1", "release", null, "=HYPERLINK(\"http://evil\")");
         }
 
         using var auditor = await _host.SignedInAsync("auditor1");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Pages;

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Settings;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Pages;

@@ -1,5 +1,5 @@
 using System.Net;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Pages;

@@ -2,11 +2,12 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Miraie.SafeMail.Gateway.Smtp;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Web.Tests.Support;
 
@@ -56,7 +57,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public IPEndPoint Smtp => Services.GetRequiredService<SmtpListenerService>().Endpoints[0];
 
-    public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
+    public SafeMailDatabase Database => Services.GetRequiredService<SafeMailDatabase>();
 
     /// <summary>Every audit row, oldest first (actor, action, detail).</summary>
     public async Task<List<(string Actor, string Action, string Detail)>> AuditAsync()

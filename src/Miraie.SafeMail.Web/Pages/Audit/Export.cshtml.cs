@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Audit;
 using Miraie.SafeMail.Web.Localization;
@@ -15,7 +15,7 @@ namespace Miraie.SafeMail.Web.Pages.Audit;
 /// unambiguous for Excel and for scripts, whatever zone the reader is in.
 /// </summary>
 [Authorize(Policy = ConsolePolicies.Auditors)]
-public sealed class ExportModel(GatewayDatabase database, TimeProvider time, DisplayTime display) : ConsolePageModel(database)
+public sealed class ExportModel(SafeMailDatabase database, TimeProvider time, DisplayTime display) : ConsolePageModel(database)
 {
     /// <summary>The filter.</summary>
     [BindProperty(SupportsGet = true)]

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Audit;
 
@@ -10,7 +10,7 @@ namespace Miraie.SafeMail.Web.Pages.Audit;
 
 /// <summary>The audit log with filters and paging.</summary>
 [Authorize(Policy = ConsolePolicies.Auditors)]
-public sealed class IndexModel(GatewayDatabase database, DisplayTime display) : ConsolePageModel(database)
+public sealed class IndexModel(SafeMailDatabase database, DisplayTime display) : ConsolePageModel(database)
 {
     /// <summary>The filter.</summary>
     [BindProperty(SupportsGet = true)]

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Policy;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
@@ -13,7 +14,7 @@ namespace Miraie.SafeMail.Web.Pages.Policy;
 
 /// <summary>Who changed the policy, when, what changed (a line diff against the version before), and rollback.</summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class HistoryModel(GatewayDatabase database, PolicyVersionWatcher watcher, TimeProvider time) : ConsolePageModel(database)
+public sealed class HistoryModel(SafeMailDatabase database, PolicyVersionWatcher watcher, TimeProvider time) : ConsolePageModel(database)
 {
     /// <summary>Each version with its diff from the one before (the first: from the settings file's policy).</summary>
     public IReadOnlyList<(PolicyVersion Version, DiffPaneModel Diff)> Versions { get; private set; } = [];

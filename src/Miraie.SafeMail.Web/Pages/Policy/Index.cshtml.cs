@@ -6,7 +6,9 @@ using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Policy;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 using Miraie.SafeMail.Web.Policy;
@@ -18,7 +20,7 @@ namespace Miraie.SafeMail.Web.Pages.Policy;
 /// side, and save — which puts it in force on the running gateway without a restart and records it in the history.
 /// </summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class IndexModel(GatewayDatabase database, PolicyProvider policy, PolicyVersionWatcher versions, MessageInspector inspector,
+public sealed class IndexModel(SafeMailDatabase database, PolicyProvider policy, PolicyVersionWatcher versions, MessageInspector inspector,
     ConfirmationSigner confirmation, QuarantineService quarantine, TimeProvider time) : ConsolePageModel(database)
 {
     private const long MaxUpload = 30L * 1024 * 1024;

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 using Miraie.SafeMail.Web.Quarantine;
@@ -19,7 +21,7 @@ namespace Miraie.SafeMail.Web.Pages.Quarantine;
 /// operator, naming the messages that need an admin, with a link to release the others.
 /// </summary>
 [Authorize(Policy = ConsolePolicies.Operators)]
-public sealed class ConfirmModel(GatewayDatabase database, QuarantineService quarantine, PolicyProvider policy, PolicyVersionWatcher versions)
+public sealed class ConfirmModel(SafeMailDatabase database, QuarantineService quarantine, PolicyProvider policy, PolicyVersionWatcher versions)
     : ConsolePageModel(database)
 {
     private const int MaxBatch = 500;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 using Miraie.SafeMail.Web.Quarantine;
@@ -13,7 +13,7 @@ namespace Miraie.SafeMail.Web.Pages.Quarantine;
 
 /// <summary>One message: envelope, reasons, attachment tree, body as text, headers, history, actions.</summary>
 [Authorize(Policy = ConsolePolicies.Operators)]
-public sealed class DetailModel(GatewayDatabase database, QuarantineService quarantine, IOptions<QuarantineOptions> options, TimeProvider time,
+public sealed class DetailModel(SafeMailDatabase database, QuarantineService quarantine, IOptions<QuarantineOptions> options, TimeProvider time,
     PolicyProvider policy, PolicyVersionWatcher versions) : ConsolePageModel(database)
 {
     /// <summary>The message.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Quarantine;
 
@@ -11,7 +11,7 @@ namespace Miraie.SafeMail.Web.Pages.Quarantine;
 
 /// <summary>The quarantine list: filters, search, sorting, paging, counts, and bulk actions (confirmed on the next page).</summary>
 [Authorize(Policy = ConsolePolicies.Operators)]
-public sealed class IndexModel(GatewayDatabase database, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions) : ConsolePageModel(database)
+public sealed class IndexModel(SafeMailDatabase database, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions) : ConsolePageModel(database)
 {
     /// <summary>The filter from the query string.</summary>
     [BindProperty(SupportsGet = true)]

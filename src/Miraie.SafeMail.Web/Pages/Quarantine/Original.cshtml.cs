@@ -1,16 +1,17 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Miraie.SafeMail.Gateway.Audit;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Gateway.Quarantine;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Web.Accounts;
 
 namespace Miraie.SafeMail.Web.Pages.Quarantine;
 
 /// <summary>The original bytes as a .eml download (admins only; recorded in the audit log). Sent as an attachment, never shown.</summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class OriginalModel(GatewayDatabase database, QuarantineService quarantine, TimeProvider time) : ConsolePageModel(database)
+public sealed class OriginalModel(SafeMailDatabase database, QuarantineService quarantine, TimeProvider time) : ConsolePageModel(database)
 {
     /// <summary>Streams the file.</summary>
     public async Task<IActionResult> OnGetAsync(string id)

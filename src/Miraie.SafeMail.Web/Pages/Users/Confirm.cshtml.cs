@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
@@ -14,7 +15,7 @@ namespace Miraie.SafeMail.Web.Pages.Users;
 /// same moment cannot remove each other.
 /// </summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class ConfirmModel(GatewayDatabase database, TimeProvider time) : ConsolePageModel(database)
+public sealed class ConfirmModel(SafeMailDatabase database, TimeProvider time) : ConsolePageModel(database)
 {
     /// <summary><c>role</c> or <c>disable</c>.</summary>
     [BindProperty(SupportsGet = true)]

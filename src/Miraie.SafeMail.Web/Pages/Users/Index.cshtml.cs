@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Gateway.Audit;
-using Miraie.SafeMail.Gateway.Storage;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
@@ -13,7 +14,7 @@ namespace Miraie.SafeMail.Web.Pages.Users;
 /// through <see cref="ConfirmModel"/> first. Every change is audited.
 /// </summary>
 [Authorize(Policy = ConsolePolicies.Admins)]
-public sealed class IndexModel(GatewayDatabase database, TimeProvider time, SignInThrottle throttle) : ConsolePageModel(database)
+public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, SignInThrottle throttle) : ConsolePageModel(database)
 {
     /// <summary>Every account.</summary>
     public IReadOnlyList<ConsoleUser> Users { get; private set; } = [];

@@ -1,0 +1,90 @@
+using Miraie.SafeMail.Core.Text;
+
+namespace Miraie.SafeMail.Storage.Audit;
+
+/// <summary>What an audit entry records. Stored as these exact words; shown to people through <see cref="Text"/>.</summary>
+public static class AuditActions
+{
+    /// <summary>The policy held a message.</summary>
+    public const string Quarantine = "quarantine";
+    /// <summary>The policy refused a message at the end of DATA.</summary>
+    public const string Reject = "reject";
+    /// <summary>An operator released a quarantined message for delivery.</summary>
+    public const string Release = "release";
+    /// <summary>An operator deleted a quarantined message.</summary>
+    public const string Delete = "delete";
+    /// <summary>The retention period removed a quarantined message.</summary>
+    public const string Purge = "purge";
+    /// <summary>The sender was sent the quarantine notice.</summary>
+    public const string Notify = "notify";
+    /// <summary>Delivery failed for good and the sender got a delivery status notification.</summary>
+    public const string Bounce = "bounce";
+    /// <summary>A release was refused: not quarantined (already released, deleted, no such message), or disguised or executable content without an admin and a reason.</summary>
+    public const string ReleaseRefused = "release-refused";
+    /// <summary>Mail released from the quarantine reached recipients (the upstream accepted it).</summary>
+    public const string Deliver = "deliver";
+    /// <summary>Mail released from the quarantine was not accepted yet (a temporary failure): it is retried.</summary>
+    public const string Defer = "defer";
+
+    /// <summary>An admin saved (or rolled back) the policy.</summary>
+    public const string PolicyChange = "policy-change";
+    /// <summary>Someone signed in to the console.</summary>
+    public const string SignIn = "sign-in";
+    /// <summary>A sign-in was refused (wrong password, locked, disabled).</summary>
+    public const string SignInFailed = "sign-in-failed";
+    /// <summary>A console account was added or changed (role, password, disabled).</summary>
+    public const string UserChange = "user-change";
+    /// <summary>An admin downloaded a message's original bytes.</summary>
+    public const string Download = "download";
+    /// <summary>Someone exported the audit log.</summary>
+    public const string Export = "export";
+
+    /// <summary>A sender confirmed recipients and attachments in the add-in and got a signed stamp.</summary>
+    public const string Confirmation = "confirmation";
+
+    /// <summary>The add-in made a password-protected archive for a sender.</summary>
+    public const string Protect = "protect";
+
+    /// <summary>A recipient was sent the password of an archive the message carried.</summary>
+    public const string PasswordMail = "password-mail";
+
+    /// <summary>A password mail could not be sent (given up after retries, or the password was no longer kept).</summary>
+    public const string PasswordMailFailed = "password-mail-failed";
+
+    /// <summary>A message named an archive it may not claim (another sender's, or a file it does not carry): no password mail.</summary>
+    public const string PasswordRefused = "password-refused";
+
+    /// <summary>Every action, in the order the audit log's filter lists them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
+        Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
+    ];
+
+    /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
+    public static LocalizedText Text(string action) => action switch
+    {
+        Quarantine => new("隔離", "quarantined"),
+        Reject => new("拒否", "rejected"),
+        Release => new("解放", "released"),
+        Delete => new("削除", "deleted"),
+        Purge => new("保存期間切れで削除", "purged (retention)"),
+        Notify => new("送信者へ通知", "sender notified"),
+        Bounce => new("配送エラー通知", "delivery failure reported"),
+        ReleaseRefused => new("解放の拒否", "release refused"),
+        Deliver => new("配送（解放後）", "delivered (after release)"),
+        Defer => new("配送の再送待ち（解放後）", "delivery deferred (after release)"),
+        PolicyChange => new("ポリシー変更", "policy changed"),
+        SignIn => new("サインイン", "signed in"),
+        SignInFailed => new("サインイン失敗", "sign-in refused"),
+        UserChange => new("ユーザー変更", "user changed"),
+        Download => new("原本のダウンロード", "original downloaded"),
+        Export => new("監査ログの出力", "audit log exported"),
+        Confirmation => new("宛先確認", "recipients confirmed"),
+        Protect => new("添付ファイルの暗号化", "attachments encrypted"),
+        PasswordMail => new("パスワード通知の送信", "password mail sent"),
+        PasswordMailFailed => new("パスワード通知の失敗", "password mail failed"),
+        PasswordRefused => new("パスワード通知の拒否", "password mail refused"),
+        _ => new(action, action),
+    };
+}

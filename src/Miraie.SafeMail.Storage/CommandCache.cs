@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace Miraie.SafeMail.Storage;
+
+/// <summary>
+/// Keeps the hot statements prepared per connection: SQLite parses and plans a statement once, not for every message.
+/// A connection is used by one caller at a time, so its cache needs no locking.
+/// </summary>
+internal static class CommandCache
+{
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Commands = [];
+
+    /// <summary>The prepared command for <paramref name="sql"/> on <paramref name="connection"/>, with no parameters and the given transaction.</summary>
+    public static SqliteCommand Get(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var commands = Commands.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+}

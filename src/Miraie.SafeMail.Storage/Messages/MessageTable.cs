@@ -1,0 +1,314 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Miraie.SafeMail.Storage.Messages;
+
+/// <summary>The SQL for messages and their recipients. Every method takes the connection (and transaction) to use.</summary>
+public static class MessageTable
+{
+    private const string Columns = """
+        id, received_at, node_id, client_address, client_helo, received_header, auth_user, envelope_from, subject, header_from,
+        message_id_header, size, segment, segment_offset, file_path, state, verdict, rule, confirmation, external,
+        findings_json, inspection_json, attempts, next_attempt_at, expires_at, last_error, finished_at, origin,
+        released_at, released_by, attachment_kinds, recipient_domains, header_from_name
+        """;
+
+    private const string InsertMessage = $"""
+        INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
+          @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
+          @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @header_from_name, @lease_owner, @lease_until)
+        """;
+
+    /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
+    public static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, MessageRecord m, string? leaseOwner = null,
+        DateTimeOffset? leaseUntil = null, CancellationToken cancellationToken = default)
+    {
+        var insert = CommandCache.Get(connection, transaction, InsertMessage);
+        Add(insert, "@id", m.Id);
+        Add(insert, "@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
+        Add(insert, "@node_id", m.NodeId);
+        Add(insert, "@client_address", m.ClientAddress);
+        Add(insert, "@client_helo", m.ClientHelo);
+        Add(insert, "@received_header", m.ReceivedHeader);
+        Add(insert, "@auth_user", m.AuthUser);
+        Add(insert, "@envelope_from", m.EnvelopeFrom);
+        Add(insert, "@subject", m.Subject);
+        Add(insert, "@header_from", m.HeaderFrom);
+        Add(insert, "@message_id_header", m.MessageIdHeader);
+        Add(insert, "@size", m.Size);
+        Add(insert, "@segment", m.Segment);
+        Add(insert, "@segment_offset", m.SegmentOffset);
+        Add(insert, "@file_path", m.FilePath);
+        Add(insert, "@state", m.State);
+        Add(insert, "@verdict", m.Verdict);
+        Add(insert, "@rule", m.Rule);
+        Add(insert, "@confirmation", m.Confirmation);
+        Add(insert, "@external", m.External ? 1 : 0);
+        Add(insert, "@findings_json", m.FindingsJson);
+        Add(insert, "@inspection_json", m.InspectionJson);
+        Add(insert, "@attempts", m.Attempts);
+        Add(insert, "@next_attempt_at", m.NextAttemptAt?.ToUnixTimeMilliseconds());
+        Add(insert, "@expires_at", m.ExpiresAt?.ToUnixTimeMilliseconds());
+        Add(insert, "@last_error", m.LastError);
+        Add(insert, "@finished_at", m.FinishedAt?.ToUnixTimeMilliseconds());
+        Add(insert, "@origin", m.Origin);
+        Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
+        Add(insert, "@released_by", m.ReleasedBy);
+        Add(insert, "@attachment_kinds", m.AttachmentKinds);
+        Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
+        Add(insert, "@header_from_name", m.HeaderFromName);
+        Add(insert, "@lease_owner", leaseOwner);
+        Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        var recipient = CommandCache.Get(connection, transaction,
+            "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at) VALUES (@m, @a, @e, @s, @r, @u)");
+        Add(recipient, "@m", m.Id);
+        var pa = Add(recipient, "@a", "");
+        var pe = Add(recipient, "@e", 0);
+        var ps = Add(recipient, "@s", "");
+        var pr = Add(recipient, "@r", null);
+        Add(recipient, "@u", m.ReceivedAt.ToUnixTimeMilliseconds());
+        foreach (var r in m.Recipients)
+        {
+            pa.Value = r.Address;
+            pe.Value = r.External ? 1 : 0;
+            ps.Value = r.State;
+            pr.Value = (object?)r.LastResponse ?? DBNull.Value;
+            await recipient.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The message with its recipients, or null.</summary>
+    public static async Task<MessageRecord?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken = default)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {Columns} FROM messages WHERE id = @id";
+        Add(select, "@id", id);
+        MessageRecord? message;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        }
+
+        if (message is null)
+        {
+            return null;
+        }
+
+        await using var recipients = connection.CreateCommand();
+        recipients.CommandText = "SELECT address, external, state, last_response FROM recipients WHERE message_id = @id ORDER BY rowid";
+        Add(recipients, "@id", id);
+        var list = new List<RecipientRecord>();
+        await using (var reader = await recipients.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(new RecipientRecord(reader.GetString(0), reader.GetInt64(1) != 0, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        return message with { Recipients = list };
+    }
+
+    /// <summary>Messages matching <paramref name="where"/> (SQL over the <c>messages</c> columns), newest first, with their recipients.</summary>
+    public static async Task<IReadOnlyList<MessageRecord>> ListAsync(SqliteConnection connection, string where, IReadOnlyDictionary<string, object?> parameters,
+        int limit, CancellationToken cancellationToken = default)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {Columns} FROM messages WHERE {where} ORDER BY received_at DESC LIMIT @limit";
+        foreach (var (name, value) in parameters)
+        {
+            Add(select, name, value);
+        }
+
+        Add(select, "@limit", limit);
+        var list = new List<MessageRecord>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(Read(reader));
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            return list;
+        }
+
+        await using var recipients = connection.CreateCommand();
+        var names = list.Select((m, i) => "@m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        recipients.CommandText = $"SELECT message_id, address, external, state, last_response FROM recipients WHERE message_id IN ({string.Join(", ", names)}) ORDER BY rowid";
+        for (var i = 0; i < list.Count; i++)
+        {
+            Add(recipients, names[i], list[i].Id);
+        }
+
+        var byMessage = list.ToDictionary(m => m.Id, _ => new List<RecipientRecord>());
+        await using (var reader = await recipients.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byMessage[reader.GetString(0)].Add(new RecipientRecord(reader.GetString(1), reader.GetInt64(2) != 0, reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+        }
+
+        return list.Select(m => m with { Recipients = byMessage[m.Id] }).ToList();
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due queued messages to <paramref name="node"/> (unleased, or whose lease ran
+    /// out) and returns their ids. Several nodes may call this at once; each message goes to one of them.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ClaimDueAsync(SqliteConnection connection, string node, DateTimeOffset now, TimeSpan lease, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var claim = connection.CreateCommand();
+        claim.CommandText = """
+            UPDATE messages SET lease_owner = @node, lease_until = @until
+            WHERE id IN (SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= @now
+                         AND (lease_until IS NULL OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit)
+            RETURNING id
+            """;
+        Add(claim, "@node", node);
+        Add(claim, "@until", (now + lease).ToUnixTimeMilliseconds());
+        Add(claim, "@now", now.ToUnixTimeMilliseconds());
+        Add(claim, "@limit", limit);
+        var ids = new List<string>();
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Drops every lease a node holds (at its start: what it held when it stopped is due again at once).</summary>
+    public static async Task<int> ReleaseLeasesAsync(SqliteConnection connection, string node, CancellationToken cancellationToken = default)
+    {
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @node AND state = 'queued'";
+        Add(update, "@node", node);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records one recipient's outcome.</summary>
+    public static async Task SetRecipientAsync(SqliteConnection connection, SqliteTransaction? transaction, string messageId, string address, string state,
+        string? response, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var update = CommandCache.Get(connection, transaction, "UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a");
+        Add(update, "@s", state);
+        Add(update, "@r", response);
+        Add(update, "@u", at.ToUnixTimeMilliseconds());
+        Add(update, "@m", messageId);
+        Add(update, "@a", address);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets a message's state, attempt count, next attempt and last error, and drops its lease; only when its state is
+    /// still <paramref name="expectedState"/>. True when the row changed.
+    /// </summary>
+    public static async Task<bool> UpdateStateAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, string expectedState, string state,
+        int attempts, DateTimeOffset? nextAttemptAt, string? lastError, DateTimeOffset? finishedAt, CancellationToken cancellationToken = default)
+    {
+        var update = CommandCache.Get(connection, transaction, """
+            UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
+              finished_at = @finished, lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND state = @expected
+            """);
+        Add(update, "@state", state);
+        Add(update, "@attempts", attempts);
+        Add(update, "@next", nextAttemptAt?.ToUnixTimeMilliseconds());
+        Add(update, "@error", lastError);
+        Add(update, "@finished", finishedAt?.ToUnixTimeMilliseconds());
+        Add(update, "@id", id);
+        Add(update, "@expected", expectedState);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Moves a quarantined message back to the queue, once: true only for the caller that made the change.</summary>
+    public static async Task<bool> ReleaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, string actor, DateTimeOffset now,
+        DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE messages SET state = 'queued', released_at = @now, released_by = @actor, next_attempt_at = @now,
+              expires_at = @expires, attempts = 0, lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND state = 'quarantined'
+            """;
+        Add(update, "@now", now.ToUnixTimeMilliseconds());
+        Add(update, "@actor", actor);
+        Add(update, "@expires", expiresAt.ToUnixTimeMilliseconds());
+        Add(update, "@id", id);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>How many queued messages still need bytes in <paramref name="segment"/>.</summary>
+    public static async Task<long> CountLiveInSegmentAsync(SqliteConnection connection, string segment, CancellationToken cancellationToken = default)
+    {
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM messages WHERE segment = @s AND state = 'queued'";
+        Add(count, "@s", segment);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The recipients' domains, lower case, comma-separated with commas at both ends, for the console's domain filter.</summary>
+    public static string? DomainsOf(IReadOnlyList<RecipientRecord> recipients)
+    {
+        var domains = recipients.Select(r => r.Address[(r.Address.LastIndexOf('@') + 1)..].ToLowerInvariant()).Where(d => d.Length > 0)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        return domains.Count == 0 ? null : "," + string.Join(',', domains) + ",";
+    }
+
+    /// <summary>Adds a parameter; null becomes SQL NULL.</summary>
+    public static SqliteParameter Add(SqliteCommand command, string name, object? value) =>
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    private static MessageRecord Read(DbDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+        NodeId = r.GetString(2),
+        ClientAddress = Text(r, 3),
+        ClientHelo = Text(r, 4),
+        ReceivedHeader = Text(r, 5),
+        AuthUser = Text(r, 6),
+        EnvelopeFrom = r.GetString(7),
+        Subject = Text(r, 8),
+        HeaderFrom = Text(r, 9),
+        MessageIdHeader = Text(r, 10),
+        Size = r.GetInt64(11),
+        Segment = Text(r, 12),
+        SegmentOffset = Long(r, 13),
+        FilePath = Text(r, 14),
+        State = r.GetString(15),
+        Verdict = r.GetString(16),
+        Rule = r.GetString(17),
+        Confirmation = r.GetString(18),
+        External = r.GetInt64(19) != 0,
+        FindingsJson = r.GetString(20),
+        InspectionJson = Text(r, 21),
+        Attempts = r.GetInt32(22),
+        NextAttemptAt = Time(r, 23),
+        ExpiresAt = Time(r, 24),
+        LastError = Text(r, 25),
+        FinishedAt = Time(r, 26),
+        Origin = r.GetString(27),
+        ReleasedAt = Time(r, 28),
+        ReleasedBy = Text(r, 29),
+        AttachmentKinds = Text(r, 30),
+        HeaderFromName = Text(r, 32),
+    };
+
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long? Long(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
+}

@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Storage.Spool;
+
+namespace Miraie.SafeMail.Storage.Messages;
+
+/// <summary>
+/// The one writer of the gateway's database and spool segments: group commit. Work items queue up; the writer takes
+/// everything waiting, appends the batch's message bytes to the current segment, fsyncs once, runs every item's SQL in
+/// one transaction (each in its own savepoint, so one bad item fails alone) and commits — then completes them all.
+/// A 250 reply waits for that commit, so durability costs one fsync per batch instead of one per message.
+/// </summary>
+public sealed class StoreWriter : IAsyncDisposable
+{
+    private const int MaxBatchItems = 512;
+    private const long MaxBatchBytes = 32L * 1024 * 1024;
+
+    private readonly SafeMailDatabase _database;
+    private readonly SpoolStore _spool;
+    private readonly ILogger _logger;
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    /// <summary>Starts the writer loop.</summary>
+    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger)
+    {
+        _database = database;
+        _spool = spool;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next batch's transaction. With <paramref name="bytes"/>, the message is
+    /// first appended to a segment and synced, and <paramref name="work"/> receives where it landed. The task completes
+    /// only after the commit (or fails, with nothing of this item committed).
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<SqliteConnection, SqliteTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes = null)
+    {
+        var item = new WorkItem<T>(work, bytes);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        return item.Completion.Task;
+    }
+
+    /// <summary>Runs <paramref name="work"/> inside the next batch's transaction.</summary>
+    public Task RunAsync(Func<SqliteConnection, SqliteTransaction, Task> work) =>
+        RunAsync<bool>(async (c, t, _) =>
+        {
+            await work(c, t).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task RunAsync()
+    {
+        SqliteConnection? connection = null;
+        var batch = new List<WorkItem>(MaxBatchItems);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            long bytes = 0;
+            while (batch.Count < MaxBatchItems && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                bytes += next.Bytes?.Bytes.Length ?? 0;
+            }
+
+            try
+            {
+                connection ??= await _database.OpenAsync().ConfigureAwait(false);
+                AppendAndSync(batch);
+                await CommitAsync(connection, batch).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "store batch of {Count} items failed", batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Fail(e);
+                }
+
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void AppendAndSync(List<WorkItem> batch)
+    {
+        _spool.SealIfFull(); // only here, between batches: everything in a sealed segment has been committed
+        var appended = false;
+        foreach (var item in batch.Where(i => i.Bytes is not null))
+        {
+            try
+            {
+                var (segment, offset) = _spool.Append(item.Bytes!.Id, item.Bytes.Bytes);
+                item.Location = new SegmentLocation(segment, offset);
+                appended = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                item.Fail(e); // disk full, spool not writable: this message is refused (4xx), the batch goes on
+            }
+        }
+
+        if (appended)
+        {
+            _spool.Sync();
+        }
+    }
+
+    private static async Task CommitAsync(SqliteConnection connection, List<WorkItem> batch)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var index = 0;
+        foreach (var item in batch.Where(i => !i.Failed))
+        {
+            var savepoint = "s" + index++;
+            await transaction.SaveAsync(savepoint).ConfigureAwait(false);
+            try
+            {
+                await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
+                await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                item.Fail(e);
+            }
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        foreach (var item in batch.Where(i => !i.Failed))
+        {
+            item.Complete();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private abstract class WorkItem(SpooledBytes? bytes)
+    {
+        public SpooledBytes? Bytes { get; } = bytes;
+        public SegmentLocation? Location { get; set; }
+        public bool Failed { get; private set; }
+
+        public abstract Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction);
+        public abstract void Complete();
+        protected abstract void SetException(Exception e);
+
+        public void Fail(Exception e)
+        {
+            if (!Failed)
+            {
+                Failed = true;
+                SetException(e);
+            }
+        }
+    }
+
+    private sealed class WorkItem<T>(Func<SqliteConnection, SqliteTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes) : WorkItem(bytes)
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            _result = await work(connection, transaction, Location).ConfigureAwait(false);
+
+        public override void Complete() => Completion.TrySetResult(_result!);
+
+        protected override void SetException(Exception e) => Completion.TrySetException(e);
+    }
+}

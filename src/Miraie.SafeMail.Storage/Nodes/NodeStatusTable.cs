@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Storage.Messages;
+
+namespace Miraie.SafeMail.Storage.Nodes;
+
+/// <summary>Each node's last report of itself, for <c>safemail health</c> and the console's dashboard.</summary>
+public static class NodeStatusTable
+{
+    /// <summary>Writes (or replaces) a node's report.</summary>
+    public static async Task WriteAsync(SqliteConnection connection, SqliteTransaction? transaction, NodeStatus status, CancellationToken cancellationToken = default)
+    {
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO node_status (node_id, updated_at, listening, spool_ok, spool_error, last_delivery_at, last_delivery_ok, last_delivery_note,
+              started_at, purge_at, purge_ok, purge_note)
+            VALUES (@n, @u, @l, @s, @se, @da, @dok, @dn, @st, @pa, @pok, @pn)
+            ON CONFLICT (node_id) DO UPDATE SET updated_at = excluded.updated_at, listening = excluded.listening, spool_ok = excluded.spool_ok,
+              spool_error = excluded.spool_error, last_delivery_at = excluded.last_delivery_at, last_delivery_ok = excluded.last_delivery_ok,
+              last_delivery_note = excluded.last_delivery_note, started_at = excluded.started_at, purge_at = excluded.purge_at,
+              purge_ok = excluded.purge_ok, purge_note = excluded.purge_note
+            """;
+        MessageTable.Add(upsert, "@n", status.NodeId);
+        MessageTable.Add(upsert, "@u", status.UpdatedAt.ToUnixTimeMilliseconds());
+        MessageTable.Add(upsert, "@l", string.Join(",", status.Listening));
+        MessageTable.Add(upsert, "@s", status.SpoolOk ? 1 : 0);
+        MessageTable.Add(upsert, "@se", status.SpoolError);
+        MessageTable.Add(upsert, "@da", status.LastDeliveryAt?.ToUnixTimeMilliseconds());
+        MessageTable.Add(upsert, "@dok", status.LastDeliveryOk is { } ok ? (ok ? 1 : 0) : null);
+        MessageTable.Add(upsert, "@dn", status.LastDeliveryNote);
+        MessageTable.Add(upsert, "@st", status.StartedAt?.ToUnixTimeMilliseconds());
+        MessageTable.Add(upsert, "@pa", status.LastPurge?.At.ToUnixTimeMilliseconds());
+        MessageTable.Add(upsert, "@pok", status.LastPurge is { } purge ? (purge.Ok ? 1 : 0) : null);
+        MessageTable.Add(upsert, "@pn", status.LastPurge?.Note);
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every node's report.</summary>
+    public static async Task<IReadOnlyList<NodeStatus>> ReadAllAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT node_id, updated_at, listening, spool_ok, spool_error, last_delivery_at, last_delivery_ok, last_delivery_note,
+                   started_at, purge_at, purge_ok, purge_note
+            FROM node_status ORDER BY node_id
+            """;
+        var list = new List<NodeStatus>();
+        await using var r = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new NodeStatus(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+                r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries), r.GetInt64(3) != 0, r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.IsDBNull(6) ? null : r.GetInt64(6) != 0,
+                r.IsDBNull(7) ? null : r.GetString(7))
+            {
+                StartedAt = r.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+                LastPurge = r.IsDBNull(9) ? null
+                    : new PurgeRun(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)), !r.IsDBNull(10) && r.GetInt64(10) != 0, r.IsDBNull(11) ? "" : r.GetString(11)),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Queue depth and the oldest queued message's arrival.</summary>
+    public static async Task<(long Depth, DateTimeOffset? Oldest)> QueueAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT COUNT(*), MIN(received_at) FROM messages WHERE state = 'queued'";
+        await using var r = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (r.GetInt64(0), r.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)));
+    }
+}

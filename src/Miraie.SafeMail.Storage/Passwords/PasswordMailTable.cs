@@ -1,0 +1,118 @@
+using Microsoft.Data.Sqlite;
+using Miraie.SafeMail.Storage.Messages;
+
+namespace Miraie.SafeMail.Storage.Passwords;
+
+/// <summary>The archives a message carries and the password mails due to its delivered recipients (migration 005).</summary>
+public static class PasswordMailTable
+{
+    /// <summary>States of a password mail.</summary>
+    public const string Pending = "pending";
+    /// <summary>Handed to delivery (gateway) or accepted by Graph.</summary>
+    public const string Sent = "sent";
+    /// <summary>Given up.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Records the archives a received message may claim (in the accept path's transaction).</summary>
+    public static async Task LinkAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, IReadOnlyList<string> archiveIds)
+    {
+        foreach (var archive in archiveIds)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT OR IGNORE INTO message_archives (message_id, archive_id) VALUES (@m, @a)";
+            MessageTable.Add(insert, "@m", messageId);
+            MessageTable.Add(insert, "@a", archive);
+            await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a delivery attempt (in its transaction): a pending password mail for every archive the message carries and
+    /// every recipient now delivered. Idempotent; a message without archives costs one index lookup.
+    /// </summary>
+    public static async Task AddForDeliveredAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, DateTimeOffset now)
+    {
+        // On every delivery: kept prepared, like the delivery path's other statements.
+        var insert = CommandCache.Get(connection, transaction, """
+            INSERT OR IGNORE INTO password_mails (archive_id, message_id, recipient, state, created_at, next_attempt_at)
+            SELECT a.archive_id, a.message_id, r.address, 'pending', @now, @now
+            FROM message_archives a JOIN recipients r ON r.message_id = a.message_id
+            WHERE a.message_id = @m AND r.state = 'delivered'
+            """);
+        MessageTable.Add(insert, "@m", messageId);
+        MessageTable.Add(insert, "@now", now.ToUnixTimeMilliseconds());
+        await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Pending password mails whose time has come, oldest first.</summary>
+    public static async Task<IReadOnlyList<DuePasswordMail>> DueAsync(SqliteConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT archive_id, message_id, recipient, attempts, created_at FROM password_mails
+            WHERE state = 'pending' AND next_attempt_at <= @now ORDER BY created_at LIMIT @n
+            """;
+        MessageTable.Add(select, "@now", now.ToUnixTimeMilliseconds());
+        MessageTable.Add(select, "@n", limit);
+        var due = new List<DuePasswordMail>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(new DuePasswordMail(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return due;
+    }
+
+    /// <summary>Sets a password mail's state after an attempt.</summary>
+    public static async Task UpdateAsync(SqliteConnection connection, SqliteTransaction? transaction, DuePasswordMail mail, string state, DateTimeOffset now,
+        DateTimeOffset? next, string? error, string? sentAs)
+    {
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE password_mails SET state = @s, attempts = attempts + 1, next_attempt_at = @next, last_error = @e,
+                sent_at = CASE WHEN @s = 'sent' THEN @now ELSE sent_at END, sent_as = @as
+            WHERE archive_id = @a AND message_id = @m AND recipient = @r AND state = 'pending'
+            """;
+        MessageTable.Add(update, "@s", state);
+        MessageTable.Add(update, "@now", now.ToUnixTimeMilliseconds());
+        MessageTable.Add(update, "@next", next?.ToUnixTimeMilliseconds());
+        MessageTable.Add(update, "@e", error);
+        MessageTable.Add(update, "@as", sentAs);
+        MessageTable.Add(update, "@a", mail.ArchiveId);
+        MessageTable.Add(update, "@m", mail.MessageId);
+        MessageTable.Add(update, "@r", mail.Recipient);
+        await update.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Archives whose password is no longer needed: every message carrying it has finished (delivered, failed, deleted,
+    /// purged) and no password mail for it is pending — or it is older than <paramref name="keepFor"/> whatever its state.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FinishedArchivesAsync(SqliteConnection connection, DateTimeOffset now, TimeSpan keepFor, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT p.id FROM archive_passwords p
+            WHERE p.delivered_at IS NULL AND (
+                p.created_at < @old
+                OR (EXISTS (SELECT 1 FROM message_archives a WHERE a.archive_id = p.id)
+                    AND NOT EXISTS (SELECT 1 FROM message_archives a JOIN messages m ON m.id = a.message_id
+                                    WHERE a.archive_id = p.id AND m.state IN ('queued', 'quarantined'))
+                    AND NOT EXISTS (SELECT 1 FROM password_mails w WHERE w.archive_id = p.id AND w.state = 'pending')))
+            LIMIT 100
+            """;
+        MessageTable.Add(select, "@old", (now - keepFor).ToUnixTimeMilliseconds());
+        var ids = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+}
