@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 
 namespace Miraie.SafeMail.Storage;
 
@@ -9,10 +9,10 @@ namespace Miraie.SafeMail.Storage;
 /// </summary>
 internal static class CommandCache
 {
-    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Commands = [];
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Commands = [];
 
     /// <summary>The prepared command for <paramref name="sql"/> on <paramref name="connection"/>, with no parameters and the given transaction.</summary>
-    public static SqliteCommand Get(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    public static DbCommand Get(DbConnection connection, DbTransaction? transaction, string sql)
     {
         var commands = Commands.GetOrCreateValue(connection);
         if (!commands.TryGetValue(sql, out var command))

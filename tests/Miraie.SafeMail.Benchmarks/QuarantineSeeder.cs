@@ -33,7 +33,7 @@ internal static class QuarantineSeeder
         const int batch = 5_000;
         for (var done = 0; done < count; done += batch)
         {
-            await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync();
+            await using var transaction = (System.Data.Common.DbTransaction)await connection.BeginTransactionAsync();
             for (var i = done; i < Math.Min(count, done + batch); i++)
             {
                 var received = now - TimeSpan.FromSeconds(random.Next(0, 30 * 86_400));

@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Storage.Spool;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 
@@ -221,7 +221,7 @@ public sealed class DeliveryService(
     /// Mail that came out of the quarantine is followed into the audit log: which recipients took it and which are
     /// retried (those refused for good are already there as a bounce), so the record of a release ends with its outcome.
     /// </summary>
-    private static async Task AuditReleasedAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string id,
+    private static async Task AuditReleasedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id,
         IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset? next, DateTimeOffset now)
     {
         var delivered = outcomes.Where(o => o.Kind == OutcomeKind.Delivered).ToList();

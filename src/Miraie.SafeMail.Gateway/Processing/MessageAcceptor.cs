@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
@@ -134,7 +134,7 @@ public sealed class MessageAcceptor(
         return new ArchiveClaims(accepted, refused);
     }
 
-    private static async Task RecordClaimsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction,
+    private static async Task RecordClaimsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
         MessageRecord record, ArchiveClaims claims)
     {
         await Storage.Passwords.PasswordMailTable.LinkAsync(connection, transaction, record.Id, claims.Accepted).ConfigureAwait(false);

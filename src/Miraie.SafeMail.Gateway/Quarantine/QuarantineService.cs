@@ -4,10 +4,10 @@ using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Processing;
-using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Storage.Spool;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
 
@@ -97,11 +97,11 @@ public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spoo
         return ids.Distinct(StringComparer.Ordinal).Select(id => results[id]).ToList();
     }
 
-    private async Task<ReleaseResult> ReleaseOneAsync(Microsoft.Data.Sqlite.SqliteConnection connection, MessageRecord message, IReadOnlyList<string> risky,
+    private async Task<ReleaseResult> ReleaseOneAsync(System.Data.Common.DbConnection connection, MessageRecord message, IReadOnlyList<string> risky,
         string actor, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using (var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = (System.Data.Common.DbTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await MessageTable.ReleaseAsync(connection, transaction, message.Id, actor, now, now + delivery.Value.MaxLifetime, cancellationToken).ConfigureAwait(false))
             {
@@ -162,7 +162,7 @@ public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spoo
         }
 
         var record = await outbound.StoreAsync(notice, MessageOrigin.Notice, message.EnvelopeFrom, "notice", QuarantineNotice.EnvelopeSender, cancellationToken).ConfigureAwait(false);
-        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (System.Data.Common.DbTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await MessageTable.InsertAsync(connection, transaction, record, cancellationToken: cancellationToken).ConfigureAwait(false);
         await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, actor, AuditActions.Notify, message.Id, $"notice {record.Id} to {message.EnvelopeFrom}",
             cancellationToken).ConfigureAwait(false);
@@ -206,7 +206,7 @@ public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spoo
                 return false;
             }
 
-            await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = (System.Data.Common.DbTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             if (!await MessageTable.UpdateStateAsync(connection, transaction, id, MessageState.Quarantined, state, message.Attempts, null, null, now, cancellationToken)
                 .ConfigureAwait(false))
             {

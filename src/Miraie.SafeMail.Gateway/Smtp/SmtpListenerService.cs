@@ -1,13 +1,13 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.Storage;
+using SmtpServer;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Storage.Spool;
 

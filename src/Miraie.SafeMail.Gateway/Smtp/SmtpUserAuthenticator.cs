@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
-using SmtpServer;
 using SmtpServer.Authentication;
-using Miraie.SafeMail.Storage;
+using SmtpServer;
 using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway.Smtp;
 

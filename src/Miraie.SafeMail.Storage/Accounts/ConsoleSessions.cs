@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Storage.Accounts;
 
@@ -15,7 +14,7 @@ public static class ConsoleSessions
     public static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>Starts a session for <paramref name="user"/>: its new id. Deletes sessions unseen since <paramref name="unseenSince"/>.</summary>
-    public static async Task<string> StartAsync(SqliteConnection connection, string user, DateTimeOffset now, DateTimeOffset unseenSince,
+    public static async Task<string> StartAsync(DbConnection connection, string user, DateTimeOffset now, DateTimeOffset unseenSince,
         CancellationToken cancellationToken = default)
     {
         var id = RandomNumberGenerator.GetHexString(32, lowercase: true);
@@ -24,21 +23,21 @@ public static class ConsoleSessions
             DELETE FROM console_sessions WHERE last_seen_at < @old;
             INSERT INTO console_sessions (id, user_name, created_at, last_seen_at) VALUES (@id, @u, @now, @now)
             """;
-        MessageTable.Add(insert, "@old", unseenSince.ToUnixTimeMilliseconds());
-        MessageTable.Add(insert, "@id", id);
-        MessageTable.Add(insert, "@u", user);
-        MessageTable.Add(insert, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@old", unseenSince.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@id", id);
+        Sql.Add(insert, "@u", user);
+        Sql.Add(insert, "@now", now.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
 
     /// <summary>True when session <paramref name="id"/> of <paramref name="user"/> is still open (it is then marked seen).</summary>
-    public static async Task<bool> IsOpenAsync(SqliteConnection connection, string id, string user, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static async Task<bool> IsOpenAsync(DbConnection connection, string id, string user, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT last_seen_at FROM console_sessions WHERE id = @id AND user_name = @u";
-        MessageTable.Add(select, "@id", id);
-        MessageTable.Add(select, "@u", user);
+        Sql.Add(select, "@id", id);
+        Sql.Add(select, "@u", user);
         if (await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long seen)
         {
             return false;
@@ -49,8 +48,8 @@ public static class ConsoleSessions
         {
             await using var update = connection.CreateCommand();
             update.CommandText = "UPDATE console_sessions SET last_seen_at = @now WHERE id = @id";
-            MessageTable.Add(update, "@now", now.ToUnixTimeMilliseconds());
-            MessageTable.Add(update, "@id", id);
+            Sql.Add(update, "@now", now.ToUnixTimeMilliseconds());
+            Sql.Add(update, "@id", id);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -58,11 +57,11 @@ public static class ConsoleSessions
     }
 
     /// <summary>Ends session <paramref name="id"/> (nothing when it has already ended).</summary>
-    public static async Task EndAsync(SqliteConnection connection, string id, CancellationToken cancellationToken = default)
+    public static async Task EndAsync(DbConnection connection, string id, CancellationToken cancellationToken = default)
     {
         await using var delete = connection.CreateCommand();
         delete.CommandText = "DELETE FROM console_sessions WHERE id = @id";
-        MessageTable.Add(delete, "@id", id);
+        Sql.Add(delete, "@id", id);
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,6 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Storage.Accounts;
 
@@ -24,7 +23,7 @@ public static class ConsoleUsers
     public const int MinimumPasswordLength = 12;
 
     /// <summary>Adds an account; false when the name is taken.</summary>
-    public static async Task<bool> AddAsync(SqliteConnection connection, string name, string password, string role, DateTimeOffset now,
+    public static async Task<bool> AddAsync(DbConnection connection, string name, string password, string role, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
         await using var insert = connection.CreateCommand();
@@ -32,28 +31,28 @@ public static class ConsoleUsers
             INSERT INTO console_users (name, password_hash, role, disabled, failed_count, security_stamp, created_at)
             VALUES (@n, @h, @r, 0, 0, @s, @c) ON CONFLICT (name) DO NOTHING
             """;
-        MessageTable.Add(insert, "@n", name);
-        MessageTable.Add(insert, "@h", Hasher.HashPassword(name, password));
-        MessageTable.Add(insert, "@r", role);
-        MessageTable.Add(insert, "@s", NewStamp());
-        MessageTable.Add(insert, "@c", now.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@n", name);
+        Sql.Add(insert, "@h", Hasher.HashPassword(name, password));
+        Sql.Add(insert, "@r", role);
+        Sql.Add(insert, "@s", NewStamp());
+        Sql.Add(insert, "@c", now.ToUnixTimeMilliseconds());
         return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Sets a new password; false when there is no such account.</summary>
-    public static Task<bool> SetPasswordAsync(SqliteConnection connection, string name, string password, CancellationToken cancellationToken = default) =>
+    public static Task<bool> SetPasswordAsync(DbConnection connection, string name, string password, CancellationToken cancellationToken = default) =>
         UpdateAsync(connection, name, "password_hash = @v, failed_count = 0, locked_until = NULL", Hasher.HashPassword(name, password), cancellationToken);
 
     /// <summary>
     /// Clears the account's sign-in wait (the console drops its guessing counters for the account at the next attempt);
     /// false when there is no such account. The password and sessions stay.
     /// </summary>
-    public static async Task<bool> ClearSignInWaitAsync(SqliteConnection connection, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static async Task<bool> ClearSignInWaitAsync(DbConnection connection, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var update = connection.CreateCommand();
         update.CommandText = "UPDATE console_users SET sign_in_reset_at = @at, failed_count = 0, locked_until = NULL WHERE name = @n";
-        MessageTable.Add(update, "@at", now.ToUnixTimeMilliseconds());
-        MessageTable.Add(update, "@n", name);
+        Sql.Add(update, "@at", now.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@n", name);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -62,30 +61,30 @@ public static class ConsoleUsers
     /// the change are one statement in one immediate (write-locked) transaction, so two admins demoting each other at the
     /// same moment cannot both succeed.
     /// </summary>
-    public static Task<AccountChange> SetRoleAsync(SqliteConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
+    public static Task<AccountChange> SetRoleAsync(DbConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
         GuardedUpdateAsync(connection, name, "role = @v", role, removesAdmin: role != ConsoleRoles.Admin, cancellationToken);
 
     /// <summary>Disables or enables the account; disabling the last enabled admin is refused as in <see cref="SetRoleAsync"/>.</summary>
-    public static Task<AccountChange> SetDisabledAsync(SqliteConnection connection, string name, bool disabled, CancellationToken cancellationToken = default) =>
+    public static Task<AccountChange> SetDisabledAsync(DbConnection connection, string name, bool disabled, CancellationToken cancellationToken = default) =>
         GuardedUpdateAsync(connection, name, "disabled = @v", disabled ? 1 : 0, removesAdmin: disabled, cancellationToken);
 
     /// <summary>One account, or null.</summary>
-    public static async Task<ConsoleUser?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken = default)
+    public static async Task<ConsoleUser?> GetAsync(DbConnection connection, string name, CancellationToken cancellationToken = default)
     {
         var list = await QueryAsync(connection, "WHERE name = @n", name, cancellationToken).ConfigureAwait(false);
         return list.Count > 0 ? list[0] : null;
     }
 
     /// <summary>Every account, by name.</summary>
-    public static Task<IReadOnlyList<ConsoleUser>> ListAsync(SqliteConnection connection, CancellationToken cancellationToken = default) =>
+    public static Task<IReadOnlyList<ConsoleUser>> ListAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
         QueryAsync(connection, "", null, cancellationToken);
 
     /// <summary>How many enabled admins exist (the last one may not be disabled or demoted).</summary>
-    public static async Task<long> CountEnabledAdminsAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<long> CountEnabledAdminsAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM console_users WHERE role = @r AND disabled = 0";
-        MessageTable.Add(count, "@r", ConsoleRoles.Admin);
+        Sql.Add(count, "@r", ConsoleRoles.Admin);
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -95,12 +94,12 @@ public static class ConsoleUsers
     /// <see cref="SignInResult.Failed"/> — unknown names are checked against a dummy hash, so they cost the same time.
     /// Nothing is written on failure: the caller records it (<see cref="RecordFailureAsync"/>) with its audit entry.
     /// </summary>
-    public static async Task<SignInResult> SignInAsync(SqliteConnection connection, string name, string password, DateTimeOffset now,
+    public static async Task<SignInResult> SignInAsync(DbConnection connection, string name, string password, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT password_hash FROM console_users WHERE name = @n";
-        MessageTable.Add(select, "@n", name);
+        Sql.Add(select, "@n", name);
         var hash = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         var verified = Hasher.VerifyHashedPassword(name, hash ?? DummyHash, password) != PasswordVerificationResult.Failed;
         var user = hash is null ? null : await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
@@ -116,29 +115,29 @@ public static class ConsoleUsers
 
         await using var update = connection.CreateCommand();
         update.CommandText = "UPDATE console_users SET failed_count = 0, locked_until = NULL, last_sign_in_at = @now WHERE name = @n";
-        MessageTable.Add(update, "@n", name);
-        MessageTable.Add(update, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@n", name);
+        Sql.Add(update, "@now", now.ToUnixTimeMilliseconds());
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return SignInResult.Success(user);
     }
 
     /// <summary>Counts a failed sign-in on the account (nothing when the name is unknown: the statement is the same).</summary>
-    public static async Task RecordFailureAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, CancellationToken cancellationToken = default)
+    public static async Task RecordFailureAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken = default)
     {
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE console_users SET failed_count = failed_count + 1 WHERE name = @n";
-        MessageTable.Add(update, "@n", name);
+        Sql.Add(update, "@n", name);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<bool> UpdateAsync(SqliteConnection connection, string name, string set, object value, CancellationToken cancellationToken)
+    private static async Task<bool> UpdateAsync(DbConnection connection, string name, string set, object value, CancellationToken cancellationToken)
     {
         await using var update = connection.CreateCommand();
         update.CommandText = $"UPDATE console_users SET {set}, security_stamp = @s WHERE name = @n";
-        MessageTable.Add(update, "@v", value);
-        MessageTable.Add(update, "@s", NewStamp());
-        MessageTable.Add(update, "@n", name);
+        Sql.Add(update, "@v", value);
+        Sql.Add(update, "@s", NewStamp());
+        Sql.Add(update, "@n", name);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -146,10 +145,10 @@ public static class ConsoleUsers
     // before anything is read, so the other enabled admins the statement counts cannot change until it commits — of two
     // concurrent demotions the second sees the first's result. (The single UPDATE alone would already be atomic; the
     // transaction also covers the follow-up read that tells "no such user" from "last admin".)
-    private static async Task<AccountChange> GuardedUpdateAsync(SqliteConnection connection, string name, string set, object value, bool removesAdmin,
+    private static async Task<AccountChange> GuardedUpdateAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
         CancellationToken cancellationToken)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken)
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken)
             .ConfigureAwait(false);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
@@ -158,11 +157,11 @@ public static class ConsoleUsers
             WHERE name = @n AND (@removes = 0 OR role <> @admin OR disabled <> 0
                 OR EXISTS (SELECT 1 FROM console_users WHERE role = @admin AND disabled = 0 AND name <> @n))
             """;
-        MessageTable.Add(update, "@v", value);
-        MessageTable.Add(update, "@s", NewStamp());
-        MessageTable.Add(update, "@n", name);
-        MessageTable.Add(update, "@removes", removesAdmin ? 1 : 0);
-        MessageTable.Add(update, "@admin", ConsoleRoles.Admin);
+        Sql.Add(update, "@v", value);
+        Sql.Add(update, "@s", NewStamp());
+        Sql.Add(update, "@n", name);
+        Sql.Add(update, "@removes", removesAdmin ? 1 : 0);
+        Sql.Add(update, "@admin", ConsoleRoles.Admin);
         var changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         var result = AccountChange.Done;
         if (!changed)
@@ -170,7 +169,7 @@ public static class ConsoleUsers
             await using var exists = connection.CreateCommand();
             exists.Transaction = transaction;
             exists.CommandText = "SELECT COUNT(*) FROM console_users WHERE name = @n";
-            MessageTable.Add(exists, "@n", name);
+            Sql.Add(exists, "@n", name);
             result = (long)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0 ? AccountChange.NoSuchUser : AccountChange.LastAdmin;
         }
 
@@ -178,13 +177,13 @@ public static class ConsoleUsers
         return result;
     }
 
-    private static async Task<IReadOnlyList<ConsoleUser>> QueryAsync(SqliteConnection connection, string where, string? name, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ConsoleUser>> QueryAsync(DbConnection connection, string where, string? name, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT {Columns} FROM console_users {where} ORDER BY name";
         if (name is not null)
         {
-            MessageTable.Add(select, "@n", name);
+            Sql.Add(select, "@n", name);
         }
 
         var list = new List<ConsoleUser>();
@@ -198,7 +197,7 @@ public static class ConsoleUsers
         return list;
     }
 
-    private static DateTimeOffset? Time(SqliteDataReader reader, int column) =>
+    private static DateTimeOffset? Time(DbDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
     private static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);

@@ -1,6 +1,5 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Storage.Accounts;
 
@@ -11,39 +10,39 @@ public static class SmtpUsers
     public static PasswordHasher<string> Hasher { get; } = new();
 
     /// <summary>Adds or replaces a user with a new password.</summary>
-    public static async Task SetAsync(SqliteConnection connection, string name, string password, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static async Task SetAsync(DbConnection connection, string name, string password, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var upsert = connection.CreateCommand();
         upsert.CommandText = """
             INSERT INTO smtp_users (name, password_hash, disabled, created_at) VALUES (@n, @h, 0, @c)
             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, disabled = 0
             """;
-        MessageTable.Add(upsert, "@n", name);
-        MessageTable.Add(upsert, "@h", Hasher.HashPassword(name, password));
-        MessageTable.Add(upsert, "@c", now.ToUnixTimeMilliseconds());
+        Sql.Add(upsert, "@n", name);
+        Sql.Add(upsert, "@h", Hasher.HashPassword(name, password));
+        Sql.Add(upsert, "@c", now.ToUnixTimeMilliseconds());
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disables a user; true when the user existed.</summary>
-    public static async Task<bool> DisableAsync(SqliteConnection connection, string name, CancellationToken cancellationToken = default)
+    public static async Task<bool> DisableAsync(DbConnection connection, string name, CancellationToken cancellationToken = default)
     {
         await using var update = connection.CreateCommand();
         update.CommandText = "UPDATE smtp_users SET disabled = 1 WHERE name = @n";
-        MessageTable.Add(update, "@n", name);
+        Sql.Add(update, "@n", name);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>The stored hash of an enabled user, or null.</summary>
-    public static async Task<string?> HashOfAsync(SqliteConnection connection, string name, CancellationToken cancellationToken = default)
+    public static async Task<string?> HashOfAsync(DbConnection connection, string name, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT password_hash FROM smtp_users WHERE name = @n AND disabled = 0";
-        MessageTable.Add(select, "@n", name);
+        Sql.Add(select, "@n", name);
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     /// <summary>All users: name and whether disabled.</summary>
-    public static async Task<IReadOnlyList<(string Name, bool Disabled)>> ListAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<(string Name, bool Disabled)>> ListAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT name, disabled FROM smtp_users ORDER BY name";

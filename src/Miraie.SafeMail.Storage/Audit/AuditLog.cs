@@ -1,5 +1,4 @@
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
+using System.Data.Common;
 
 namespace Miraie.SafeMail.Storage.Audit;
 
@@ -13,24 +12,24 @@ public static class AuditLog
     public const string System = "system";
 
     /// <summary>Appends one entry.</summary>
-    public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction? transaction, DateTimeOffset at, string actor, string action,
+    public static async Task AppendAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset at, string actor, string action,
         string? messageId, string? detail, CancellationToken cancellationToken = default)
     {
         var insert = CommandCache.Get(connection, transaction, "INSERT INTO audit (at, actor, action, message_id, detail) VALUES (@at, @actor, @action, @m, @d)");
-        MessageTable.Add(insert, "@at", at.ToUnixTimeMilliseconds());
-        MessageTable.Add(insert, "@actor", actor);
-        MessageTable.Add(insert, "@action", action);
-        MessageTable.Add(insert, "@m", messageId);
-        MessageTable.Add(insert, "@d", detail);
+        Sql.Add(insert, "@at", at.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@actor", actor);
+        Sql.Add(insert, "@action", action);
+        Sql.Add(insert, "@m", messageId);
+        Sql.Add(insert, "@d", detail);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Entries for one message, oldest first.</summary>
-    public static async Task<IReadOnlyList<AuditEntry>> ForMessageAsync(SqliteConnection connection, string messageId, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<AuditEntry>> ForMessageAsync(DbConnection connection, string messageId, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT at, actor, action, message_id, detail FROM audit WHERE message_id = @m ORDER BY id";
-        MessageTable.Add(select, "@m", messageId);
+        Sql.Add(select, "@m", messageId);
         var list = new List<AuditEntry>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -64,7 +64,7 @@ public static class DataBackup
         await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = snapshot, Pooling = false }.ToString()))
         {
             await copy.OpenAsync(cancellationToken).ConfigureAwait(false);
-            source.BackupDatabase(copy);
+            ((SqliteConnection)source).BackupDatabase(copy); // DataBackup is for the SQLite provider (the caller checks)
             await using var journal = copy.CreateCommand();
             journal.CommandText = "PRAGMA journal_mode=DELETE"; // one self-contained file; the gateway turns WAL back on when it opens it
             await journal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 
 namespace Miraie.SafeMail.Storage.Messages;
 
@@ -21,55 +20,55 @@ public static class MessageTable
         """;
 
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
-    public static async Task InsertAsync(SqliteConnection connection, SqliteTransaction? transaction, MessageRecord m, string? leaseOwner = null,
+    public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, MessageRecord m, string? leaseOwner = null,
         DateTimeOffset? leaseUntil = null, CancellationToken cancellationToken = default)
     {
         var insert = CommandCache.Get(connection, transaction, InsertMessage);
-        Add(insert, "@id", m.Id);
-        Add(insert, "@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
-        Add(insert, "@node_id", m.NodeId);
-        Add(insert, "@client_address", m.ClientAddress);
-        Add(insert, "@client_helo", m.ClientHelo);
-        Add(insert, "@received_header", m.ReceivedHeader);
-        Add(insert, "@auth_user", m.AuthUser);
-        Add(insert, "@envelope_from", m.EnvelopeFrom);
-        Add(insert, "@subject", m.Subject);
-        Add(insert, "@header_from", m.HeaderFrom);
-        Add(insert, "@message_id_header", m.MessageIdHeader);
-        Add(insert, "@size", m.Size);
-        Add(insert, "@segment", m.Segment);
-        Add(insert, "@segment_offset", m.SegmentOffset);
-        Add(insert, "@file_path", m.FilePath);
-        Add(insert, "@state", m.State);
-        Add(insert, "@verdict", m.Verdict);
-        Add(insert, "@rule", m.Rule);
-        Add(insert, "@confirmation", m.Confirmation);
-        Add(insert, "@external", m.External ? 1 : 0);
-        Add(insert, "@findings_json", m.FindingsJson);
-        Add(insert, "@inspection_json", m.InspectionJson);
-        Add(insert, "@attempts", m.Attempts);
-        Add(insert, "@next_attempt_at", m.NextAttemptAt?.ToUnixTimeMilliseconds());
-        Add(insert, "@expires_at", m.ExpiresAt?.ToUnixTimeMilliseconds());
-        Add(insert, "@last_error", m.LastError);
-        Add(insert, "@finished_at", m.FinishedAt?.ToUnixTimeMilliseconds());
-        Add(insert, "@origin", m.Origin);
-        Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
-        Add(insert, "@released_by", m.ReleasedBy);
-        Add(insert, "@attachment_kinds", m.AttachmentKinds);
-        Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
-        Add(insert, "@header_from_name", m.HeaderFromName);
-        Add(insert, "@lease_owner", leaseOwner);
-        Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@id", m.Id);
+        Sql.Add(insert, "@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@node_id", m.NodeId);
+        Sql.Add(insert, "@client_address", m.ClientAddress);
+        Sql.Add(insert, "@client_helo", m.ClientHelo);
+        Sql.Add(insert, "@received_header", m.ReceivedHeader);
+        Sql.Add(insert, "@auth_user", m.AuthUser);
+        Sql.Add(insert, "@envelope_from", m.EnvelopeFrom);
+        Sql.Add(insert, "@subject", m.Subject);
+        Sql.Add(insert, "@header_from", m.HeaderFrom);
+        Sql.Add(insert, "@message_id_header", m.MessageIdHeader);
+        Sql.Add(insert, "@size", m.Size);
+        Sql.Add(insert, "@segment", m.Segment);
+        Sql.Add(insert, "@segment_offset", m.SegmentOffset);
+        Sql.Add(insert, "@file_path", m.FilePath);
+        Sql.Add(insert, "@state", m.State);
+        Sql.Add(insert, "@verdict", m.Verdict);
+        Sql.Add(insert, "@rule", m.Rule);
+        Sql.Add(insert, "@confirmation", m.Confirmation);
+        Sql.Add(insert, "@external", m.External ? 1 : 0);
+        Sql.Add(insert, "@findings_json", m.FindingsJson);
+        Sql.Add(insert, "@inspection_json", m.InspectionJson);
+        Sql.Add(insert, "@attempts", m.Attempts);
+        Sql.Add(insert, "@next_attempt_at", m.NextAttemptAt?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@expires_at", m.ExpiresAt?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@last_error", m.LastError);
+        Sql.Add(insert, "@finished_at", m.FinishedAt?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@origin", m.Origin);
+        Sql.Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@released_by", m.ReleasedBy);
+        Sql.Add(insert, "@attachment_kinds", m.AttachmentKinds);
+        Sql.Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
+        Sql.Add(insert, "@header_from_name", m.HeaderFromName);
+        Sql.Add(insert, "@lease_owner", leaseOwner);
+        Sql.Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         var recipient = CommandCache.Get(connection, transaction,
             "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at) VALUES (@m, @a, @e, @s, @r, @u)");
-        Add(recipient, "@m", m.Id);
-        var pa = Add(recipient, "@a", "");
-        var pe = Add(recipient, "@e", 0);
-        var ps = Add(recipient, "@s", "");
-        var pr = Add(recipient, "@r", null);
-        Add(recipient, "@u", m.ReceivedAt.ToUnixTimeMilliseconds());
+        Sql.Add(recipient, "@m", m.Id);
+        var pa = Sql.Add(recipient, "@a", "");
+        var pe = Sql.Add(recipient, "@e", 0);
+        var ps = Sql.Add(recipient, "@s", "");
+        var pr = Sql.Add(recipient, "@r", (string?)null);
+        Sql.Add(recipient, "@u", m.ReceivedAt.ToUnixTimeMilliseconds());
         foreach (var r in m.Recipients)
         {
             pa.Value = r.Address;
@@ -81,11 +80,11 @@ public static class MessageTable
     }
 
     /// <summary>The message with its recipients, or null.</summary>
-    public static async Task<MessageRecord?> GetAsync(SqliteConnection connection, string id, CancellationToken cancellationToken = default)
+    public static async Task<MessageRecord?> GetAsync(DbConnection connection, string id, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT {Columns} FROM messages WHERE id = @id";
-        Add(select, "@id", id);
+        Sql.Add(select, "@id", id);
         MessageRecord? message;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -99,7 +98,7 @@ public static class MessageTable
 
         await using var recipients = connection.CreateCommand();
         recipients.CommandText = "SELECT address, external, state, last_response FROM recipients WHERE message_id = @id ORDER BY rowid";
-        Add(recipients, "@id", id);
+        Sql.Add(recipients, "@id", id);
         var list = new List<RecipientRecord>();
         await using (var reader = await recipients.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -113,17 +112,17 @@ public static class MessageTable
     }
 
     /// <summary>Messages matching <paramref name="where"/> (SQL over the <c>messages</c> columns), newest first, with their recipients.</summary>
-    public static async Task<IReadOnlyList<MessageRecord>> ListAsync(SqliteConnection connection, string where, IReadOnlyDictionary<string, object?> parameters,
+    public static async Task<IReadOnlyList<MessageRecord>> ListAsync(DbConnection connection, string where, IReadOnlyDictionary<string, object?> parameters,
         int limit, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT {Columns} FROM messages WHERE {where} ORDER BY received_at DESC LIMIT @limit";
         foreach (var (name, value) in parameters)
         {
-            Add(select, name, value);
+            Sql.Add(select, name, value);
         }
 
-        Add(select, "@limit", limit);
+        Sql.Add(select, "@limit", limit);
         var list = new List<MessageRecord>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -143,7 +142,7 @@ public static class MessageTable
         recipients.CommandText = $"SELECT message_id, address, external, state, last_response FROM recipients WHERE message_id IN ({string.Join(", ", names)}) ORDER BY rowid";
         for (var i = 0; i < list.Count; i++)
         {
-            Add(recipients, names[i], list[i].Id);
+            Sql.Add(recipients, names[i], list[i].Id);
         }
 
         var byMessage = list.ToDictionary(m => m.Id, _ => new List<RecipientRecord>());
@@ -163,7 +162,7 @@ public static class MessageTable
     /// Leases up to <paramref name="limit"/> due queued messages to <paramref name="node"/> (unleased, or whose lease ran
     /// out) and returns their ids. Several nodes may call this at once; each message goes to one of them.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ClaimDueAsync(SqliteConnection connection, string node, DateTimeOffset now, TimeSpan lease, int limit,
+    public static async Task<IReadOnlyList<string>> ClaimDueAsync(DbConnection connection, string node, DateTimeOffset now, TimeSpan lease, int limit,
         CancellationToken cancellationToken = default)
     {
         await using var claim = connection.CreateCommand();
@@ -173,10 +172,10 @@ public static class MessageTable
                          AND (lease_until IS NULL OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit)
             RETURNING id
             """;
-        Add(claim, "@node", node);
-        Add(claim, "@until", (now + lease).ToUnixTimeMilliseconds());
-        Add(claim, "@now", now.ToUnixTimeMilliseconds());
-        Add(claim, "@limit", limit);
+        Sql.Add(claim, "@node", node);
+        Sql.Add(claim, "@until", (now + lease).ToUnixTimeMilliseconds());
+        Sql.Add(claim, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(claim, "@limit", limit);
         var ids = new List<string>();
         await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -188,24 +187,24 @@ public static class MessageTable
     }
 
     /// <summary>Drops every lease a node holds (at its start: what it held when it stopped is due again at once).</summary>
-    public static async Task<int> ReleaseLeasesAsync(SqliteConnection connection, string node, CancellationToken cancellationToken = default)
+    public static async Task<int> ReleaseLeasesAsync(DbConnection connection, string node, CancellationToken cancellationToken = default)
     {
         await using var update = connection.CreateCommand();
         update.CommandText = "UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @node AND state = 'queued'";
-        Add(update, "@node", node);
+        Sql.Add(update, "@node", node);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records one recipient's outcome.</summary>
-    public static async Task SetRecipientAsync(SqliteConnection connection, SqliteTransaction? transaction, string messageId, string address, string state,
+    public static async Task SetRecipientAsync(DbConnection connection, DbTransaction? transaction, string messageId, string address, string state,
         string? response, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var update = CommandCache.Get(connection, transaction, "UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a");
-        Add(update, "@s", state);
-        Add(update, "@r", response);
-        Add(update, "@u", at.ToUnixTimeMilliseconds());
-        Add(update, "@m", messageId);
-        Add(update, "@a", address);
+        Sql.Add(update, "@s", state);
+        Sql.Add(update, "@r", response);
+        Sql.Add(update, "@u", at.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@m", messageId);
+        Sql.Add(update, "@a", address);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -213,7 +212,7 @@ public static class MessageTable
     /// Sets a message's state, attempt count, next attempt and last error, and drops its lease; only when its state is
     /// still <paramref name="expectedState"/>. True when the row changed.
     /// </summary>
-    public static async Task<bool> UpdateStateAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, string expectedState, string state,
+    public static async Task<bool> UpdateStateAsync(DbConnection connection, DbTransaction? transaction, string id, string expectedState, string state,
         int attempts, DateTimeOffset? nextAttemptAt, string? lastError, DateTimeOffset? finishedAt, CancellationToken cancellationToken = default)
     {
         var update = CommandCache.Get(connection, transaction, """
@@ -221,18 +220,18 @@ public static class MessageTable
               finished_at = @finished, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND state = @expected
             """);
-        Add(update, "@state", state);
-        Add(update, "@attempts", attempts);
-        Add(update, "@next", nextAttemptAt?.ToUnixTimeMilliseconds());
-        Add(update, "@error", lastError);
-        Add(update, "@finished", finishedAt?.ToUnixTimeMilliseconds());
-        Add(update, "@id", id);
-        Add(update, "@expected", expectedState);
+        Sql.Add(update, "@state", state);
+        Sql.Add(update, "@attempts", attempts);
+        Sql.Add(update, "@next", nextAttemptAt?.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@error", lastError);
+        Sql.Add(update, "@finished", finishedAt?.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@id", id);
+        Sql.Add(update, "@expected", expectedState);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Moves a quarantined message back to the queue, once: true only for the caller that made the change.</summary>
-    public static async Task<bool> ReleaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, string actor, DateTimeOffset now,
+    public static async Task<bool> ReleaseAsync(DbConnection connection, DbTransaction? transaction, string id, string actor, DateTimeOffset now,
         DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         await using var update = connection.CreateCommand();
@@ -242,19 +241,19 @@ public static class MessageTable
               expires_at = @expires, attempts = 0, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND state = 'quarantined'
             """;
-        Add(update, "@now", now.ToUnixTimeMilliseconds());
-        Add(update, "@actor", actor);
-        Add(update, "@expires", expiresAt.ToUnixTimeMilliseconds());
-        Add(update, "@id", id);
+        Sql.Add(update, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@actor", actor);
+        Sql.Add(update, "@expires", expiresAt.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@id", id);
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>How many queued messages still need bytes in <paramref name="segment"/>.</summary>
-    public static async Task<long> CountLiveInSegmentAsync(SqliteConnection connection, string segment, CancellationToken cancellationToken = default)
+    public static async Task<long> CountLiveInSegmentAsync(DbConnection connection, string segment, CancellationToken cancellationToken = default)
     {
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM messages WHERE segment = @s AND state = 'queued'";
-        Add(count, "@s", segment);
+        Sql.Add(count, "@s", segment);
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -265,10 +264,6 @@ public static class MessageTable
             .Distinct().Order(StringComparer.Ordinal).ToList();
         return domains.Count == 0 ? null : "," + string.Join(',', domains) + ",";
     }
-
-    /// <summary>Adds a parameter; null becomes SQL NULL.</summary>
-    public static SqliteParameter Add(SqliteCommand command, string name, object? value) =>
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
     private static MessageRecord Read(DbDataReader r) => new()
     {

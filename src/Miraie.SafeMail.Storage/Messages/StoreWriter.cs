@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Storage.Spool;
 
@@ -36,7 +36,7 @@ public sealed class StoreWriter : IAsyncDisposable
     /// first appended to a segment and synced, and <paramref name="work"/> receives where it landed. The task completes
     /// only after the commit (or fails, with nothing of this item committed).
     /// </summary>
-    public Task<T> RunAsync<T>(Func<SqliteConnection, SqliteTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes = null)
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes = null)
     {
         var item = new WorkItem<T>(work, bytes);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
@@ -44,7 +44,7 @@ public sealed class StoreWriter : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> inside the next batch's transaction.</summary>
-    public Task RunAsync(Func<SqliteConnection, SqliteTransaction, Task> work) =>
+    public Task RunAsync(Func<DbConnection, DbTransaction, Task> work) =>
         RunAsync<bool>(async (c, t, _) =>
         {
             await work(c, t).ConfigureAwait(false);
@@ -53,7 +53,7 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        SqliteConnection? connection = null;
+        DbConnection? connection = null;
         var batch = new List<WorkItem>(MaxBatchItems);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -117,9 +117,9 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private static async Task CommitAsync(SqliteConnection connection, List<WorkItem> batch)
+    private static async Task CommitAsync(DbConnection connection, List<WorkItem> batch)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var index = 0;
         foreach (var item in batch.Where(i => !i.Failed))
         {
@@ -157,7 +157,7 @@ public sealed class StoreWriter : IAsyncDisposable
         public SegmentLocation? Location { get; set; }
         public bool Failed { get; private set; }
 
-        public abstract Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction);
+        public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction);
         public abstract void Complete();
         protected abstract void SetException(Exception e);
 
@@ -171,13 +171,13 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private sealed class WorkItem<T>(Func<SqliteConnection, SqliteTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes) : WorkItem(bytes)
+    private sealed class WorkItem<T>(Func<DbConnection, DbTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes) : WorkItem(bytes)
     {
         private T? _result;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+        public override async Task ExecuteAsync(DbConnection connection, DbTransaction transaction) =>
             _result = await work(connection, transaction, Location).ConfigureAwait(false);
 
         public override void Complete() => Completion.TrySetResult(_result!);

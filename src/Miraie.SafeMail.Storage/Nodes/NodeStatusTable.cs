@@ -1,5 +1,4 @@
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
+using System.Data.Common;
 
 namespace Miraie.SafeMail.Storage.Nodes;
 
@@ -7,7 +6,7 @@ namespace Miraie.SafeMail.Storage.Nodes;
 public static class NodeStatusTable
 {
     /// <summary>Writes (or replaces) a node's report.</summary>
-    public static async Task WriteAsync(SqliteConnection connection, SqliteTransaction? transaction, NodeStatus status, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(DbConnection connection, DbTransaction? transaction, NodeStatus status, CancellationToken cancellationToken = default)
     {
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
@@ -20,23 +19,23 @@ public static class NodeStatusTable
               last_delivery_note = excluded.last_delivery_note, started_at = excluded.started_at, purge_at = excluded.purge_at,
               purge_ok = excluded.purge_ok, purge_note = excluded.purge_note
             """;
-        MessageTable.Add(upsert, "@n", status.NodeId);
-        MessageTable.Add(upsert, "@u", status.UpdatedAt.ToUnixTimeMilliseconds());
-        MessageTable.Add(upsert, "@l", string.Join(",", status.Listening));
-        MessageTable.Add(upsert, "@s", status.SpoolOk ? 1 : 0);
-        MessageTable.Add(upsert, "@se", status.SpoolError);
-        MessageTable.Add(upsert, "@da", status.LastDeliveryAt?.ToUnixTimeMilliseconds());
-        MessageTable.Add(upsert, "@dok", status.LastDeliveryOk is { } ok ? (ok ? 1 : 0) : null);
-        MessageTable.Add(upsert, "@dn", status.LastDeliveryNote);
-        MessageTable.Add(upsert, "@st", status.StartedAt?.ToUnixTimeMilliseconds());
-        MessageTable.Add(upsert, "@pa", status.LastPurge?.At.ToUnixTimeMilliseconds());
-        MessageTable.Add(upsert, "@pok", status.LastPurge is { } purge ? (purge.Ok ? 1 : 0) : null);
-        MessageTable.Add(upsert, "@pn", status.LastPurge?.Note);
+        Sql.Add(upsert, "@n", status.NodeId);
+        Sql.Add(upsert, "@u", status.UpdatedAt.ToUnixTimeMilliseconds());
+        Sql.Add(upsert, "@l", string.Join(",", status.Listening));
+        Sql.Add(upsert, "@s", status.SpoolOk ? 1 : 0);
+        Sql.Add(upsert, "@se", status.SpoolError);
+        Sql.Add(upsert, "@da", status.LastDeliveryAt?.ToUnixTimeMilliseconds());
+        Sql.Add(upsert, "@dok", status.LastDeliveryOk is { } ok ? (ok ? 1L : 0L) : (long?)null);
+        Sql.Add(upsert, "@dn", status.LastDeliveryNote);
+        Sql.Add(upsert, "@st", status.StartedAt?.ToUnixTimeMilliseconds());
+        Sql.Add(upsert, "@pa", status.LastPurge?.At.ToUnixTimeMilliseconds());
+        Sql.Add(upsert, "@pok", status.LastPurge is { } purge ? (purge.Ok ? 1L : 0L) : (long?)null);
+        Sql.Add(upsert, "@pn", status.LastPurge?.Note);
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every node's report.</summary>
-    public static async Task<IReadOnlyList<NodeStatus>> ReadAllAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<NodeStatus>> ReadAllAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = """
@@ -63,7 +62,7 @@ public static class NodeStatusTable
     }
 
     /// <summary>Queue depth and the oldest queued message's arrival.</summary>
-    public static async Task<(long Depth, DateTimeOffset? Oldest)> QueueAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<(long Depth, DateTimeOffset? Oldest)> QueueAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT COUNT(*), MIN(received_at) FROM messages WHERE state = 'queued'";

@@ -1,6 +1,5 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
 
 namespace Miraie.SafeMail.Storage.Passwords;
 
@@ -22,14 +21,14 @@ public sealed class ArchivePasswords(SafeMailDatabase database, IDataProtectionP
             INSERT INTO archive_passwords (id, created_at, sender, recipients, file_name, encryption, password, archive_sha256)
             VALUES (@id, @at, @s, @r, @f, @e, @p, @h)
             """;
-        MessageTable.Add(insert, "@id", archive.Id);
-        MessageTable.Add(insert, "@at", now.ToUnixTimeMilliseconds());
-        MessageTable.Add(insert, "@s", archive.Sender.ToLowerInvariant());
-        MessageTable.Add(insert, "@r", string.Join(',', archive.Recipients));
-        MessageTable.Add(insert, "@f", archive.FileName);
-        MessageTable.Add(insert, "@e", archive.Encryption);
-        MessageTable.Add(insert, "@p", _protector.Protect(archive.Password));
-        MessageTable.Add(insert, "@h", archive.Sha256);
+        Sql.Add(insert, "@id", archive.Id);
+        Sql.Add(insert, "@at", now.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@s", archive.Sender.ToLowerInvariant());
+        Sql.Add(insert, "@r", string.Join(',', archive.Recipients));
+        Sql.Add(insert, "@f", archive.FileName);
+        Sql.Add(insert, "@e", archive.Encryption);
+        Sql.Add(insert, "@p", _protector.Protect(archive.Password));
+        Sql.Add(insert, "@h", archive.Sha256);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -46,7 +45,7 @@ public sealed class ArchivePasswords(SafeMailDatabase database, IDataProtectionP
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT sender, file_name, archive_sha256, password FROM archive_passwords WHERE id = @id AND delivered_at IS NULL";
-        MessageTable.Add(select, "@id", id);
+        Sql.Add(select, "@id", id);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new StoredArchive(id, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), _protector.Unprotect(reader.GetString(3)))
@@ -70,7 +69,7 @@ public sealed class ArchivePasswords(SafeMailDatabase database, IDataProtectionP
         {
             await using var select = connection.CreateCommand();
             select.CommandText = "SELECT sender, archive_sha256 FROM archive_passwords WHERE id = @id AND delivered_at IS NULL";
-            MessageTable.Add(select, "@id", id);
+            Sql.Add(select, "@id", id);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             var reason = !await reader.ReadAsync(cancellationToken) ? "unknown or already delivered"
                 : !from.Contains(reader.GetString(0)) ? "made by another sender"
@@ -83,14 +82,14 @@ public sealed class ArchivePasswords(SafeMailDatabase database, IDataProtectionP
     }
 
     /// <summary>Marks the password delivered and erases it; true when it was there.</summary>
-    public static async Task<bool> MarkDeliveredAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, DateTimeOffset now,
+    public static async Task<bool> MarkDeliveredAsync(DbConnection connection, DbTransaction? transaction, string id, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE archive_passwords SET password = '', delivered_at = @at WHERE id = @id AND delivered_at IS NULL";
-        MessageTable.Add(update, "@id", id);
-        MessageTable.Add(update, "@at", now.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@id", id);
+        Sql.Add(update, "@at", now.ToUnixTimeMilliseconds());
         return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

@@ -1,5 +1,4 @@
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage.Messages;
+using System.Data.Common;
 
 namespace Miraie.SafeMail.Storage.Passwords;
 
@@ -14,15 +13,15 @@ public static class PasswordMailTable
     public const string Failed = "failed";
 
     /// <summary>Records the archives a received message may claim (in the accept path's transaction).</summary>
-    public static async Task LinkAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, IReadOnlyList<string> archiveIds)
+    public static async Task LinkAsync(DbConnection connection, DbTransaction transaction, string messageId, IReadOnlyList<string> archiveIds)
     {
         foreach (var archive in archiveIds)
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = "INSERT OR IGNORE INTO message_archives (message_id, archive_id) VALUES (@m, @a)";
-            MessageTable.Add(insert, "@m", messageId);
-            MessageTable.Add(insert, "@a", archive);
+            Sql.Add(insert, "@m", messageId);
+            Sql.Add(insert, "@a", archive);
             await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
     }
@@ -31,7 +30,7 @@ public static class PasswordMailTable
     /// After a delivery attempt (in its transaction): a pending password mail for every archive the message carries and
     /// every recipient now delivered. Idempotent; a message without archives costs one index lookup.
     /// </summary>
-    public static async Task AddForDeliveredAsync(SqliteConnection connection, SqliteTransaction transaction, string messageId, DateTimeOffset now)
+    public static async Task AddForDeliveredAsync(DbConnection connection, DbTransaction transaction, string messageId, DateTimeOffset now)
     {
         // On every delivery: kept prepared, like the delivery path's other statements.
         var insert = CommandCache.Get(connection, transaction, """
@@ -40,21 +39,21 @@ public static class PasswordMailTable
             FROM message_archives a JOIN recipients r ON r.message_id = a.message_id
             WHERE a.message_id = @m AND r.state = 'delivered'
             """);
-        MessageTable.Add(insert, "@m", messageId);
-        MessageTable.Add(insert, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@m", messageId);
+        Sql.Add(insert, "@now", now.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     /// <summary>Pending password mails whose time has come, oldest first.</summary>
-    public static async Task<IReadOnlyList<DuePasswordMail>> DueAsync(SqliteConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DuePasswordMail>> DueAsync(DbConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = """
             SELECT archive_id, message_id, recipient, attempts, created_at FROM password_mails
             WHERE state = 'pending' AND next_attempt_at <= @now ORDER BY created_at LIMIT @n
             """;
-        MessageTable.Add(select, "@now", now.ToUnixTimeMilliseconds());
-        MessageTable.Add(select, "@n", limit);
+        Sql.Add(select, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(select, "@n", limit);
         var due = new List<DuePasswordMail>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -67,7 +66,7 @@ public static class PasswordMailTable
     }
 
     /// <summary>Sets a password mail's state after an attempt.</summary>
-    public static async Task UpdateAsync(SqliteConnection connection, SqliteTransaction? transaction, DuePasswordMail mail, string state, DateTimeOffset now,
+    public static async Task UpdateAsync(DbConnection connection, DbTransaction? transaction, DuePasswordMail mail, string state, DateTimeOffset now,
         DateTimeOffset? next, string? error, string? sentAs)
     {
         await using var update = connection.CreateCommand();
@@ -77,14 +76,14 @@ public static class PasswordMailTable
                 sent_at = CASE WHEN @s = 'sent' THEN @now ELSE sent_at END, sent_as = @as
             WHERE archive_id = @a AND message_id = @m AND recipient = @r AND state = 'pending'
             """;
-        MessageTable.Add(update, "@s", state);
-        MessageTable.Add(update, "@now", now.ToUnixTimeMilliseconds());
-        MessageTable.Add(update, "@next", next?.ToUnixTimeMilliseconds());
-        MessageTable.Add(update, "@e", error);
-        MessageTable.Add(update, "@as", sentAs);
-        MessageTable.Add(update, "@a", mail.ArchiveId);
-        MessageTable.Add(update, "@m", mail.MessageId);
-        MessageTable.Add(update, "@r", mail.Recipient);
+        Sql.Add(update, "@s", state);
+        Sql.Add(update, "@now", now.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@next", next?.ToUnixTimeMilliseconds());
+        Sql.Add(update, "@e", error);
+        Sql.Add(update, "@as", sentAs);
+        Sql.Add(update, "@a", mail.ArchiveId);
+        Sql.Add(update, "@m", mail.MessageId);
+        Sql.Add(update, "@r", mail.Recipient);
         await update.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
@@ -92,7 +91,7 @@ public static class PasswordMailTable
     /// Archives whose password is no longer needed: every message carrying it has finished (delivered, failed, deleted,
     /// purged) and no password mail for it is pending — or it is older than <paramref name="keepFor"/> whatever its state.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> FinishedArchivesAsync(SqliteConnection connection, DateTimeOffset now, TimeSpan keepFor, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> FinishedArchivesAsync(DbConnection connection, DateTimeOffset now, TimeSpan keepFor, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = """
@@ -105,7 +104,7 @@ public static class PasswordMailTable
                     AND NOT EXISTS (SELECT 1 FROM password_mails w WHERE w.archive_id = p.id AND w.state = 'pending')))
             LIMIT 100
             """;
-        MessageTable.Add(select, "@old", (now - keepFor).ToUnixTimeMilliseconds());
+        Sql.Add(select, "@old", (now - keepFor).ToUnixTimeMilliseconds());
         var ids = new List<string>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

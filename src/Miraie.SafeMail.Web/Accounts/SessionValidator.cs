@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Accounts;
 
@@ -87,7 +87,7 @@ public sealed class SessionValidator(SafeMailDatabase database, ConsoleOptions o
     }
 
     // The cookie is dropped and the session's row (when it still has one) deleted.
-    private static async Task RejectAsync(CookieValidatePrincipalContext context, SqliteConnection connection, string? session)
+    private static async Task RejectAsync(CookieValidatePrincipalContext context, DbConnection connection, string? session)
     {
         context.RejectPrincipal();
         if (session is not null)

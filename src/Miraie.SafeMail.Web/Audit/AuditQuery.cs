@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Storage.Audit;
-using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Audit;
 
@@ -10,11 +10,11 @@ namespace Miraie.SafeMail.Web.Audit;
 public static class AuditQuery
 {
     /// <summary>One page and the total, days in the default zone (Asia/Tokyo).</summary>
-    public static Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, CancellationToken cancellationToken) =>
+    public static Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(DbConnection connection, AuditFilter filter, CancellationToken cancellationToken) =>
         PageAsync(connection, filter, DisplayTime.Default, cancellationToken);
 
     /// <summary>One page and the total; the filter's days are days in <paramref name="display"/>'s zone.</summary>
-    public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(SqliteConnection connection, AuditFilter filter, DisplayTime display,
+    public static async Task<(IReadOnlyList<AuditEntry> Rows, long Total)> PageAsync(DbConnection connection, AuditFilter filter, DisplayTime display,
         CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(filter, display);
@@ -32,13 +32,13 @@ public static class AuditQuery
     }
 
     /// <summary>Every matching entry, streamed.</summary>
-    public static IAsyncEnumerable<AuditEntry> AllAsync(SqliteConnection connection, AuditFilter filter, DisplayTime display, CancellationToken cancellationToken)
+    public static IAsyncEnumerable<AuditEntry> AllAsync(DbConnection connection, AuditFilter filter, DisplayTime display, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(filter, display);
         return ReadAsync(connection, where, parameters, "", cancellationToken);
     }
 
-    private static async IAsyncEnumerable<AuditEntry> ReadAsync(SqliteConnection connection, string where, List<(string, object)> parameters, string tail,
+    private static async IAsyncEnumerable<AuditEntry> ReadAsync(DbConnection connection, string where, List<(string, object)> parameters, string tail,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
@@ -91,11 +91,11 @@ public static class AuditQuery
         return (where.ToString(), parameters);
     }
 
-    private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
+    private static void Bind(DbCommand command, List<(string Name, object Value)> parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            MessageTable.Add(command, name, value);
+            Sql.Add(command, name, value);
         }
     }
 }

@@ -1,6 +1,6 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Miraie.SafeMail.Gateway;
-using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Dashboard;
 
@@ -9,7 +9,7 @@ public sealed record DashboardStats(IReadOnlyList<DayCounts> Days, IReadOnlyList
     IReadOnlyList<(string Sender, long Count)> TopSenders, long Queued, DateTimeOffset? OldestQueued, long Quarantined)
 {
     /// <summary>Figures for the last <paramref name="days"/> days in <paramref name="display"/>'s zone, today included.</summary>
-    public static async Task<DashboardStats> LoadAsync(SqliteConnection connection, int days, DateTimeOffset now, DisplayTime display, CancellationToken cancellationToken)
+    public static async Task<DashboardStats> LoadAsync(DbConnection connection, int days, DateTimeOffset now, DisplayTime display, CancellationToken cancellationToken)
     {
         var today = display.Day(now);
         var first = today.AddDays(-(days - 1));
@@ -24,7 +24,7 @@ public sealed record DashboardStats(IReadOnlyList<DayCounts> Days, IReadOnlyList
                 SELECT received_at / 900000 AS slot, verdict, COUNT(*) FROM messages
                 WHERE received_at >= @since AND origin = 'smtp' GROUP BY slot, verdict
                 """;
-            MessageTable.Add(select, "@since", since.ToUnixTimeMilliseconds());
+            Sql.Add(select, "@since", since.ToUnixTimeMilliseconds());
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -70,12 +70,12 @@ public sealed record DashboardStats(IReadOnlyList<DayCounts> Days, IReadOnlyList
         return new DashboardStats(list, reasons, senders, queued, oldest, quarantined);
     }
 
-    private static async Task<IReadOnlyList<(string, long)>> PairsAsync(SqliteConnection connection, string sql, DateTimeOffset since,
+    private static async Task<IReadOnlyList<(string, long)>> PairsAsync(DbConnection connection, string sql, DateTimeOffset since,
         CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
         select.CommandText = sql;
-        MessageTable.Add(select, "@since", since.ToUnixTimeMilliseconds());
+        Sql.Add(select, "@since", since.ToUnixTimeMilliseconds());
         var list = new List<(string, long)>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

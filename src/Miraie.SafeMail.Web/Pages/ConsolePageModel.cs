@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Pages;
@@ -11,5 +11,5 @@ public abstract class ConsolePageModel(SafeMailDatabase database) : PageModel
     protected string Actor => "web:" + (User.Identity?.Name ?? "?");
 
     /// <summary>An open connection to the gateway's database.</summary>
-    protected Task<SqliteConnection> OpenAsync() => database.OpenAsync(HttpContext.RequestAborted);
+    protected Task<DbConnection> OpenAsync() => database.OpenAsync(HttpContext.RequestAborted);
 }

@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Accounts;
 using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
@@ -116,7 +115,7 @@ public sealed class LoginModel(SafeMailDatabase database, TimeProvider time, Con
         if (result.User is not { } user)
         {
             // The count and its audit entry in one transaction: the same writes whether or not the name exists.
-            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(HttpContext.RequestAborted))
+            await using (var transaction = await connection.BeginTransactionAsync(HttpContext.RequestAborted))
             {
                 await ConsoleUsers.RecordFailureAsync(connection, transaction, name, HttpContext.RequestAborted);
                 await AuditLog.AppendAsync(connection, transaction, now, "web:" + name, AuditActions.SignInFailed, null,

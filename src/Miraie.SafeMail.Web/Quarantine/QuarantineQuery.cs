@@ -1,8 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Quarantine;
 
@@ -16,7 +17,7 @@ public static class QuarantineQuery
     public const int CountCap = 10_000;
 
     /// <summary>Runs <paramref name="filter"/>.</summary>
-    public static async Task<QuarantinePage> RunAsync(SqliteConnection connection, QuarantineFilter filter, DisplayTime display, CancellationToken cancellationToken)
+    public static async Task<QuarantinePage> RunAsync(DbConnection connection, QuarantineFilter filter, DisplayTime display, CancellationToken cancellationToken)
     {
         var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object)>();
@@ -89,8 +90,8 @@ public static class QuarantineQuery
             FROM messages m WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset
             """;
         Bind(select, parameters);
-        MessageTable.Add(select, "@limit", QuarantineFilter.PageSize);
-        MessageTable.Add(select, "@offset", (page - 1) * QuarantineFilter.PageSize);
+        Sql.Add(select, "@limit", QuarantineFilter.PageSize);
+        Sql.Add(select, "@offset", (page - 1) * QuarantineFilter.PageSize);
         var rows = new List<QuarantineRow>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -148,7 +149,7 @@ public static class QuarantineQuery
     /// The From display names of the page's rows, by primary key: a second query for at most a page of rows, so the list's
     /// filters and sorting keep reading the covering index only (the name is not in it).
     /// </summary>
-    private static async Task<List<QuarantineRow>> WithFromNamesAsync(SqliteConnection connection, List<QuarantineRow> rows, CancellationToken cancellationToken)
+    private static async Task<List<QuarantineRow>> WithFromNamesAsync(DbConnection connection, List<QuarantineRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -160,7 +161,7 @@ public static class QuarantineQuery
         select.CommandText = $"SELECT id, header_from_name FROM messages WHERE id IN ({string.Join(", ", names)}) AND header_from_name <> ''";
         for (var i = 0; i < rows.Count; i++)
         {
-            MessageTable.Add(select, names[i], rows[i].Id);
+            Sql.Add(select, names[i], rows[i].Id);
         }
 
         var byId = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -175,11 +176,11 @@ public static class QuarantineQuery
         return rows.Select(r => byId.TryGetValue(r.Id, out var name) ? r with { FromName = name } : r).ToList();
     }
 
-    private static void Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
+    private static void Bind(DbCommand command, List<(string Name, object Value)> parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            MessageTable.Add(command, name, value);
+            Sql.Add(command, name, value);
         }
     }
 

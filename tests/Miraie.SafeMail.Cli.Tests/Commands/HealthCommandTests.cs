@@ -25,7 +25,7 @@ public class HealthCommandTests
     [TearDown]
     public void TearDown()
     {
-        SqliteConnection.ClearAllPools();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_data, recursive: true);
     }
 

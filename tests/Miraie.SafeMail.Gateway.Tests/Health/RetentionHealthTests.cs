@@ -71,7 +71,7 @@ public class RetentionHealthTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
     }

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using MimeKit;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Protection;
@@ -158,7 +158,7 @@ public class PasswordMailTests
         await using (var spoil = connection.CreateCommand())
         {
             spoil.CommandText = "UPDATE archive_passwords SET password = 'CfDJ8spoilt' WHERE id = @id";
-            spoil.Parameters.AddWithValue("@id", archive.Id);
+            Sql.Add(spoil, "@id", archive.Id);
             await spoil.ExecuteNonQueryAsync();
         }
 
@@ -209,7 +209,7 @@ public class PasswordMailTests
         await using var connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT COALESCE(detail, '') FROM audit WHERE action = @a";
-        select.Parameters.AddWithValue("@a", action);
+        Sql.Add(select, "@a", action);
         var details = new List<string>();
         await using var reader = await select.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -222,10 +222,10 @@ public class PasswordMailTests
 
     private static async Task<string?> StoredPasswordAsync(TestGateway gateway, string id)
     {
-        await using SqliteConnection connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
+        await using DbConnection connection = await gateway.Get<SafeMailDatabase>().OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT password FROM archive_passwords WHERE id = @id";
-        select.Parameters.AddWithValue("@id", id);
+        Sql.Add(select, "@id", id);
         return (string?)await select.ExecuteScalarAsync();
     }
 

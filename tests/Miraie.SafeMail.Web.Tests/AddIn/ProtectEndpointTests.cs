@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.AddIn;
@@ -82,7 +82,7 @@ public class ProtectEndpointTests
         await using var connection = await _host.Database.OpenAsync();
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT password FROM archive_passwords WHERE id = @id";
-        MessageTable.Add(select, "@id", id);
+        Sql.Add(select, "@id", id);
         ((string)(await select.ExecuteScalarAsync())!).Should().NotContain(password!, "the password is encrypted at rest");
     }
 

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Accounts;
 using Miraie.SafeMail.Storage.Audit;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Localization;
 
@@ -102,7 +102,7 @@ public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, Sig
         _ => null,
     };
 
-    private async Task<IActionResult> DoneAsync(SqliteConnection connection, string detail, string message)
+    private async Task<IActionResult> DoneAsync(DbConnection connection, string detail, string message)
     {
         await AuditLog.AppendAsync(connection, null, time.GetUtcNow(), Actor, AuditActions.UserChange, null, detail, HttpContext.RequestAborted);
         TempData["Message"] = message;

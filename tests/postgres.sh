@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# postgres.sh - a throw-away PostgreSQL cluster for the tests, on a free port, run by a non-root user.
+#
+#   tests/postgres.sh start    initdb into a new folder, start it, create the role and database "safemail" with a random
+#                              password; prints the connection string (also in $DIR/connection)
+#   tests/postgres.sh stop     stop it and remove the folder
+#
+# No fixed port, no password in the repository: the port is chosen free at start, the password made at random then.
+# The cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit on) — the gateway's 250 relies on them.
+# DIR: $SAFEMAIL_PG_DIR, default /tmp/safemail-pg. Needs Debian's postgresql package (tests/apt-packages.txt).
+set -euo pipefail
+DIR=${SAFEMAIL_PG_DIR:-/tmp/safemail-pg}
+BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$BIN" ] || { echo "postgres.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "${1:-}" in
+start)
+  [ ! -f "$DIR/data/postmaster.pid" ] || as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  chmod 0700 "$DIR"
+  [ "$(id -u)" -ne 0 ] || chown postgres: "$DIR"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  as_owner "$BIN/initdb" -D "$DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log"
+  as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR -c max_connections=400 -c shared_buffers=128MB" start >/dev/null
+  as_owner "$BIN/psql" -h "$DIR" -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE safemail LOGIN CREATEDB PASSWORD '$password'" -c "CREATE DATABASE safemail OWNER safemail"
+  connection="Host=127.0.0.1;Port=$port;Username=safemail;Password=$password;Database=safemail"
+  umask 077
+  echo "$connection" >"$DIR/connection"
+  [ "$(id -u)" -ne 0 ] || chmod 0644 "$DIR/connection"
+  echo "$connection"
+  ;;
+stop)
+  [ ! -d "$DIR/data" ] || as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+  ;;
+*)
+  sed -n '2,12p' "$0" >&2
+  exit 64
+  ;;
+esac
