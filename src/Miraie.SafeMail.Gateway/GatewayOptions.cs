@@ -21,8 +21,21 @@ public sealed class GatewayOptions
     /// <summary>A stable identity for this node, used to lease queued messages (several nodes may share a database). Default: the host name.</summary>
     public string? NodeId { get; set; }
 
-    /// <summary>The database connection string. Default: SQLite file <c>safemail.db</c> in <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// Which database holds the data: <see cref="Storage.DatabaseProvider.Sqlite"/> (default: one node, <c>safemail.db</c>
+    /// in <see cref="DataDirectory"/>) or <see cref="Storage.DatabaseProvider.PostgreSql"/> (several nodes share it;
+    /// needs <see cref="ConnectionString"/>).
+    /// </summary>
+    public Storage.DatabaseProvider DatabaseProvider { get; set; } = Storage.DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// The database connection string. SQLite: default <c>safemail.db</c> in <see cref="DataDirectory"/>. PostgreSQL:
+    /// required, without the password (e.g. <c>Host=db1;Database=safemail;Username=safemail;SSL Mode=VerifyFull</c>).
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL password, through the environment only (<c>SafeMail__Gateway__DatabasePassword</c>).</summary>
+    public string? DatabasePassword { get; set; }
 
     /// <summary>
     /// A PKCS#12 (.pfx) certificate with its private key that encrypts the data-protection keys in

@@ -167,6 +167,20 @@ public sealed class GatewayOptionsValidator :
             errors.Add(problem);
         }
 
+        if (options.DatabaseProvider == Storage.DatabaseProvider.PostgreSql)
+        {
+            const string key = GatewayOptions.SectionName + ":ConnectionString";
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                errors.Add(Invalid(key, "PostgreSQL の接続文字列を指定してください（例 Host=db1;Database=safemail;Username=safemail）",
+                    "PostgreSQL needs a connection string (e.g. Host=db1;Database=safemail;Username=safemail)"));
+            }
+            else if (Storage.DatabaseSettings.PostgreSqlProblem(options.ConnectionString) is var (ja, en))
+            {
+                errors.Add(Invalid(key, ja, en));
+            }
+        }
+
         return Result(errors);
     }
 

@@ -31,6 +31,7 @@ public static class GatewayServices
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         services.AddSingleton<GatewayOptionsValidator>();
         AddChecked<GatewayOptions>(services, configuration, c => SettingsChecker.Bind<GatewayOptions>(c.GetSection(GatewayOptions.SectionName)));
+        RefuseSecretsInFiles(configuration);
         AddChecked<SmtpListenerOptions>(services, configuration, c => SettingsChecker.Bind<SmtpListenerOptions>(c.GetSection(SmtpListenerOptions.SectionName)));
         AddChecked<DeliveryOptions>(services, configuration, c => SettingsChecker.Bind<DeliveryOptions>(c.GetSection(DeliveryOptions.SectionName)));
         AddChecked<QuarantineOptions>(services, configuration, c => SettingsChecker.Bind<QuarantineOptions>(c.GetSection(QuarantineOptions.SectionName)));
@@ -50,7 +51,11 @@ public static class GatewayServices
         services.AddSingleton(sp =>
         {
             var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            return SafeMailDatabase.For(gateway.DataDirectory, gateway.ConnectionString);
+            return gateway.DatabaseProvider == DatabaseProvider.PostgreSql
+                ? SafeMailDatabase.For(gateway.DataDirectory,
+                    DatabaseSettings.PostgreSql(gateway.ConnectionString!, gateway.DatabasePassword, "safemail " + sp.GetRequiredService<GatewayIdentity>().NodeId),
+                    DatabaseProvider.PostgreSql)
+                : SafeMailDatabase.For(gateway.DataDirectory, gateway.ConnectionString);
         });
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
         services.AddSingleton<StoreWriter>();
@@ -100,6 +105,40 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddHostedService(sp => sp.GetRequiredService<Health.HealthReporter>());
         return services;
+    }
+
+    // A password written into a settings file ends up in backups and in git: only the environment (or the command line) may
+    // hold it — the database password, and a password written into the connection string.
+    private static void RefuseSecretsInFiles(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var provider in root.Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>())
+        {
+            if (provider.TryGet(GatewayOptions.SectionName + ":DatabasePassword", out var password) && !string.IsNullOrEmpty(password))
+            {
+                problems.Add(PolicyTexts.Invalid(GatewayOptions.SectionName + ":DatabasePassword",
+                    "パスワードは設定ファイルに書かず、環境変数 SafeMail__Gateway__DatabasePassword で渡してください",
+                    "do not write the password into a settings file; set the environment variable SafeMail__Gateway__DatabasePassword"));
+            }
+
+            if (provider.TryGet(GatewayOptions.SectionName + ":ConnectionString", out var connection) && connection is { Length: > 0 }
+                && connection.Contains("password", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add(PolicyTexts.Invalid(GatewayOptions.SectionName + ":ConnectionString",
+                    "接続文字列にパスワードを書かず、環境変数 SafeMail__Gateway__DatabasePassword で渡してください",
+                    "do not write a password into the connection string; set the environment variable SafeMail__Gateway__DatabasePassword"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new SettingsException(problems);
+        }
     }
 
     private static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)

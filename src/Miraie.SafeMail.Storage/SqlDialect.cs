@@ -14,6 +14,9 @@ public sealed class SqlDialect
     /// <summary>PostgreSQL's.</summary>
     public static SqlDialect PostgreSql { get; } = new(DatabaseProvider.PostgreSql);
 
+    /// <summary>The dialect of <paramref name="connection"/>'s engine.</summary>
+    public static SqlDialect Of(System.Data.Common.DbConnection connection) => connection is Npgsql.NpgsqlConnection ? PostgreSql : Sqlite;
+
     /// <summary>The provider this dialect belongs to.</summary>
     public DatabaseProvider Provider { get; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Cli.Tests;
 
@@ -43,6 +44,15 @@ internal static class SafemailProcess
             start.Environment[key] = value;
         }
 
+        // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file.
+        if (DataDirectory(environment, args) is { } data)
+        {
+            foreach (var (key, value) in TestDatabase.Environment(data))
+            {
+                start.Environment.TryAdd(key, value);
+            }
+        }
+
         using var process = Process.Start(start)!;
         if (input is not null)
         {
@@ -58,6 +68,24 @@ internal static class SafemailProcess
     }
 
     public static Task<Result> RunAsync(params string[] args) => RunInAsync("en", null, args);
+
+    private static string? DataDirectory(IDictionary<string, string>? environment, string[] args)
+    {
+        if (environment is not null && environment.TryGetValue("SafeMail__Gateway__DataDirectory", out var fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        var index = Array.IndexOf(args, "--settings");
+        if (index < 0 || index + 1 >= args.Length || !File.Exists(args[index + 1]))
+        {
+            return null;
+        }
+
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(args[index + 1]));
+        return settings.RootElement.TryGetProperty("SafeMail", out var safemail) && safemail.TryGetProperty("Gateway", out var gateway)
+            && gateway.TryGetProperty("DataDirectory", out var directory) ? directory.GetString() : null;
+    }
 
     private static string FindRoot()
     {

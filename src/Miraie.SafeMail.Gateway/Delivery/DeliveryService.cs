@@ -90,7 +90,7 @@ public sealed class DeliveryService(
             {
                 return;
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
             {
                 logger.LogError(e, "polling the queue failed; trying again");
                 await Task.Delay(PollInterval, time, stoppingToken).ConfigureAwait(false);
@@ -273,7 +273,7 @@ public sealed class DeliveryService(
             {
                 return;
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
             {
                 logger.LogError(e, "spool sweep failed; trying again later");
                 await Task.Delay(SegmentSweepInterval, time, stoppingToken).ConfigureAwait(false);

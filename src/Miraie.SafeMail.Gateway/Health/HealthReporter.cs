@@ -55,7 +55,7 @@ public sealed class HealthReporter(SmtpListenerService listener, DeliveryService
             {
                 return;
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
             {
                 logger.LogError(e, "could not record the node's health");
                 await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public sealed class RetentionService(QuarantineService quarantine, TimeProvider 
 
             run = new PurgeRun(time.GetUtcNow(), true, $"purged {purged}");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             logger.LogError(e, "retention purge failed; trying again in an hour");
             run = new PurgeRun(time.GetUtcNow(), false, e.Message);

@@ -62,15 +62,17 @@ public static class MessageTable
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         var recipient = CommandCache.Get(connection, transaction,
-            "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at) VALUES (@m, @a, @e, @s, @r, @u)");
+            "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at, ordinal) VALUES (@m, @a, @e, @s, @r, @u, @o)");
         Sql.Add(recipient, "@m", m.Id);
         var pa = Sql.Add(recipient, "@a", "");
         var pe = Sql.Add(recipient, "@e", 0);
         var ps = Sql.Add(recipient, "@s", "");
         var pr = Sql.Add(recipient, "@r", (string?)null);
         Sql.Add(recipient, "@u", m.ReceivedAt.ToUnixTimeMilliseconds());
+        var po = Sql.Add(recipient, "@o", 0);
         foreach (var r in m.Recipients)
         {
+            po.Value = (int)po.Value! + 1;
             pa.Value = r.Address;
             pe.Value = r.External ? 1 : 0;
             ps.Value = r.State;
@@ -97,7 +99,7 @@ public static class MessageTable
         }
 
         await using var recipients = connection.CreateCommand();
-        recipients.CommandText = "SELECT address, external, state, last_response FROM recipients WHERE message_id = @id ORDER BY rowid";
+        recipients.CommandText = "SELECT address, external, state, last_response FROM recipients WHERE message_id = @id ORDER BY ordinal";
         Sql.Add(recipients, "@id", id);
         var list = new List<RecipientRecord>();
         await using (var reader = await recipients.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -139,7 +141,7 @@ public static class MessageTable
 
         await using var recipients = connection.CreateCommand();
         var names = list.Select((m, i) => "@m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        recipients.CommandText = $"SELECT message_id, address, external, state, last_response FROM recipients WHERE message_id IN ({string.Join(", ", names)}) ORDER BY rowid";
+        recipients.CommandText = $"SELECT message_id, address, external, state, last_response FROM recipients WHERE message_id IN ({string.Join(", ", names)}) ORDER BY message_id, ordinal";
         for (var i = 0; i < list.Count; i++)
         {
             Sql.Add(recipients, names[i], list[i].Id);
@@ -165,11 +167,13 @@ public static class MessageTable
     public static async Task<IReadOnlyList<string>> ClaimDueAsync(DbConnection connection, string node, DateTimeOffset now, TimeSpan lease, int limit,
         CancellationToken cancellationToken = default)
     {
+        // PostgreSQL: the picked rows are locked and rows another node is picking at this moment skipped, so two nodes
+        // never lease one message; SQLite has one writer at a time.
         await using var claim = connection.CreateCommand();
-        claim.CommandText = """
+        claim.CommandText = $"""
             UPDATE messages SET lease_owner = @node, lease_until = @until
             WHERE id IN (SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= @now
-                         AND (lease_until IS NULL OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit)
+                         AND (lease_until IS NULL OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit{SqlDialect.Of(connection).SkipLocked})
             RETURNING id
             """;
         Sql.Add(claim, "@node", node);

@@ -19,7 +19,7 @@ public static class PasswordMailTable
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR IGNORE INTO message_archives (message_id, archive_id) VALUES (@m, @a)";
+            insert.CommandText = "INSERT INTO message_archives (message_id, archive_id) VALUES (@m, @a) ON CONFLICT DO NOTHING";
             Sql.Add(insert, "@m", messageId);
             Sql.Add(insert, "@a", archive);
             await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -34,10 +34,11 @@ public static class PasswordMailTable
     {
         // On every delivery: kept prepared, like the delivery path's other statements.
         var insert = CommandCache.Get(connection, transaction, """
-            INSERT OR IGNORE INTO password_mails (archive_id, message_id, recipient, state, created_at, next_attempt_at)
+            INSERT INTO password_mails (archive_id, message_id, recipient, state, created_at, next_attempt_at)
             SELECT a.archive_id, a.message_id, r.address, 'pending', @now, @now
             FROM message_archives a JOIN recipients r ON r.message_id = a.message_id
             WHERE a.message_id = @m AND r.state = 'delivered'
+            ON CONFLICT DO NOTHING
             """);
         Sql.Add(insert, "@m", messageId);
         Sql.Add(insert, "@now", now.ToUnixTimeMilliseconds());

@@ -71,8 +71,9 @@ public static class AuditQuery
 
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
-            where.Append(" AND actor LIKE @actor ESCAPE '\\'");
-            parameters.Add(("@actor", "%" + filter.Actor.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            where.Append(" AND lower(actor) LIKE @actor ESCAPE '\\'");
+            parameters.Add(("@actor", "%" + filter.Actor.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%"));
         }
 

@@ -19,6 +19,7 @@ public static class QuarantineQuery
     /// <summary>Runs <paramref name="filter"/>.</summary>
     public static async Task<QuarantinePage> RunAsync(DbConnection connection, QuarantineFilter filter, DisplayTime display, CancellationToken cancellationToken)
     {
+        var dialect = SqlDialect.Of(connection);
         var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object)>();
         var status = string.IsNullOrWhiteSpace(filter.Status) ? MessageState.Quarantined : filter.Status;
@@ -60,15 +61,15 @@ public static class QuarantineQuery
 
         if (!string.IsNullOrWhiteSpace(filter.Kind))
         {
-            where.Append(" AND instr(m.attachment_kinds, @kind) > 0");
+            where.Append($" AND {dialect.Position("@kind", "m.attachment_kinds")} > 0");
             parameters.Add(("@kind", "," + filter.Kind.Trim().ToLowerInvariant() + ","));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
-            // instr, not LIKE: a plain substring test is several times cheaper per row; lower() folds ASCII, which is
-            // what addresses and English subjects need (Japanese has no case).
-            where.Append(" AND (instr(lower(m.subject), @q) > 0 OR instr(lower(m.envelope_from), @q) > 0 OR m.id = @qid)");
+            // instr/strpos, not LIKE: a plain substring test is several times cheaper per row; lower() folds ASCII, which
+            // is what addresses and English subjects need (Japanese has no case).
+            where.Append($" AND ({dialect.Position("@q", "lower(m.subject)")} > 0 OR {dialect.Position("@q", "lower(m.envelope_from)")} > 0 OR m.id = @qid)");
             parameters.Add(("@q", filter.Q.Trim().ToLowerInvariant()));
             parameters.Add(("@qid", filter.Q.Trim()));
         }

@@ -27,7 +27,13 @@ public class RetentionHealthTests
         await using (var connection = await gateway.Get<SafeMailDatabase>().OpenAsync())
         {
             await using var trigger = connection.CreateCommand();
-            trigger.CommandText = "CREATE TRIGGER refuse_purge BEFORE UPDATE OF state ON messages WHEN NEW.state = 'purged' BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END";
+            trigger.CommandText = TestDatabase.IsPostgreSql
+                ? """
+                  CREATE FUNCTION refuse_purge() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN IF NEW.state = 'purged' THEN RAISE EXCEPTION 'database disk image is malformed'; END IF; RETURN NEW; END $$;
+                  CREATE TRIGGER refuse_purge BEFORE UPDATE OF state ON messages FOR EACH ROW EXECUTE FUNCTION refuse_purge()
+                  """
+                : "CREATE TRIGGER refuse_purge BEFORE UPDATE OF state ON messages WHEN NEW.state = 'purged' BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END";
             await trigger.ExecuteNonQueryAsync();
         }
 

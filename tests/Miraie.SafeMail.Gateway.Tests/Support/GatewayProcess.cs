@@ -45,6 +45,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--settings");
         start.ArgumentList.Add(settings);
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in TestDatabase.Environment(dataDirectory))
+        {
+            start.Environment[key] = value;
+        }
+
         var gateway = new GatewayProcess(Process.Start(start)!);
         var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Collect(string? line)

@@ -56,7 +56,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ["SafeMail:Delivery:InitialRetryDelay"] = "00:00:01",
             ["SafeMail:Delivery:MaxRetryDelay"] = "00:00:02",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestDatabase.Settings(dataDirectory).Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }

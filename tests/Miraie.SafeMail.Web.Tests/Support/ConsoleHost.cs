@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Miraie.SafeMail.Gateway.Smtp;
-using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Web.Tests.Support;
 
@@ -94,7 +95,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestDatabase.Settings(directory).Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }
