@@ -138,6 +138,11 @@ public sealed class GatewayOptionsValidator :
             errors.Add(Invalid($"{key}:MaxParallel", "1〜256 で指定してください", "must be 1-256"));
         }
 
+        if (options.LeaseTime < TimeSpan.FromSeconds(5) || options.LeaseTime > TimeSpan.FromHours(1))
+        {
+            errors.Add(Invalid($"{key}:LeaseTime", "00:00:05〜01:00:00 で指定してください", "must be between 00:00:05 and 01:00:00"));
+        }
+
         if (options.InitialRetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.InitialRetryDelay || options.MaxLifetime <= TimeSpan.Zero)
         {
             errors.Add(Invalid($"{key}:InitialRetryDelay / MaxRetryDelay / MaxLifetime", "正の時間で、MaxRetryDelay は InitialRetryDelay 以上にしてください",

@@ -8,12 +8,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
+using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway;
 
 /// <summary>
 /// Where the data-protection keys live and how they are kept: in <c>DATA/keys</c>, shared by the console and the
-/// gateway (session cookies, archive passwords), and — when <see cref="GatewayOptions.KeyCertificatePath"/> is set —
+/// gateway (session cookies, archive passwords) — with PostgreSQL in the database, shared by every node — and — when <see cref="GatewayOptions.KeyCertificatePath"/> is set —
 /// encrypted with that certificate, so a copy of the data directory alone opens nothing.
 /// </summary>
 internal static class KeyProtection
@@ -28,9 +29,11 @@ internal static class KeyProtection
     {
         var builder = services.AddDataProtection().SetApplicationName("Miraie.SafeMail.Web");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory), "keys")),
-                sp.GetRequiredService<ILoggerFactory>())));
+            o.XmlRepository = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DatabaseProvider == DatabaseProvider.PostgreSql
+                ? new DatabaseKeyRepository(sp.GetRequiredService<SafeMailDatabase>()) // shared by every node of the cluster
+                : new FileSystemXmlRepository(
+                    new DirectoryInfo(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory), "keys")),
+                    sp.GetRequiredService<ILoggerFactory>())));
 
         var gateway = SettingsChecker.Bind<GatewayOptions>(configuration.GetSection(GatewayOptions.SectionName));
         if (gateway.KeyCertificatePath is not { Length: > 0 })

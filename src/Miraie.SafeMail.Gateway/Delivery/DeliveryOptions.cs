@@ -23,4 +23,11 @@ public sealed class DeliveryOptions
 
     /// <summary>How long a message is retried before it is returned to its sender. Default 2 days.</summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// How long a queued message stays leased to the node delivering it (every node of a cluster must use the same). A node
+    /// that dies holding leases (kill -9, power loss) has its messages delivered by another node once this has passed; a
+    /// node that stops gracefully hands them back at once. Longer than the slowest delivery of one message. Default 5 minutes.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -14,12 +14,15 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// database every couple of seconds), deliver through the transport, and record per-recipient results. Temporary
 /// failures are retried with exponential backoff until the lifetime runs out; permanent failures and expiry return a
 /// delivery status notification to the sender. At start the node drops its own leases, so whatever it held when it
-/// stopped (even by <c>kill -9</c>) is delivered again — at least once, never lost.
+/// stopped (even by <c>kill -9</c>) is delivered again — at least once, never lost. A graceful stop hands the leases back
+/// at once, so the other nodes of a cluster deliver this node's queue without waiting for the lease time; a node that
+/// dies has its leases taken over by the others once <see cref="DeliveryOptions.LeaseTime"/> has passed.
 /// </summary>
 public sealed class DeliveryService(
     SafeMailDatabase database,
     StoreWriter writer,
     SpoolStore spool,
+    MessageStore store,
     DeliveryHandoff handoff,
     IMessageTransport transport,
     FailureReporter reporter,
@@ -48,8 +51,31 @@ public sealed class DeliveryService(
 
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.MaxParallel)).Select(_ => WorkAsync(stoppingToken)).ToList();
         var poller = PollAsync(stoppingToken);
-        var sweeper = SweepSegmentsAsync(stoppingToken);
-        await Task.WhenAll([.. workers, poller, sweeper]).ConfigureAwait(false);
+        var sweeper = SweepAsync(stoppingToken);
+        try
+        {
+            await Task.WhenAll([.. workers, poller, sweeper]).ConfigureAwait(false);
+        }
+        finally
+        {
+            await HandBackLeasesAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>At a graceful stop: what this node leased and did not deliver is due again at once, for any node.</summary>
+    private async Task HandBackLeasesAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await using var connection = await database.OpenAsync(timeout.Token).ConfigureAwait(false);
+            var released = await MessageTable.ReleaseLeasesAsync(connection, identity.NodeId, timeout.Token).ConfigureAwait(false);
+            logger.LogInformation("stopping: handed back {Count} queued messages to the cluster", released);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "stopping: the leases could not be handed back; other nodes take them over after the lease time");
+        }
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
@@ -77,7 +103,7 @@ public sealed class DeliveryService(
                 {
                     await using var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false);
                     var now = time.GetUtcNow();
-                    foreach (var id in await MessageTable.ClaimDueAsync(connection, identity.NodeId, now, Processing.MessageAcceptor.Lease, room, stoppingToken)
+                    foreach (var id in await MessageTable.ClaimDueAsync(connection, identity.NodeId, now, options.Value.LeaseTime, room, stoppingToken)
                         .ConfigureAwait(false))
                     {
                         handoff.Enqueue(id);
@@ -122,7 +148,7 @@ public sealed class DeliveryService(
         try
         {
             outcomes = pending.Count == 0 ? [] : await transport.DeliverAsync(
-                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), () => spool.OpenMessage(message)), cancellationToken)
+                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), token => store.OpenAsync(message, token)), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -201,7 +227,7 @@ public sealed class DeliveryService(
 
             if (report is not null)
             {
-                await MessageTable.InsertAsync(connection, transaction, report, identity.NodeId, now + Processing.MessageAcceptor.Lease).ConfigureAwait(false);
+                await MessageTable.InsertAsync(connection, transaction, report, identity.NodeId, now + options.Value.LeaseTime).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
 
@@ -251,12 +277,19 @@ public sealed class DeliveryService(
         return DsnRecipient.Rejected(outcome.Address, code, text, outcome.RemoteMta, now);
     }
 
-    private async Task SweepSegmentsAsync(CancellationToken stoppingToken)
+    /// <summary>Deletes the bytes nothing needs any more: sealed spool segments without live mail, and (PostgreSQL) rows of finished messages.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var swept = await store.SweepAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                if (swept > 0)
+                {
+                    logger.LogDebug("{Count} stored messages finished: their bytes deleted", swept);
+                }
+
                 await using var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false);
                 foreach (var segment in spool.SealedSegments())
                 {

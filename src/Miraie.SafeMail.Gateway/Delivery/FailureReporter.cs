@@ -1,5 +1,4 @@
 using Miraie.SafeMail.Storage.Messages;
-using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 
@@ -9,7 +8,7 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// Also for a password mail (sent with the original's sender, who must learn that a recipient has no password); none
 /// for the gateway's other mail or a null-sender original — a bounce is never bounced.
 /// </summary>
-public sealed class FailureReporter(SpoolStore spool, DeliveryStatusNotification reports, OutboundMail outbound)
+public sealed class FailureReporter(MessageStore store, DeliveryStatusNotification reports, OutboundMail outbound)
 {
     /// <summary>The DSN to queue (its bytes already stored), or null when none is due.</summary>
     public async Task<MessageRecord?> PrepareAsync(MessageRecord original, IReadOnlyList<DsnRecipient> failed, CancellationToken cancellationToken)
@@ -20,7 +19,7 @@ public sealed class FailureReporter(SpoolStore spool, DeliveryStatusNotification
         }
 
         byte[] headers;
-        await using (var content = spool.OpenMessage(original))
+        await using (var content = await store.OpenAsync(original, cancellationToken).ConfigureAwait(false))
         {
             headers = await DeliveryStatusNotification.ReadHeaderSectionAsync(content, cancellationToken).ConfigureAwait(false);
         }

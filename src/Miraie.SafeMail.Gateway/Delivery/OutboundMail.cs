@@ -12,7 +12,7 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// (it carries no attachment). Reports and notices go with the null envelope sender and are never bounced; a password
 /// mail goes with the original sender's, so a recipient that refuses it is reported to them.
 /// </summary>
-public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOptions<DeliveryOptions> delivery, TimeProvider time)
+public sealed class OutboundMail(MessageStore store, GatewayIdentity identity, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
     /// <summary>
     /// Stores <paramref name="message"/> for <paramref name="recipient"/>, to be sent with <paramref name="envelopeFrom"/>
@@ -32,7 +32,12 @@ public sealed class OutboundMail(SpoolStore spool, GatewayIdentity identity, IOp
             bytes = buffer.ToArray();
         }
 
-        var path = await Task.Run(() => spool.WriteFile("outbound", id, new System.Buffers.ReadOnlySequence<byte>(bytes)), cancellationToken).ConfigureAwait(false);
+        string? path;
+        using (var content = MessageContent.FromBytes(bytes))
+        {
+            path = await store.KeepAsync("outbound", id, content, cancellationToken).ConfigureAwait(false);
+        }
+
         return new MessageRecord
         {
             Id = id,

@@ -5,5 +5,5 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// <param name="Sender">MAIL FROM; empty for the null sender (delivery reports).</param>
 /// <param name="Recipients">The recipients still to deliver to.</param>
 /// <param name="AddedHeaders">Complete header lines (CRLF-terminated) to put before the original header block.</param>
-/// <param name="OpenContent">Opens the message exactly as received (seekable).</param>
-public sealed record OutboundMessage(string QueueId, string Sender, IReadOnlyList<string> Recipients, string AddedHeaders, Func<Stream> OpenContent);
+/// <param name="OpenContent">Opens the message exactly as received (seekable), from this node's spool or from the database.</param>
+public sealed record OutboundMessage(string QueueId, string Sender, IReadOnlyList<string> Recipients, string AddedHeaders, Func<CancellationToken, Task<Stream>> OpenContent);

@@ -29,12 +29,12 @@ public sealed class PickupFolderTransport : IMessageTransport
     {
         try
         {
+            await using var content = await message.OpenContent(cancellationToken).ConfigureAwait(false);
             await Task.Run(() =>
             {
                 FileSync.WriteDurably(Path.Combine(_folder, message.QueueId + ".eml"), output =>
                 {
                     output.Write(Encoding.ASCII.GetBytes(message.AddedHeaders));
-                    using var content = message.OpenContent();
                     content.CopyTo(output);
                 });
                 var envelope = new { queueId = message.QueueId, sender = message.Sender, recipients = message.Recipients, deliveredAt = DateTimeOffset.UtcNow };

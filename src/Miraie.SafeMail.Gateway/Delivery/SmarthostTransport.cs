@@ -64,7 +64,7 @@ public sealed class SmarthostTransport : IMessageTransport
         try
         {
             (client, reused) = await CheckOutAsync(allowPooled, cancellationToken).ConfigureAwait(false);
-            await using var content = message.OpenContent();
+            await using var content = await message.OpenContent(cancellationToken).ConfigureAwait(false);
             using var mime = await VerbatimMessage.CreateAsync(Encoding.ASCII.GetBytes(message.AddedHeaders), content, cancellationToken).ConfigureAwait(false);
             client.Refused.Clear();
             var recipients = message.Recipients.Select(r => new MailboxAddress("", r)).ToList();

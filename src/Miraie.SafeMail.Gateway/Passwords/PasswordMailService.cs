@@ -6,6 +6,7 @@ using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Nodes;
 using Miraie.SafeMail.Storage.Passwords;
 
 namespace Miraie.SafeMail.Gateway.Passwords;
@@ -62,6 +63,13 @@ public sealed class PasswordMailService(
     /// <summary>One pass: sends what is due, erases what is finished; the number of password mails sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        // One node at a time sends password mails: two passes at once would both find the same mail due and send it twice.
+        await using var clusterLock = await ClusterLock.TryAcquireAsync(database, "password-mail", cancellationToken).ConfigureAwait(false);
+        if (clusterLock is null)
+        {
+            return 0; // another node is on it
+        }
+
         var now = time.GetUtcNow();
         IReadOnlyList<DuePasswordMail> due;
         await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
@@ -143,7 +151,7 @@ public sealed class PasswordMailService(
         var now = time.GetUtcNow();
         await writer.RunAsync(async (connection, transaction) =>
         {
-            await MessageTable.InsertAsync(connection, transaction, record, identity.NodeId, now + Processing.MessageAcceptor.Lease).ConfigureAwait(false);
+            await MessageTable.InsertAsync(connection, transaction, record, identity.NodeId, now + delivery.Value.LeaseTime).ConfigureAwait(false);
             await PasswordMailTable.UpdateAsync(connection, transaction, due, PasswordMailTable.Sent, now, null, null, record.Id).ConfigureAwait(false);
             await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.PasswordMail, due.MessageId,
                 $"archive {due.ArchiveId} to {due.Recipient} as {record.Id}").ConfigureAwait(false);

@@ -15,7 +15,8 @@ namespace Miraie.SafeMail.Gateway.Processing;
 /// <summary>
 /// What happens at the end of DATA: inspect, decide, store durably, answer. Inspection and the policy run first, on
 /// the bytes in memory, so a reject can be the SMTP reply itself; any failure there is a quarantine (fail closed).
-/// Then the message is stored — queued mail into a spool segment, quarantined mail into a file of its own — and the
+/// Then the message is stored — queued mail with the group commit (a spool segment, or PostgreSQL's message_bytes),
+/// quarantined mail on its own (a file, or a row) — and the
 /// 250 waits for the group commit. Nothing that fails to be stored is ever acknowledged: that is a 451.
 /// </summary>
 public sealed class MessageAcceptor(
@@ -23,7 +24,7 @@ public sealed class MessageAcceptor(
     MessageInspector inspector,
     ConfirmationSigner confirmation,
     StoreWriter writer,
-    SpoolStore spool,
+    MessageStore store,
     DeliveryHandoff queue,
     GatewayIdentity identity,
     IOptions<DeliveryOptions> delivery,
@@ -34,9 +35,6 @@ public sealed class MessageAcceptor(
     TimeProvider time,
     ILogger<MessageAcceptor> logger)
 {
-    /// <summary>How long a freshly accepted message stays leased to this node before another node may take it.</summary>
-    internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
-
     /// <summary>Spilled messages inspected at once (two per core); smaller ones never wait for these.</summary>
     private static readonly SemaphoreSlim LargeInspections = new(2 * Environment.ProcessorCount);
 
@@ -155,8 +153,8 @@ public sealed class MessageAcceptor(
         };
         var stored = await writer.RunAsync(async (connection, transaction, location) =>
         {
-            var located = record with { Segment = location!.Segment, SegmentOffset = location.Offset };
-            await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + Lease).ConfigureAwait(false);
+            var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
+            await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + delivery.Value.LeaseTime).ConfigureAwait(false);
             await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
         }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
@@ -166,7 +164,7 @@ public sealed class MessageAcceptor(
 
     private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims)
     {
-        var path = await Task.Run(() => spool.WriteFile("quarantine", record.Id, message.Bytes)).ConfigureAwait(false);
+        var path = await store.KeepAsync("quarantine", record.Id, message.Bytes).ConfigureAwait(false);
         record = record with { State = MessageState.Quarantined, FilePath = path };
         await writer.RunAsync(async (connection, transaction) =>
         {

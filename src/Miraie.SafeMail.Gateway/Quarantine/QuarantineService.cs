@@ -6,7 +6,6 @@ using Miraie.SafeMail.Gateway.Delivery;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Storage.Messages;
-using Miraie.SafeMail.Storage.Spool;
 using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway.Quarantine;
@@ -17,7 +16,7 @@ namespace Miraie.SafeMail.Gateway.Quarantine;
 /// conditional update (quarantined → queued): of two simultaneous releases exactly one wins, and the message goes out
 /// through the normal delivery path once. Every action is written to the audit log in the same transaction.
 /// </summary>
-public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spool, IOptions<DeliveryOptions> delivery, IOptions<QuarantineOptions> options,
+public sealed class QuarantineService(SafeMailDatabase database, MessageStore store, IOptions<DeliveryOptions> delivery, IOptions<QuarantineOptions> options,
     QuarantineNotice notices, OutboundMail outbound, TimeProvider time)
 {
     /// <summary>Quarantined messages, newest first.</summary>
@@ -36,7 +35,7 @@ public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spoo
     }
 
     /// <summary>Opens the original bytes of a stored message.</summary>
-    public Stream OpenOriginal(MessageRecord message) => spool.OpenMessage(message);
+    public Task<Stream> OpenOriginalAsync(MessageRecord message, CancellationToken cancellationToken = default) => store.OpenAsync(message, cancellationToken);
 
     /// <summary>Releases one message: <see cref="ReleaseAsync(IReadOnlyList{string}, ReleaseRequest, CancellationToken)"/> for a selection of one.</summary>
     public async Task<ReleaseResult> ReleaseAsync(string id, ReleaseRequest request, CancellationToken cancellationToken = default) =>
@@ -218,10 +217,7 @@ public sealed class QuarantineService(SafeMailDatabase database, SpoolStore spoo
         }
 
         // The bytes go after the commit: a crash in between leaves a file to sweep, never a record pointing at nothing.
-        if (message.FilePath is { } path)
-        {
-            spool.DeleteFile(path);
-        }
+        await store.ForgetAsync(message, cancellationToken).ConfigureAwait(false);
 
         return true;
     }

@@ -9,7 +9,7 @@ namespace Miraie.SafeMail.Gateway.Quarantine;
 /// whether it worked, its error) goes into the node's health report, so <c>safemail health</c> tells a purge that fails or
 /// stopped running — quarantined mail kept past its retention is a compliance problem, not only a full disk.
 /// </summary>
-public sealed class RetentionService(QuarantineService quarantine, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed class RetentionService(QuarantineService quarantine, Storage.SafeMailDatabase database, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     /// <summary>How often the purge runs; <c>safemail health</c> calls it overdue after two intervals without a run.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -23,13 +23,23 @@ public sealed class RetentionService(QuarantineService quarantine, TimeProvider 
         PurgeRun run;
         try
         {
-            var purged = await quarantine.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
-            if (purged > 0)
+            // One purge at a time across the cluster; a node that finds another purging counts that as its run (each
+            // message's purge is a compare-and-set, so even overlapping runs would purge and audit each message once).
+            await using var clusterLock = await ClusterLock.TryAcquireAsync(database, "retention-purge", cancellationToken).ConfigureAwait(false);
+            if (clusterLock is null)
             {
-                logger.LogInformation("purged {Count} quarantined messages past their retention period", purged);
+                run = new PurgeRun(time.GetUtcNow(), true, "another node was purging");
             }
+            else
+            {
+                var purged = await quarantine.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
+                if (purged > 0)
+                {
+                    logger.LogInformation("purged {Count} quarantined messages past their retention period", purged);
+                }
 
-            run = new PurgeRun(time.GetUtcNow(), true, $"purged {purged}");
+                run = new PurgeRun(time.GetUtcNow(), true, $"purged {purged}");
+            }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {

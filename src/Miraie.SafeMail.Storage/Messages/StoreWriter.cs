@@ -10,6 +10,8 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// everything waiting, appends the batch's message bytes to the current segment, fsyncs once, runs every item's SQL in
 /// one transaction (each in its own savepoint, so one bad item fails alone) and commits — then completes them all.
 /// A 250 reply waits for that commit, so durability costs one fsync per batch instead of one per message.
+/// With PostgreSQL the bytes go into <c>message_bytes</c> inside the same transaction instead of a segment: the one
+/// commit (<c>synchronous_commit</c> on: one WAL flush) makes the whole batch, bytes and records, durable on the server.
 /// </summary>
 public sealed class StoreWriter : IAsyncDisposable
 {
@@ -21,6 +23,7 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly bool _bytesInDatabase;
 
     /// <summary>Starts the writer loop.</summary>
     public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger)
@@ -28,12 +31,14 @@ public sealed class StoreWriter : IAsyncDisposable
         _database = database;
         _spool = spool;
         _logger = logger;
+        _bytesInDatabase = database.Provider == DatabaseProvider.PostgreSql;
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> inside the next batch's transaction. With <paramref name="bytes"/>, the message is
-    /// first appended to a segment and synced, and <paramref name="work"/> receives where it landed. The task completes
+    /// first appended to a segment and synced, and <paramref name="work"/> receives where it landed (null with PostgreSQL:
+    /// the bytes are a row of the same transaction, found by <see cref="SpooledBytes.Id"/>). The task completes
     /// only after the commit (or fails, with nothing of this item committed).
     /// </summary>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, SegmentLocation?, Task<T>> work, SpooledBytes? bytes = null)
@@ -68,7 +73,11 @@ public sealed class StoreWriter : IAsyncDisposable
             try
             {
                 connection ??= await _database.OpenAsync().ConfigureAwait(false);
-                AppendAndSync(batch);
+                if (!_bytesInDatabase)
+                {
+                    AppendAndSync(batch);
+                }
+
                 await CommitAsync(connection, batch).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -117,8 +126,9 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private static async Task CommitAsync(DbConnection connection, List<WorkItem> batch)
+    private async Task CommitAsync(DbConnection connection, List<WorkItem> batch)
     {
+        var now = DateTimeOffset.UtcNow;
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var index = 0;
         foreach (var item in batch.Where(i => !i.Failed))
@@ -127,6 +137,11 @@ public sealed class StoreWriter : IAsyncDisposable
             await transaction.SaveAsync(savepoint).ConfigureAwait(false);
             try
             {
+                if (_bytesInDatabase && item.Bytes is { } bytes)
+                {
+                    await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+                }
+
                 await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
                 await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
             }

@@ -44,7 +44,7 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
         {
             try
             {
-                await using var stream = quarantine.OpenOriginal(message);
+                await using var stream = await quarantine.OpenOriginalAsync(message, cancellationToken);
                 var mime = await MimeMessage.LoadAsync(stream, cancellationToken);
                 headers.AddRange(mime.Headers.Select(h => (h.Field, h.Value)));
                 fromName ??= mime.From.Mailboxes.FirstOrDefault()?.Name; // stored before version 6: read from the message

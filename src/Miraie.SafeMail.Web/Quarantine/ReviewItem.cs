@@ -30,7 +30,7 @@ public sealed record ReviewItem(MessageRecord Message, string FromName, string? 
             // Stored before the display name was recorded: read the stored message's headers (not its body).
             try
             {
-                await using var stream = quarantine.OpenOriginal(message);
+                await using var stream = await quarantine.OpenOriginalAsync(message, cancellationToken);
                 var headers = await HeaderList.LoadAsync(stream, cancellationToken);
                 if (headers.FirstOrDefault(h => h.Id == HeaderId.From) is { } header && InternetAddressList.TryParse(ParserOptions.Default, header.RawValue, out var from)
                     && from.Mailboxes.FirstOrDefault() is { } first)

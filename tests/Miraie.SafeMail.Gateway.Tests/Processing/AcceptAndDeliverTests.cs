@@ -28,7 +28,7 @@ public class AcceptAndDeliverTests
         stored.State.Should().Be(MessageState.Quarantined);
         stored.Rule.Should().Be("external-unprotected");
         stored.FindingsJson.Should().Contain("見積書.pdf").And.Contain("暗号化されていません");
-        await using (var original = _gateway.Get<QuarantineService>().OpenOriginal(stored))
+        await using (var original = await _gateway.Get<QuarantineService>().OpenOriginalAsync(stored))
         {
             using var copy = new MemoryStream();
             await original.CopyToAsync(copy);

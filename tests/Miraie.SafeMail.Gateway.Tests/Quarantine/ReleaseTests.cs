@@ -44,9 +44,10 @@ public class ReleaseTests
         var second = Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp,
             TestMessages.Mail("tanaka@example.co.jp", ["buyer@customer.example.com"], "two", TestMessages.Pdf), "tanaka@example.co.jp", "buyer@customer.example.com"));
 
-        var file = (await quarantine.ShowAsync(first))!.Value.Message.FilePath!;
+        var stored = (await quarantine.ShowAsync(first))!.Value.Message;
+        (await gateway.HasStoredBytesAsync(stored)).Should().BeTrue();
         (await quarantine.DeleteAsync(first, "operator")).Should().BeTrue();
-        File.Exists(Path.Combine(gateway.DataDirectory, file)).Should().BeFalse();
+        (await gateway.HasStoredBytesAsync(stored)).Should().BeFalse();
         (await quarantine.ShowAsync(first))!.Value.Message.State.Should().Be(MessageState.Deleted);
 
         await Task.Delay(1100);

@@ -96,6 +96,21 @@ internal sealed class TestGateway : IAsyncDisposable
         _host.Dispose();
     }
 
+    /// <summary>Whether a stored message's bytes are still kept: its file (SQLite) or its <c>message_bytes</c> row (PostgreSQL).</summary>
+    public async Task<bool> HasStoredBytesAsync(SafeMail.Storage.Messages.MessageRecord message)
+    {
+        if (!TestDatabase.IsPostgreSql)
+        {
+            return message.FilePath is { } path && File.Exists(Path.Combine(DataDirectory, path));
+        }
+
+        await using var connection = await Get<SafeMail.Storage.SafeMailDatabase>().OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM message_bytes WHERE message_id = @id";
+        SafeMail.Storage.Sql.Add(count, "@id", message.Id);
+        return (long)(await count.ExecuteScalarAsync())! == 1;
+    }
+
     /// <summary>Waits until the pickup folder holds <paramref name="count"/> delivered messages (each marked complete by its envelope file).</summary>
     public async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
     {

@@ -159,4 +159,26 @@ CREATE TABLE password_mails (
     sent_as          TEXT,
     PRIMARY KEY (archive_id, message_id, recipient)
 );
-CREATE INDEX ix_password_mails_due ON password_mails (state, next_attempt_at)
+CREATE INDEX ix_password_mails_due ON password_mails (state, next_attempt_at);
+
+-- The bytes of every stored message (queued, quarantined, generated), so that any node can deliver, release, show or
+-- download it. Written with the message's record (queued mail: in the same group-commit transaction) or just before it
+-- (quarantine, generated mail: a row whose record never came is swept after a while, as a file would be). No foreign key:
+-- the row may come first. Deleted once the message is finished (delivered, bounced, expired, deleted, purged).
+-- STORAGE EXTERNAL: mail is mostly compressed already (ZIP, PDF, JPEG, base64 of those); do not spend CPU compressing it.
+CREATE TABLE message_bytes (
+    message_id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL,
+    content    BYTEA NOT NULL
+);
+ALTER TABLE message_bytes ALTER COLUMN content SET STORAGE EXTERNAL;
+
+-- The data-protection key ring (console session cookies, antiforgery tokens, archive passwords), shared by every node:
+-- a password stored by one node is read by another, a cookie issued by one console is accepted by the next. Each row
+-- is one key's XML exactly as ASP.NET Core data protection writes it (encrypted with SafeMail:Gateway:KeyCertificatePath
+-- when that is set, which a cluster should do: otherwise whoever can read this table can read the keys).
+CREATE TABLE data_protection_keys (
+    name       TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL,
+    xml        TEXT NOT NULL
+);

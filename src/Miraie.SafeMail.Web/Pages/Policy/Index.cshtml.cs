@@ -127,7 +127,7 @@ public sealed class IndexModel(SafeMailDatabase database, PolicyProvider policy,
                  && await quarantine.ShowAsync(DryRunId.Trim(), HttpContext.RequestAborted) is { } found
                  && found.Message.State is not (MessageState.Deleted or MessageState.Purged or MessageState.Rejected))
         {
-            await using var original = quarantine.OpenOriginal(found.Message);
+            await using var original = await quarantine.OpenOriginalAsync(found.Message, HttpContext.RequestAborted);
             using var copy = new MemoryStream();
             await original.CopyToAsync(copy, HttpContext.RequestAborted);
             bytes = copy.ToArray();

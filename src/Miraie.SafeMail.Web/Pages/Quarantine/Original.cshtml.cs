@@ -27,6 +27,6 @@ public sealed class OriginalModel(SafeMailDatabase database, QuarantineService q
             await AuditLog.AppendAsync(connection, null, time.GetUtcNow(), Actor, AuditActions.Download, id, null, HttpContext.RequestAborted);
         }
 
-        return File(quarantine.OpenOriginal(found.Message), "application/octet-stream", id + ".eml");
+        return File(await quarantine.OpenOriginalAsync(found.Message, HttpContext.RequestAborted), "application/octet-stream", id + ".eml");
     }
 }
