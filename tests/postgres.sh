@@ -4,6 +4,8 @@
 #   tests/postgres.sh start    initdb into a new folder, start it, create the role and database "safemail" with a random
 #                              password; prints the connection string (also in $DIR/connection)
 #   tests/postgres.sh stop     stop it and remove the folder
+#   tests/postgres.sh halt     stop the server at once, as a crash would (pg_ctl -m immediate), keeping its data
+#   tests/postgres.sh resume   start a halted server again on the same port
 #
 # No fixed port, no password in the repository: the port is chosen free at start, the password made at random then.
 # The cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit on) — the gateway's 250 relies on them.
@@ -17,6 +19,11 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+serve() {
+  as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $1 -k $DIR -c max_connections=400 -c shared_buffers=128MB" start >/dev/null
+}
+
 case "${1:-}" in
 start)
   [ ! -f "$DIR/data/postmaster.pid" ] || as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -27,8 +34,8 @@ start)
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   as_owner "$BIN/initdb" -D "$DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log"
-  as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR -c max_connections=400 -c shared_buffers=128MB" start >/dev/null
+  echo "$port" >"$DIR/port"
+  serve "$port"
   as_owner "$BIN/psql" -h "$DIR" -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE safemail LOGIN CREATEDB PASSWORD '$password'" -c "CREATE DATABASE safemail OWNER safemail"
   connection="Host=127.0.0.1;Port=$port;Username=safemail;Password=$password;Database=safemail"
@@ -37,12 +44,18 @@ start)
   [ "$(id -u)" -ne 0 ] || chmod 0644 "$DIR/connection"
   echo "$connection"
   ;;
+halt)
+  as_owner "$BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null
+  ;;
+resume)
+  serve "$(cat "$DIR/port")"
+  ;;
 stop)
   [ ! -d "$DIR/data" ] || as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$DIR"
   ;;
 *)
-  sed -n '2,12p' "$0" >&2
+  sed -n '2,14p' "$0" >&2
   exit 64
   ;;
 esac

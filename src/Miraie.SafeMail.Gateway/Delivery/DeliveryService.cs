@@ -33,6 +33,7 @@ public sealed class DeliveryService(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SegmentSweepInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>The last delivery's result, for health reports.</summary>
     public (DateTimeOffset At, bool Ok, string Note)? LastDelivery { get; private set; }
@@ -84,11 +85,36 @@ public sealed class DeliveryService(
         {
             await foreach (var (id, record) in handoff.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await DeliverOneAsync(id, stoppingToken, record).ConfigureAwait(false);
+                try
+                {
+                    await DeliverOneAsync(id, stoppingToken, record).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The database went away (or another storage failure) while this message was read or its outcome
+                    // recorded. The worker lives on; the message is still leased to this node, so it is tried again here
+                    // in a moment — read afresh, never from a record that may be stale. (Delivered but not recorded: it
+                    // goes again — at least once, never lost.)
+                    logger.LogError(e, "{QueueId} delivery could not be read or recorded; trying again in {Delay}", id, StorageRetryDelay);
+                    _ = RetryLaterAsync(id, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task RetryLaterAsync(string id, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(StorageRetryDelay, time, stoppingToken).ConfigureAwait(false);
+            handoff.Enqueue(id);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping: the lease is handed back with the rest
         }
     }
 

@@ -56,7 +56,7 @@ internal static class RawMail
         return delivered[end..].ToArray();
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
