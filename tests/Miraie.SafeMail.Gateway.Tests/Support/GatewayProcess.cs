@@ -31,7 +31,10 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     private int _disposed;
 
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery)
+    /// <param name="dataDirectory">The node's own data directory (settings file, spool, logs).</param>
+    /// <param name="smtpAndDelivery">The SafeMail section.</param>
+    /// <param name="databaseOf">With PostgreSQL: use the database of this other data directory (a second node of a cluster).</param>
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery, string? databaseOf = null)
     {
         var settings = Path.Combine(dataDirectory, "settings.json");
         await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new Dictionary<string, object?> { ["SafeMail"] = smtpAndDelivery }));
@@ -45,7 +48,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--settings");
         start.ArgumentList.Add(settings);
         start.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (key, value) in TestDatabase.Environment(dataDirectory))
+        foreach (var (key, value) in TestDatabase.Environment(databaseOf ?? dataDirectory))
         {
             start.Environment[key] = value;
         }
