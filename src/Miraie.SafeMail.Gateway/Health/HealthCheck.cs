@@ -28,6 +28,7 @@ public static class HealthCheck
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var nodes = await NodeStatusTable.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
+        var held = await NodeStatusTable.HeldAsync(connection, now, cancellationToken).ConfigureAwait(false);
         if (nodes.Count == 0)
         {
             lines.Add(new Line(false, new("稼働中のゲートウェイがありません（一度も起動していません）", "no gateway has ever reported: it has not run")));
@@ -35,16 +36,35 @@ public static class HealthCheck
 
         foreach (var node in nodes)
         {
+            if (node.StoppedAt is { } stopped)
+            {
+                // Stopped on purpose: its leases were handed back, the other nodes deliver its queue. Not a fault.
+                lines.Add(new Line(true, new($"ノード {node.NodeId}: 停止中（{display.FormatSeconds(stopped)} に正常停止、配送待ちは他のノードへ引き継ぎ済み）",
+                    $"node {node.NodeId}: stopped ({display.FormatSeconds(stopped)}, a graceful stop; its queue went to the other nodes)")));
+                continue;
+            }
+
             var age = now - node.UpdatedAt;
             var fresh = age < HealthReporter.Interval * 3;
             lines.Add(new Line(fresh, fresh
                 ? new($"ノード {node.NodeId}: 稼働中（{age.TotalSeconds:0}秒前に報告）", $"node {node.NodeId}: running (reported {age.TotalSeconds:0} s ago)")
                 : new($"ノード {node.NodeId}: 応答がありません（最終報告 {display.FormatSeconds(node.UpdatedAt)}）",
                     $"node {node.NodeId}: not reporting (last report {display.FormatSeconds(node.UpdatedAt)})")));
+            var holds = held.GetValueOrDefault(node.NodeId);
             if (!fresh)
             {
+                if (holds > 0)
+                {
+                    lines.Add(new Line(false, new(
+                        string.Create(CultureInfo.InvariantCulture, $"  配送待ち {holds}件 を保持したままです（リース期限後に他のノードが配送します）"),
+                        string.Create(CultureInfo.InvariantCulture, $"  still holds {holds} queued messages (other nodes deliver them once the lease runs out)"))));
+                }
+
                 continue;
             }
+
+            lines.Add(new Line(true, new(string.Create(CultureInfo.InvariantCulture, $"  配送中・配送予定: {holds}件"),
+                string.Create(CultureInfo.InvariantCulture, $"  delivering or about to: {holds} queued messages"))));
 
             foreach (var endpoint in node.Listening)
             {
@@ -66,6 +86,11 @@ public static class HealthCheck
             }
 
             lines.Add(Purge(node, now, display));
+        }
+
+        if (nodes.Count > 0 && !nodes.Any(n => n.StoppedAt is null && now - n.UpdatedAt < HealthReporter.Interval * 3))
+        {
+            lines.Add(new Line(false, new("稼働中のノードがありません: メールを受け付けていません", "no node is running: no mail is being accepted")));
         }
 
         var (depth, oldest) = await NodeStatusTable.QueueAsync(connection, cancellationToken).ConfigureAwait(false);

@@ -8,9 +8,12 @@ using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Health;
 
-/// <summary>Every 10 seconds: probes the spool and records listener, spool, delivery and retention purge state in <c>node_status</c>.</summary>
+/// <summary>
+/// Every 10 seconds: probes the spool and records listener, spool, delivery and retention purge state in <c>node_status</c>.
+/// A graceful stop is recorded too, so <c>safemail health</c> and the dashboard tell a node stopped on purpose from one that died.
+/// </summary>
 public sealed class HealthReporter(SmtpListenerService listener, DeliveryService delivery, Quarantine.RetentionService retention, SpoolStore spool,
-    StoreWriter writer, GatewayIdentity identity, TimeProvider time, ILogger<HealthReporter> logger) : BackgroundService
+    StoreWriter writer, Storage.SafeMailDatabase database, GatewayIdentity identity, TimeProvider time, ILogger<HealthReporter> logger) : BackgroundService
 {
     /// <summary>How often the node reports; <c>safemail health</c> treats a report older than three intervals as a dead node.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -39,6 +42,21 @@ public sealed class HealthReporter(SmtpListenerService listener, DeliveryService
             LastPurge = retention.LastRun,
         };
         await writer.RunAsync((connection, transaction) => NodeStatusTable.WriteAsync(connection, transaction, status)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await NodeStatusTable.MarkStoppedAsync(connection, identity.NodeId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException or IOException)
+        {
+            logger.LogWarning(e, "could not record the node's stop");
+        }
     }
 
     /// <inheritdoc/>

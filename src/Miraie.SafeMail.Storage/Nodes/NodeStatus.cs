@@ -17,4 +17,7 @@ public sealed record NodeStatus(string NodeId, DateTimeOffset UpdatedAt, IReadOn
 
     /// <summary>The retention purge's last run on this node; null before its first (or from an older gateway).</summary>
     public PurgeRun? LastPurge { get; init; }
+
+    /// <summary>When the node stopped on purpose (its leases handed back); null while it runs, and after a crash.</summary>
+    public DateTimeOffset? StoppedAt { get; init; }
 }

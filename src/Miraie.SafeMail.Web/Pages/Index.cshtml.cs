@@ -22,12 +22,16 @@ public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, Dis
     /// <summary>The figures.</summary>
     public DashboardStats Stats { get; private set; } = null!;
 
+    /// <summary>Every gateway node that has reported.</summary>
+    public IReadOnlyList<NodeRow> Nodes { get; private set; } = [];
+
     /// <summary>Loads the figures.</summary>
     public async Task OnGetAsync(int days = 7)
     {
         Days = days == 30 ? 30 : 7;
         await using var connection = await OpenAsync();
         Stats = await DashboardStats.LoadAsync(connection, Days, time.GetUtcNow(), display, HttpContext.RequestAborted);
+        Nodes = await NodeRow.LoadAsync(connection, time.GetUtcNow(), HttpContext.RequestAborted);
         await versions.RefreshAsync(HttpContext.RequestAborted);
         Rules = policy.Current.Options.Rules;
     }

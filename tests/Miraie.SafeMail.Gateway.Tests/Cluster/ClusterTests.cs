@@ -97,9 +97,20 @@ public class ClusterTests
         await Task.Delay(3000);
         Directory.GetFiles(pickup, "*.envelope.json").Should().BeEmpty("node b leaves alone what node a holds a lease on");
 
+        // safemail health shows both nodes and what each holds.
+        var health = (await Gateway.Health.HealthCheck.CheckAsync(b.Get<SafeMail.Storage.SafeMailDatabase>(), TimeProvider.System, b.Get<DisplayTime>()))
+            .Select(l => l.Text.En).ToList();
+        health.Should().Contain(l => l.StartsWith("node node-a: running", StringComparison.Ordinal));
+        health.Should().Contain(l => l.StartsWith("node node-b: running", StringComparison.Ordinal));
+        health.Should().Contain($"  delivering or about to: {ids.Count} queued messages", "node a holds its whole queue");
+
         await a.StopAsync(); // graceful: the leases go back at once
         var delivered = await WaitForFilesAsync(pickup, ids.Count);
         delivered.Should().HaveCount(ids.Count, "node b delivers node a's queue right after a's stop, not an hour later");
+        health = (await Gateway.Health.HealthCheck.CheckAsync(b.Get<SafeMail.Storage.SafeMailDatabase>(), TimeProvider.System, b.Get<DisplayTime>()))
+            .Select(l => l.Text.En).ToList();
+        health.Should().Contain(l => l.StartsWith("node node-a: stopped", StringComparison.Ordinal), "a graceful stop is told apart from a crash");
+        health.Should().NotContain(l => l.StartsWith("no node is running", StringComparison.Ordinal));
         foreach (var id in ids)
         {
             delivered.Should().Contain(f => f.Contains(id, StringComparison.Ordinal));

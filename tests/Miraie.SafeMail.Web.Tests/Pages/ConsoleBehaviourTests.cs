@@ -34,6 +34,34 @@ public class ConsoleBehaviourTests
     }
 
     [Test]
+    public async Task The_dashboard_shows_every_node_with_its_state_last_report_and_the_queue_it_holds()
+    {
+        // A second node that died holding two leased messages, and a third that stopped on purpose, beside this host's own node.
+        var now = DateTimeOffset.UtcNow;
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            await Storage.Nodes.NodeStatusTable.WriteAsync(connection, null, new Storage.Nodes.NodeStatus("gw-dead", now.AddMinutes(-5), ["10.0.0.2:25"], true, null, null, null, null));
+            await Storage.Nodes.NodeStatusTable.WriteAsync(connection, null, new Storage.Nodes.NodeStatus("gw-maint", now.AddMinutes(-1), ["10.0.0.3:25"], true, null, null, null, null));
+            await Storage.Nodes.NodeStatusTable.MarkStoppedAsync(connection, "gw-maint", now.AddMinutes(-1));
+            foreach (var id in new[] { "held-1", "held-2" })
+            {
+                await Storage.Messages.MessageTable.InsertAsync(connection, null, new Storage.Messages.MessageRecord
+                {
+                    Id = id, ReceivedAt = now, NodeId = "gw-dead", EnvelopeFrom = "tanaka@example.co.jp", Size = 1, State = "queued", Verdict = "pass",
+                    Rule = "default", Confirmation = "absent", External = false, FindingsJson = "[]", Origin = "smtp", NextAttemptAt = now,
+                    Recipients = [new Storage.Messages.RecipientRecord("suzuki@example.co.jp", false, Storage.Messages.RecipientState.Pending, null)],
+                }, "gw-dead", now.AddHours(1));
+            }
+        }
+
+        using var auditor = await _host.SignedInAsync("auditor1");
+        var html = WebUtility.HtmlDecode(await auditor.GetStringAsync("/"));
+        html.Should().MatchRegex(@"<td>web-test</td>\s*<td>稼働中</td>");
+        html.Should().MatchRegex(@"<td>gw-dead</td>\s*<td>応答なし</td>\s*<td>[^<]+</td>\s*<td>2</td>", "the dead node still holds its two messages");
+        html.Should().MatchRegex(@"<td>gw-maint</td>\s*<td>停止中（正常停止）</td>");
+    }
+
+    [Test]
     public async Task Releasing_twice_at_once_from_two_operators_delivers_once_and_both_are_audited_once()
     {
         var id = await Mail.SendAsync(_host.Smtp, Mail.Quote("二重解放"));

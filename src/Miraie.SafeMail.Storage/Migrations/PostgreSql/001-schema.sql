@@ -1,4 +1,4 @@
--- Miraie SafeMail on PostgreSQL, version 1: the same tables and columns as SQLite's versions 1–8 (Migrations/Sqlite),
+-- Miraie SafeMail on PostgreSQL, version 1: the same tables and columns as SQLite's versions 1–9 (Migrations/Sqlite),
 -- in one file, so that a database moved from SQLite (safemail db migrate-to-postgres) has the same shape. Times are
 -- Unix milliseconds (BIGINT), flags and counters INTEGER, as there. Differences from SQLite: identity columns instead of
 -- AUTOINCREMENT, and the console list's covering index kept narrow (PostgreSQL limits an index row to ~2.7 kB, and a
@@ -93,7 +93,8 @@ CREATE TABLE node_status (
     started_at         BIGINT,
     purge_at           BIGINT,
     purge_ok           INTEGER,
-    purge_note         TEXT
+    purge_note         TEXT,
+    stopped_at         BIGINT
 );
 
 CREATE TABLE console_users (
