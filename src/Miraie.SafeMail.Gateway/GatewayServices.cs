@@ -43,6 +43,9 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory: the gateway's meter belongs to this host (ADR-014)
+        services.AddSingleton<Metrics.QueueStatistics>();
+        services.AddSingleton<Metrics.GatewayMetrics>();
         services.AddSingleton(DisplayTime.FromConfiguration(configuration)); // an unknown zone stops the start here, naming the key
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton(sp => GatewayDatabase.For(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
@@ -96,7 +99,7 @@ public static class GatewayServices
         return services;
     }
 
-    private static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)
+    internal static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)
         where T : class
     {
         services.AddOptions<T>().ValidateOnStart();

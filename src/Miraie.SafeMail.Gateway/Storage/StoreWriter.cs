@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -21,13 +23,17 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly Histogram<double>? _commitSeconds;
 
-    /// <summary>Starts the writer loop.</summary>
-    public StoreWriter(GatewayDatabase database, SpoolStore spool, ILogger<StoreWriter> logger)
+    /// <summary>Starts the writer loop. With <paramref name="meters"/>, each group commit's time is measured (ADR-014).</summary>
+    public StoreWriter(GatewayDatabase database, SpoolStore spool, ILogger<StoreWriter> logger, IMeterFactory? meters = null)
     {
         _database = database;
         _spool = spool;
         _logger = logger;
+        _commitSeconds = meters?.Create("Miraie.SafeMail.Gateway").CreateHistogram("safemail.database.commit.duration", "s",
+            "Time of one group commit (the batch's spool append and fsync, then its database transaction): what every 250 waits for",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _loop = Task.Run(RunAsync);
     }
 
@@ -65,11 +71,13 @@ public sealed class StoreWriter : IAsyncDisposable
                 bytes += next.Bytes?.Bytes.Length ?? 0;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 connection ??= await _database.OpenAsync().ConfigureAwait(false);
                 AppendAndSync(batch);
                 await CommitAsync(connection, batch).ConfigureAwait(false);
+                _commitSeconds?.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception e)
             {
