@@ -62,3 +62,9 @@ static string? SettingsFile(string[] args)
     var index = Array.IndexOf(args, "--settings");
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
+
+/// <summary>
+/// The entry point, kept internal: the ASP.NET Core framework (here for the observability listener) would otherwise make it
+/// public, and safemail-web's own public Program (for WebApplicationFactory) would then be ambiguous in its tests.
+/// </summary>
+internal partial class Program;

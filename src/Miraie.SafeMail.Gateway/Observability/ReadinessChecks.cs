@@ -27,7 +27,8 @@ public sealed class ReadinessChecks(StoreWriter writer, SpoolStore spool, IServi
     /// <summary>A write through the store writer, in its own savepoint of the next group commit; nothing is changed.</summary>
     public Task<HealthCheckResult> DatabaseAsync(CancellationToken cancellationToken) => _database.RunAsync(async () =>
     {
-        // A write statement that matches no row still takes the write lock (SQLite) or needs a writable primary (PostgreSQL).
+        // SQLite: the writer's transaction (BEGIN IMMEDIATE) already takes the write lock. The write statement, which matches no
+        // row, is for a server database: a read-only standby (after a failover) refuses it.
         await writer.RunAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Gateway.Smtp;
 
 namespace Miraie.SafeMail.Gateway.Tests.Support;
@@ -33,6 +34,9 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public string PickupDirectory => Path.Combine(DataDirectory, "pickup");
 
+    /// <summary>The observability listener's address (started with <c>observability: true</c>).</summary>
+    public Uri Observability => Get<ObservabilityServer>().Addresses[0];
+
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
@@ -40,8 +44,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <param name="dataDirectory">An existing data directory (a restart); default a fresh temporary one, deleted on dispose.</param>
     /// <param name="settingsFile">A JSON settings file read after the test defaults and watched for changes, as the service does with --settings.</param>
     /// <param name="services">Replacements registered after the gateway's own (e.g. a Graph sender pointed at a fake Graph).</param>
+    /// <param name="observability">With the observability listener (/metrics, /health/*) on a free loopback port, as safemail-gateway runs it.</param>
     public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? settingsFile = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool observability = false)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("safemail-gw-").FullName;
@@ -55,6 +60,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
             ["SafeMail:Delivery:InitialRetryDelay"] = "00:00:01",
             ["SafeMail:Delivery:MaxRetryDelay"] = "00:00:02",
+            ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -71,6 +77,11 @@ internal sealed class TestGateway : IAsyncDisposable
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddProvider(logs);
+        if (observability)
+        {
+            builder.Services.AddSafeMailObservability(builder.Configuration, "safemail-gateway", gateway: true);
+        }
+
         builder.Services.AddSafeMailGateway(builder.Configuration);
         services?.Invoke(builder.Services);
         var host = builder.Build();

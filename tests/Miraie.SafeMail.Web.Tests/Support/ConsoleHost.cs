@@ -92,6 +92,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             ["SafeMail:Smtp:Endpoints:0:Address"] = "127.0.0.1",
             ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
+            ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0", // never the fixed default port
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
