@@ -59,9 +59,9 @@ builder.Services.AddSystemd(); // under systemd (docs/deploy/safemail-web.servic
 builder.Logging.LeaveStartFailuresToTheProgram();
 try
 {
-    // First, so metrics count from the first message; the console's own HTTP metrics (ASP.NET Core's meters) beside the gateway's.
+    // First, so metrics count from the first message; the console's own HTTP metrics (ASP.NET Core's meter) beside the gateway's.
     builder.Services.AddSafeMailObservability(builder.Configuration, "safemail-web", gateway: console.RunGateway)
-        .WithMetrics(m => m.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"));
+        .WithMetrics(m => m.AddMeter("Microsoft.AspNetCore.Hosting"));
     builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
     builder.Services.AddSafeMailConsole(console);
     builder.Services.AddSafeMailAddIn(addIn);

@@ -58,6 +58,9 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public GatewayDatabase Database => Services.GetRequiredService<GatewayDatabase>();
 
+    /// <summary>The observability listener's address (/metrics, /health/*), apart from the console's own.</summary>
+    public Uri Observability => Services.GetRequiredService<Miraie.SafeMail.Gateway.Observability.ObservabilityServer>().Addresses[0];
+
     /// <summary>Every audit row, oldest first (actor, action, detail).</summary>
     public async Task<List<(string Actor, string Action, string Detail)>> AuditAsync()
     {
@@ -119,7 +122,11 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             _ = host.Server; // starts the host (and the gateway in it)
         }
 
-        await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        if (!values.TryGetValue("SafeMail:Console:RunGateway", out var runGateway) || runGateway != "false")
+        {
+            await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
         await using var connection = await host.Database.OpenAsync();
         foreach (var role in ConsoleRoles.All)
         {
