@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,7 +63,17 @@ public sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, 
 
         _app = app;
         Addresses = [.. app.Urls.Select(u => new Uri(u))];
+        var health = app.Services.GetRequiredService<HealthCheckService>();
+        services.GetRequiredService<IMeterFactory>().Create(Metrics.GatewayMetrics.MeterName).CreateObservableGauge("safemail.ready", () => Readiness(health),
+            description: "1 when /health/ready would answer 200 (this process can accept mail durably), 0 when it would answer 503");
         logger.LogInformation("observability on {Urls}: /metrics, /health/live, /health/ready", string.Join(", ", app.Urls));
+    }
+
+    /// <summary>The readiness checks, for a gauge: synchronous by the gauge API, bounded (each check answers within its timeout).</summary>
+    private static int Readiness(HealthCheckService health)
+    {
+        var report = health.CheckHealthAsync(r => r.Tags.Contains(Ready));
+        return report.Wait(ReadinessChecks.Timeout + TimeSpan.FromSeconds(1)) && report.Result.Status == HealthStatus.Healthy ? 1 : 0;
     }
 
     /// <inheritdoc/>

@@ -26,6 +26,7 @@ public class ReadinessTests
         checks.GetProperty("smtp").GetProperty("description").GetString().Should().Contain(gateway.Smtp.ToString());
         body.ToString().Should().NotContain(gateway.DataDirectory, "no paths or settings in the answer");
         (await PrometheusText.HealthAsync(gateway.Observability, "/health/live")).Code.Should().Be(200);
+        (await PrometheusText.ScrapeAsync(gateway.Observability)).Value("safemail_ready").Should().Be(1, "the same answer as a metric, for alert rules");
     }
 
     [Test]
@@ -51,6 +52,7 @@ public class ReadinessTests
             body.GetProperty("checks").GetProperty("spool").GetProperty("status").GetString().Should().Be("Unhealthy");
             body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().Should().Be("Healthy");
             (await PrometheusText.HealthAsync(gateway.Observability, "/health/live")).Code.Should().Be(200, "the process itself is alive");
+            (await PrometheusText.ScrapeAsync(gateway.Observability)).Value("safemail_ready").Should().Be(0, "alert rules see it too");
         }
         finally
         {
