@@ -4,7 +4,7 @@ namespace Miraie.SafeMail.Gateway.Tests.Metrics;
 
 /// <summary>
 /// The shipped docs/deploy/prometheus.yml and safemail-alerts.yml are what Prometheus accepts, every alert fires when it
-/// should and stays quiet when it should not (promtool's rule unit tests), and they use the names the gateway serves.
+/// should and stays quiet when it should not (promtool's rule unit tests), and they (and the README) use the names the gateway serves.
 /// </summary>
 public class PrometheusFilesTests
 {
@@ -27,13 +27,17 @@ public class PrometheusFilesTests
     }
 
     [Test]
-    public async Task The_alert_rules_name_only_metrics_the_gateway_serves()
+    public async Task The_alert_rules_and_the_readme_name_only_metrics_the_gateway_serves()
     {
         await using var gateway = await TestGateway.StartAsync(observability: true);
-        var served = (await PrometheusText.ScrapeAsync(gateway.Observability)).Text;
-        var rules = await File.ReadAllTextAsync(Deploy("safemail-alerts.yml"));
-        var named = System.Text.RegularExpressions.Regex.Matches(rules, @"\bsafemail_[a-z_]+").Select(m => m.Value).Distinct().ToList();
-        named.Should().NotBeEmpty();
-        named.Should().OnlyContain(name => served.Contains("\n" + name, StringComparison.Ordinal), "a rule on a name nobody serves never fires");
+        await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "社内連絡"), "tanaka@example.co.jp", "suzuki@example.co.jp");
+        var served = (await PrometheusText.ScrapeUntilAsync(gateway.Observability, s => s.Value("safemail_inspection_duration_seconds_count") == 1)).Text; // a histogram appears with its first value
+        foreach (var file in new[] { Deploy("safemail-alerts.yml"), Path.Combine(Promtool.Root(), "README.md") })
+        {
+            var text = await File.ReadAllTextAsync(file);
+            var named = System.Text.RegularExpressions.Regex.Matches(text, @"\bsafemail_[a-z_]+").Select(m => m.Value).Distinct().ToList();
+            named.Should().HaveCountGreaterThan(3, file);
+            named.Should().OnlyContain(name => served.Contains("\n" + name, StringComparison.Ordinal), $"{file}: a name nobody serves never moves");
+        }
     }
 }
