@@ -60,6 +60,9 @@ internal sealed partial class PrometheusText
         return found.Count == 0 ? null : found[0].Value;
     }
 
+    /// <summary>The sum over every series named <paramref name="name"/>.</summary>
+    public double Sum(string name) => _samples.Where(s => s.Name == name).Sum(s => s.Value);
+
     /// <summary>The sample lines whose name starts with <paramref name="prefix"/>, with their HELP and TYPE lines: what promtool checks.</summary>
     public string Family(string prefix) =>
         string.Join('\n', Text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal) || l.StartsWith("# HELP " + prefix, StringComparison.Ordinal)
