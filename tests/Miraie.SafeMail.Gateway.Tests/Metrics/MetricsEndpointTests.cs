@@ -70,27 +70,12 @@ public class MetricsEndpointTests
     [Test]
     public async Task A_policy_reject_and_a_451_for_an_unwritable_spool_are_counted_by_outcome()
     {
-        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
-        {
-            ["SafeMail:Policy:Rules:0:Name"] = "no-executables",
-            ["SafeMail:Policy:Rules:0:Action"] = "Reject",
-            ["SafeMail:Policy:Rules:0:When:Attachment:Kinds:0"] = "executable",
-            ["SafeMail:Policy:Rules:1:Name"] = "rest",
-            ["SafeMail:Policy:Rules:1:Action"] = "Pass",
-        }, observability: true);
+        await using var gateway = await TestGateway.StartAsync(TestGateway.RejectExecutables(), observability: true);
         var script = TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "tool", "#!/bin/sh\necho hi\n"u8.ToArray(), "install.sh");
         var reject = () => Mailer.SendAsync(gateway.Smtp, script, "tanaka@example.co.jp", "suzuki@example.co.jp");
         ((int)(await reject.Should().ThrowAsync<MailKit.Net.Smtp.SmtpCommandException>()).Which.StatusCode).Should().Be(554);
 
-        // The spool broken as SpoolFailureTests break it: the next message is answered 451.
-        await gateway.Get<Gateway.Storage.StoreWriter>().RunAsync((_, _) =>
-        {
-            gateway.Get<Gateway.Spool.SpoolStore>().Seal();
-            return Task.CompletedTask;
-        });
-        var spool = Path.Combine(gateway.DataDirectory, "spool");
-        Directory.Move(spool, spool + ".saved");
-        await File.WriteAllTextAsync(spool, "not a directory");
+        await gateway.BreakSpoolAsync(); // the next message is answered 451
         var tempfail = () => Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "社内連絡"),
             "tanaka@example.co.jp", "suzuki@example.co.jp");
         ((int)(await tempfail.Should().ThrowAsync<MailKit.Net.Smtp.SmtpCommandException>()).Which.StatusCode).Should().Be(451);
@@ -99,8 +84,7 @@ public class MetricsEndpointTests
         scrape.Value(Messages, ("outcome", "rejected")).Should().Be(1);
         scrape.Value(Messages, ("outcome", "tempfail")).Should().Be(1);
         scrape.Value(Messages, ("outcome", "passed")).Should().Be(0, "nothing was queued");
-        File.Delete(spool);
-        Directory.Move(spool + ".saved", spool);
+        gateway.RepairSpool();
     }
 
     [Test]

@@ -1,6 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Gateway.Spool;
-using Miraie.SafeMail.Gateway.Storage;
 using Miraie.SafeMail.Gateway.Tests.Support;
 
 namespace Miraie.SafeMail.Gateway.Tests.Observability;
@@ -33,17 +31,9 @@ public class ReadinessTests
     public async Task Ready_is_503_while_the_spool_cannot_be_written()
     {
         await using var gateway = await TestGateway.StartAsync(observability: true);
-        var spoolDirectory = Path.Combine(gateway.DataDirectory, "spool");
         (await PrometheusText.HealthAsync(gateway.Observability, Ready)).Code.Should().Be(200);
 
-        // As SpoolFailureTests break it: the segment closed, the folder replaced by a file.
-        await gateway.Get<StoreWriter>().RunAsync((_, _) =>
-        {
-            gateway.Get<SpoolStore>().Seal();
-            return Task.CompletedTask;
-        });
-        Directory.Move(spoolDirectory, spoolDirectory + ".saved");
-        await File.WriteAllTextAsync(spoolDirectory, "not a directory");
+        await gateway.BreakSpoolAsync();
         try
         {
             var (code, body) = await PrometheusText.HealthUntilAsync(gateway.Observability, Ready, 503);
@@ -56,8 +46,7 @@ public class ReadinessTests
         }
         finally
         {
-            File.Delete(spoolDirectory);
-            Directory.Move(spoolDirectory + ".saved", spoolDirectory);
+            gateway.RepairSpool();
         }
 
         (await PrometheusText.HealthUntilAsync(gateway.Observability, Ready, 200)).Code.Should().Be(200, "the spool works again");

@@ -100,6 +100,40 @@ internal sealed class TestGateway : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Breaks the spool for real: the current segment is closed and the folder replaced by a file, so creating the next
+    /// segment (or any spool file) fails. <see cref="RepairSpool"/> puts it back.
+    /// </summary>
+    public async Task BreakSpoolAsync()
+    {
+        await Get<Storage.StoreWriter>().RunAsync((_, _) =>
+        {
+            Get<Spool.SpoolStore>().Seal();
+            return Task.CompletedTask;
+        });
+        var spool = Path.Combine(DataDirectory, "spool");
+        Directory.Move(spool, spool + ".saved");
+        await File.WriteAllTextAsync(spool, "not a directory");
+    }
+
+    /// <summary>Undoes <see cref="BreakSpoolAsync"/>.</summary>
+    public void RepairSpool()
+    {
+        var spool = Path.Combine(DataDirectory, "spool");
+        File.Delete(spool);
+        Directory.Move(spool + ".saved", spool);
+    }
+
+    /// <summary>A policy that rejects executables (rule <c>no-executables</c>) and passes the rest.</summary>
+    public static Dictionary<string, string?> RejectExecutables() => new()
+    {
+        ["SafeMail:Policy:Rules:0:Name"] = "no-executables",
+        ["SafeMail:Policy:Rules:0:Action"] = "Reject",
+        ["SafeMail:Policy:Rules:0:When:Attachment:Kinds:0"] = "executable",
+        ["SafeMail:Policy:Rules:1:Name"] = "rest",
+        ["SafeMail:Policy:Rules:1:Action"] = "Pass",
+    };
+
     /// <summary>Stops the host but keeps the data directory (to start another gateway on it: a restart).</summary>
     public async Task StopAsync()
     {
