@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Storage.Spool;
@@ -21,10 +22,12 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly StorageMetrics? _metrics;
 
-    /// <summary>Starts the writer loop.</summary>
-    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger)
+    /// <summary>Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured.</summary>
+    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger, StorageMetrics? metrics = null)
     {
+        _metrics = metrics;
         _database = database;
         _spool = spool;
         _logger = logger;
@@ -65,11 +68,13 @@ public sealed class StoreWriter : IAsyncDisposable
                 bytes += next.Bytes?.Bytes.Length ?? 0;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 connection ??= await _database.OpenAsync().ConfigureAwait(false);
                 AppendAndSync(batch);
                 await CommitAsync(connection, batch).ConfigureAwait(false);
+                _metrics?.Committed(started);
             }
             catch (Exception e)
             {
