@@ -10,7 +10,7 @@ namespace Miraie.SafeMail.Gateway.Metrics;
 /// Prometheus exporter writes the names the docs and alert rules use (<c>safemail.messages</c> → <c>safemail_messages_total</c>,
 /// unit <c>s</c> → <c>_seconds</c>). Counters carry a tag instead of one name per outcome, and every known tag value is
 /// recorded once at zero (<see cref="StartSeries"/>), so a series exists (and <c>increase()</c> works) before its first event. The host decides where
-/// the measurements go (ADR-014); without a listener they cost next to nothing.
+/// the measurements go (ADR-015); without a listener they cost next to nothing.
 /// </summary>
 public sealed class GatewayMetrics
 {

@@ -3,7 +3,7 @@ namespace Miraie.SafeMail.Gateway.Observability;
 /// <summary>
 /// The observability listener: <c>/metrics</c> (Prometheus), <c>/health/live</c> and <c>/health/ready</c>, on an HTTP
 /// listener of its own, apart from SMTP and from the console. Bound from <c>SafeMail:Observability</c>; every key is
-/// documented in appsettings.sample.json (ADR-014).
+/// documented in appsettings.sample.json (ADR-015).
 /// </summary>
 public sealed class ObservabilityOptions
 {
