@@ -125,6 +125,8 @@ public sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, 
             .AddAsyncCheck("database", checks.DatabaseAsync, [Ready]);
         if (gateway)
         {
+            // The spool on both providers: accepted message bytes go to its segments on PostgreSQL too (for now), and mail
+            // past the spill threshold to spool/incoming on either; a 250 needs both writable.
             health.AddAsyncCheck("spool", checks.SpoolAsync, [Ready]).AddAsyncCheck("smtp", checks.SmtpAsync, [Ready]);
         }
 

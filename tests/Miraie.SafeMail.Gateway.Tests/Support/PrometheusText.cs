@@ -78,13 +78,17 @@ internal sealed partial class PrometheusText
     }
 
     /// <summary>Polls <paramref name="path"/> until it answers <paramref name="code"/>, or 30 s; the last answer.</summary>
-    public static async Task<(int Code, JsonElement Body)> HealthUntilAsync(Uri listener, string path, int code)
+    public static Task<(int Code, JsonElement Body)> HealthUntilAsync(Uri listener, string path, int code) =>
+        HealthUntilAsync(listener, path, answer => answer.Code == code);
+
+    /// <summary>Polls <paramref name="path"/> until the answer is <paramref name="done"/>, or 30 s; the last answer.</summary>
+    public static async Task<(int Code, JsonElement Body)> HealthUntilAsync(Uri listener, string path, Func<(int Code, JsonElement Body), bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             var answer = await HealthAsync(listener, path);
-            if (answer.Code == code || DateTime.UtcNow > deadline)
+            if (done(answer) || DateTime.UtcNow > deadline)
             {
                 return answer;
             }
