@@ -7,7 +7,7 @@ namespace Miraie.SafeMail.Web.Tests.Observability;
 /// <summary>
 /// safemail-web serves /metrics and /health/* on a listener of its own, apart from the console's address: with the
 /// gateway in the process its metrics and readiness are the gateway's plus the console's HTTP metrics; without it
-/// (RunGateway=false) ready means the database takes writes.
+/// (RunGateway=false) ready means the database answers and takes writes (the checks per provider: ADR-015).
 /// </summary>
 [NonParallelizable]
 public class ConsoleObservabilityTests
@@ -37,7 +37,7 @@ public class ConsoleObservabilityTests
     }
 
     [Test]
-    public async Task A_console_without_the_gateway_is_ready_while_its_database_takes_writes()
+    public async Task A_console_without_the_gateway_is_ready_while_its_database_answers()
     {
         using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?> { ["SafeMail:Console:RunGateway"] = "false" });
 
@@ -47,6 +47,18 @@ public class ConsoleObservabilityTests
         var scrape = await PrometheusText.ScrapeAsync(host.Observability);
         scrape.Value("safemail_queue_messages").Should().Be(0, "the queue is read from the shared database");
         scrape.Value("safemail_smtp_sessions_open").Should().BeNull("no SMTP listener here");
+    }
+
+    [Test]
+    public async Task A_console_without_the_gateway_is_not_ready_while_another_process_holds_SQLite_write_lock()
+    {
+        if (TestDatabase.IsPostgreSql)
+        {
+            Assert.Ignore("SQLite's database-wide write lock; the gateway's PostgreSqlReadinessTests cover PostgreSQL's check");
+        }
+
+        using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?> { ["SafeMail:Console:RunGateway"] = "false" });
+        (await PrometheusText.HealthAsync(host.Observability, "/health/ready")).Code.Should().Be(200);
 
         await using (var holder = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "safemail.db")};Pooling=False"))
         {
