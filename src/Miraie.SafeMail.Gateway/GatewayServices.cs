@@ -46,6 +46,10 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
+        services.AddSingleton<StorageMetrics>();
+        services.AddSingleton<Metrics.QueueStatistics>();
+        services.AddSingleton<Metrics.GatewayMetrics>();
         services.AddSingleton(DisplayTime.FromConfiguration(configuration)); // an unknown zone stops the start here, naming the key
         services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton(sp =>
@@ -142,7 +146,7 @@ public static class GatewayServices
         }
     }
 
-    private static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)
+    internal static void AddChecked<T>(IServiceCollection services, IConfiguration configuration, Func<IConfiguration, T> bind)
         where T : class
     {
         services.AddOptions<T>().ValidateOnStart();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Observability;
 
 // safemail-gateway [--settings FILE] [--SafeMail:Smtp:Endpoints:0:Port=2525 …]
 // Settings: the file given with --settings (or SAFEMAIL_SETTINGS), watched for changes (the policy reloads without a
@@ -45,6 +46,7 @@ else
 builder.Logging.LeaveStartFailuresToTheProgram();
 try
 {
+    builder.Services.AddSafeMailObservability(builder.Configuration, "safemail-gateway", gateway: true); // first: metrics count from the first message
     builder.Services.AddSafeMailGateway(builder.Configuration);
     using var host = builder.Build();
     await host.RunAsync();
@@ -60,3 +62,9 @@ static string? SettingsFile(string[] args)
     var index = Array.IndexOf(args, "--settings");
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
+
+/// <summary>
+/// The entry point, kept internal: the ASP.NET Core framework (here for the observability listener) would otherwise make it
+/// public, and safemail-web's own public Program (for WebApplicationFactory) would then be ambiguous in its tests.
+/// </summary>
+internal partial class Program;

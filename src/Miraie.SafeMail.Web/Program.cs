@@ -1,5 +1,6 @@
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Web;
 using Miraie.SafeMail.Web.AddIn;
 
@@ -58,6 +59,9 @@ builder.Services.AddSystemd(); // under systemd (docs/deploy/safemail-web.servic
 builder.Logging.LeaveStartFailuresToTheProgram();
 try
 {
+    // First, so metrics count from the first message; the console's own HTTP metrics (ASP.NET Core's meter) beside the gateway's.
+    builder.Services.AddSafeMailObservability(builder.Configuration, "safemail-web", gateway: console.RunGateway)
+        .WithMetrics(m => m.AddMeter("Microsoft.AspNetCore.Hosting"));
     builder.Services.AddSafeMailGateway(builder.Configuration, run: console.RunGateway);
     builder.Services.AddSafeMailConsole(console);
     builder.Services.AddSafeMailAddIn(addIn);

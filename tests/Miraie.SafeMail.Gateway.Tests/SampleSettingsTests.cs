@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Smtp;
@@ -73,6 +74,10 @@ public class SampleSettingsTests
         var passwords = SettingsChecker.Bind<PasswordDeliveryOptions>(sample.GetSection(PasswordDeliveryOptions.SectionName));
         new PasswordDeliveryOptionsValidator().Validate(null, passwords).Succeeded.Should().BeTrue();
         passwords.Should().BeEquivalentTo(new PasswordDeliveryOptions());
+
+        var observability = SettingsChecker.Bind<ObservabilityOptions>(sample.GetSection(ObservabilityOptions.SectionName));
+        new ObservabilityUrls().Validate(null, observability).Succeeded.Should().BeTrue();
+        observability.Should().BeEquivalentTo(new ObservabilityOptions());
     }
 
     [Test]

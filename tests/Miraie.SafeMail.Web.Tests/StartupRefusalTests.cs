@@ -7,7 +7,8 @@ namespace Miraie.SafeMail.Web.Tests;
 
 /// <summary>
 /// safemail-web refuses to start like safemail-gateway: one line naming the setting, exit code 78 — for the SMTP port of
-/// the gateway it runs (RunGateway, the default), for the console's own HTTP port, and for bad gateway settings.
+/// the gateway it runs (RunGateway, the default), for the console's own HTTP port, for the observability listener, and for bad
+/// gateway settings.
 /// </summary>
 public class StartupRefusalTests
 {
@@ -54,6 +55,24 @@ public class StartupRefusalTests
         var url = $"http://127.0.0.1:{HeldPort}";
         var run = await RunAsync(url, "0");
         ShouldBeOneLine(run, "SafeMail:Console:Urls", url);
+    }
+
+    [Test]
+    public async Task The_observability_port_in_use_is_one_line()
+    {
+        var url = $"http://127.0.0.1:{HeldPort}";
+        var run = await ProgramRun.RunAsync("safemail-web.dll", _directory, $"--SafeMail:Gateway:DataDirectory={_directory}",
+            "--SafeMail:Console:Urls=http://127.0.0.1:0", "--SafeMail:Smtp:Endpoints:0:Port=0", $"--SafeMail:Observability:Urls={url}");
+        ShouldBeOneLine(run, "SafeMail:Observability:Urls", url);
+    }
+
+    [Test]
+    public async Task An_observability_listener_beyond_loopback_is_one_line_naming_AllowRemote()
+    {
+        var run = await ProgramRun.RunAsync("safemail-web.dll", _directory, $"--SafeMail:Gateway:DataDirectory={_directory}",
+            "--SafeMail:Console:Urls=http://127.0.0.1:0", "--SafeMail:Smtp:Endpoints:0:Port=0", "--SafeMail:Observability:Urls=http://0.0.0.0:0");
+        run.ShouldBeRefusedFor("safemail-web", "SafeMail:Observability:Urls");
+        run.StandardError[0].Should().Contain("SafeMail:Observability:AllowRemote");
     }
 
     [Test]

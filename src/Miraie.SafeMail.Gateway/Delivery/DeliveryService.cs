@@ -29,7 +29,8 @@ public sealed class DeliveryService(
     GatewayIdentity identity,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DeliveryService> logger) : BackgroundService
+    ILogger<DeliveryService> logger,
+    Metrics.GatewayMetrics metrics) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SegmentSweepInterval = TimeSpan.FromMinutes(1);
@@ -262,6 +263,7 @@ public sealed class DeliveryService(
             handoff.Enqueue(report.Id);
         }
 
+        metrics.Delivered(final);
         LastDelivery = (now, !retry && failures.Count == 0, error ?? "ok");
         logger.LogInformation("{QueueId} attempt {Attempt}: delivered={Delivered} deferred={Deferred} failed={Failed} state={State}{Next}{Report}",
             message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,

@@ -73,8 +73,11 @@ public sealed class HealthReporter(SmtpListenerService listener, DeliveryService
             {
                 return;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Whatever the store writer failed the report with — a database error, or the ObjectDisposedException Npgsql
+                // raises when PostgreSQL ends the writer's connection mid-batch — is logged and tried again: the report
+                // describes the node, it must never stop it (a BackgroundService that throws stops the whole host).
                 logger.LogError(e, "could not record the node's health");
                 await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
             }

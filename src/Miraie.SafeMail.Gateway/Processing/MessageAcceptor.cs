@@ -33,7 +33,8 @@ public sealed class MessageAcceptor(
     Storage.Passwords.ArchivePasswords archives,
     IOptionsMonitor<Passwords.PasswordDeliveryOptions> passwordDelivery,
     TimeProvider time,
-    ILogger<MessageAcceptor> logger)
+    ILogger<MessageAcceptor> logger,
+    Metrics.GatewayMetrics metrics)
 {
     /// <summary>Spilled messages inspected at once (two per core); smaller ones never wait for these.</summary>
     private static readonly SemaphoreSlim LargeInspections = new(2 * Environment.ProcessorCount);
@@ -55,6 +56,7 @@ public sealed class MessageAcceptor(
         {
             InspectionReport report;
             report = await InspectAsync(message.Bytes, cancellationToken).ConfigureAwait(false);
+            metrics.Inspected(report.Elapsed);
 
             stage = "judge";
             var stamp = confirmation.Verify(report.ConfirmationStamp, envelope.Sender, envelope.Recipients, report.Attachments.Select(a => a.Sha256).OfType<string>());
@@ -69,16 +71,19 @@ public sealed class MessageAcceptor(
             var claims = verdict.Action == PolicyAction.Reject ? new ArchiveClaims([], []) : await ClaimArchivesAsync(report, envelope, cancellationToken).ConfigureAwait(false);
 
             stage = "store";
-            return verdict.Action switch
+            var result = verdict.Action switch
             {
                 PolicyAction.Reject => await RejectAsync(record, verdict).ConfigureAwait(false),
                 PolicyAction.Quarantine => await QuarantineAsync(message, record, claims).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
+            metrics.Received(result.Outcome);
+            return result;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "{QueueId} failed at {Stage}; answering 451 so the client retries", id, stage);
+            metrics.Received(AcceptOutcome.TemporaryFailure);
             return stage is "store" or "archives"
                 ? new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: local storage problem, try again later")
                 : new AcceptResult(AcceptOutcome.TemporaryFailure, id, "4.3.0 Requested action aborted: the message could not be checked, try again later");

@@ -33,8 +33,12 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
     private readonly TimeProvider _time;
     private int _disposed;
 
-    public LimitingListenerFactory(SmtpListenerOptions options, string serverName, TrustedNetworks trusted, TimeProvider time, ConnectionLog log)
+    private readonly Metrics.GatewayMetrics _metrics;
+
+    public LimitingListenerFactory(SmtpListenerOptions options, string serverName, TrustedNetworks trusted, TimeProvider time, ConnectionLog log,
+        Metrics.GatewayMetrics metrics)
     {
+        _metrics = metrics;
         _options = options;
         _serverName = serverName;
         _time = time;
@@ -43,6 +47,9 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
         _watchdog = new SessionWatchdog(options, _admission, time, log, serverName);
         _inner.EndpointStarted += (_, e) => Bound[e.EndpointDefinition] = (IPEndPoint)e.LocalEndPoint;
     }
+
+    /// <summary>Sessions open now (admitted, not yet closed).</summary>
+    public int OpenSessions => _admission.Open;
 
     /// <summary>The address each endpoint is bound to, once opened.</summary>
     public ConcurrentDictionary<IEndpointDefinition, IPEndPoint> Bound { get; } = new();
@@ -118,6 +125,7 @@ internal sealed class LimitingListenerFactory : IEndpointListenerFactory, IDispo
                     $"no free session for this client: {_admission.Open} open of {_options.MaxConnections}, " +
                     $"{_options.ReservedTrustedConnections} of them for trusted networks only (SafeMail:Smtp:MaxConnections, ReservedTrustedConnections)");
             _log.Refused(client, reason, refusal == AdmissionRefusal.TooManyFromClient);
+            _metrics.Refused(refusal);
             _ = RefuseAsync(pipe, reply);
         }
     }

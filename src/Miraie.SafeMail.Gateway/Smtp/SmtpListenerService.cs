@@ -29,13 +29,14 @@ public sealed class SmtpListenerService : BackgroundService
 
     /// <summary>Wires SmtpServer to the gateway's store, relay filter and authenticator.</summary>
     public SmtpListenerService(IOptions<SmtpListenerOptions> options, GatewayIdentity identity, Processing.MessageAcceptor acceptor,
-        Storage.SafeMailDatabase database, Storage.Spool.SpoolStore spool, ILoggerFactory loggers, TimeProvider time)
+        Storage.SafeMailDatabase database, Storage.Spool.SpoolStore spool, ILoggerFactory loggers, TimeProvider time, Metrics.GatewayMetrics metrics)
     {
         _options = options.Value;
         _identity = identity;
         _logger = loggers.CreateLogger<SmtpListenerService>();
         var trusted = new TrustedNetworks(_options.TrustedNetworks);
-        _listeners = new LimitingListenerFactory(_options, identity.ServerName, trusted, time, new ConnectionLog(_logger, time));
+        _listeners = new LimitingListenerFactory(_options, identity.ServerName, trusted, time, new ConnectionLog(_logger, time), metrics);
+        metrics.ObserveOpenSessions(() => _listeners.OpenSessions);
         var store = new GatewayMessageStore(acceptor, loggers.CreateLogger<GatewayMessageStore>());
         var (threshold, limit) = (_options.SpillThresholdBytes, _options.MaxMessageBytes);
         _services.Add(new DelegatingMessageStoreFactory(context =>

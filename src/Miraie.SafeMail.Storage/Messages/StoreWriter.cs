@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Miraie.SafeMail.Storage.Spool;
@@ -24,10 +25,12 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private readonly bool _bytesInDatabase;
+    private readonly StorageMetrics? _metrics;
 
-    /// <summary>Starts the writer loop.</summary>
-    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger)
+    /// <summary>Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured.</summary>
+    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger, StorageMetrics? metrics = null)
     {
+        _metrics = metrics;
         _database = database;
         _spool = spool;
         _logger = logger;
@@ -70,6 +73,7 @@ public sealed class StoreWriter : IAsyncDisposable
                 bytes += next.Bytes?.Bytes.Length ?? 0;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 connection ??= await _database.OpenAsync().ConfigureAwait(false);
@@ -79,6 +83,7 @@ public sealed class StoreWriter : IAsyncDisposable
                 }
 
                 await CommitAsync(connection, batch).ConfigureAwait(false);
+                _metrics?.Committed(started);
             }
             catch (Exception e)
             {
@@ -147,8 +152,17 @@ public sealed class StoreWriter : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
                 item.Fail(e);
+                try
+                {
+                    await transaction.RollbackAsync(savepoint).ConfigureAwait(false);
+                }
+                catch (Exception rollback) when (rollback is not OutOfMemoryException)
+                {
+                    // The connection is gone (the server went away mid-batch): the whole batch fails, with the error that
+                    // says why (the rollback's own, e.g. ObjectDisposedException, would hide it).
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                }
             }
         }
 

@@ -18,6 +18,7 @@ public sealed class SpoolStore : IDisposable
     internal const long SegmentLimit = 64L * 1024 * 1024;
 
     private readonly string _segments;
+    private readonly Lock _probing = new();
     private readonly long _segmentLimit;
     private FileStream? _current;
     private string? _currentName;
@@ -172,9 +173,12 @@ public sealed class SpoolStore : IDisposable
     /// <summary>Checks that the spool folder can be written: creates, syncs and deletes a probe file.</summary>
     public void Probe()
     {
-        var probe = Path.Combine(_segments, ".probe");
-        FileSync.WriteDurably(probe, s => s.Write("ok"u8));
-        File.Delete(probe);
+        lock (_probing) // the health report and the readiness check probe with one file name
+        {
+            var probe = Path.Combine(_segments, ".probe");
+            FileSync.WriteDurably(probe, s => s.Write("ok"u8));
+            File.Delete(probe);
+        }
     }
 
     private string Resolve(string relativePath)

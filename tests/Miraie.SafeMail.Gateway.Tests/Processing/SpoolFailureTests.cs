@@ -2,7 +2,6 @@ using MailKit.Net.Smtp;
 using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Messages;
-using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Tests.Processing;
 
@@ -13,17 +12,10 @@ public class SpoolFailureTests
     public async Task An_unwritable_spool_answers_451_and_the_retried_message_is_delivered_once()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var spoolDirectory = Path.Combine(gateway.DataDirectory, "spool");
         var message = TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "社内連絡");
 
         // Break the spool for real: the current segment is closed and the folder replaced by a file, so creating the next segment fails.
-        await gateway.Get<StoreWriter>().RunAsync((_, _) =>
-        {
-            gateway.Get<SpoolStore>().Seal();
-            return Task.CompletedTask;
-        });
-        Directory.Move(spoolDirectory, spoolDirectory + ".saved");
-        await File.WriteAllTextAsync(spoolDirectory, "not a directory");
+        await gateway.BreakSpoolAsync();
 
         var send = () => Mailer.SendAsync(gateway.Smtp, message, "tanaka@example.co.jp", "suzuki@example.co.jp");
         var refused = (await send.Should().ThrowAsync<SmtpCommandException>()).Which;
@@ -34,8 +26,7 @@ public class SpoolFailureTests
             (await MessageTable.ListAsync(connection, "state <> 'rejected'", new Dictionary<string, object?>(), 10)).Should().BeEmpty("nothing half-stored may be delivered");
         }
 
-        File.Delete(spoolDirectory);
-        Directory.Move(spoolDirectory + ".saved", spoolDirectory);
+        await gateway.RepairSpoolAsync();
         var reply = await send();
         reply.Should().StartWith("2.0.0 Ok: queued as ");
         (await gateway.WaitForPickupAsync(1)).Should().ContainSingle();

@@ -36,14 +36,7 @@ public class RelayControlTests
     [Test]
     public async Task A_reject_rule_answers_at_end_of_data_with_the_reason()
     {
-        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
-        {
-            ["SafeMail:Policy:Rules:0:Name"] = "no-executables",
-            ["SafeMail:Policy:Rules:0:Action"] = "Reject",
-            ["SafeMail:Policy:Rules:0:When:Attachment:Kinds:0"] = "executable",
-            ["SafeMail:Policy:Rules:1:Name"] = "rest",
-            ["SafeMail:Policy:Rules:1:Action"] = "Pass",
-        });
+        await using var gateway = await TestGateway.StartAsync(TestGateway.RejectExecutables());
         var script = System.Text.Encoding.ASCII.GetBytes("#!/bin/sh\necho hi\n");
         var message = TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "tool", script, "install.sh");
         var send = () => Mailer.SendAsync(gateway.Smtp, message, "tanaka@example.co.jp", "suzuki@example.co.jp");

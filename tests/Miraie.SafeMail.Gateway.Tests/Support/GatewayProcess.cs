@@ -37,6 +37,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery, string? databaseOf = null)
     {
         var settings = Path.Combine(dataDirectory, "settings.json");
+        smtpAndDelivery = new Dictionary<string, object?>(smtpAndDelivery);
+        smtpAndDelivery.TryAdd("Observability", new Dictionary<string, object?> { ["Urls"] = "http://127.0.0.1:0" }); // never the fixed default port
         await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new Dictionary<string, object?> { ["SafeMail"] = smtpAndDelivery }));
         var start = new ProcessStartInfo("dotnet")
         {

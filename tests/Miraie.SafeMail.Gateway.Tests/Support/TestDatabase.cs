@@ -37,6 +37,12 @@ internal static class TestDatabase
             DatabaseProvider.PostgreSql)
         : SafeMailDatabase.For(dataDirectory);
 
+    /// <summary>The connection string of the run's cluster as tests/postgres.sh printed it (with the password): for a test's own setup.</summary>
+    public static string AdminConnectionString =>
+        System.Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{ProviderVariable}=PostgreSql needs {ConnectionVariable} (tests/postgres.sh start prints it)");
+
     private static Dictionary<string, string> For(string dataDirectory)
     {
         var connection = ConnectionFor(dataDirectory, out var password);
@@ -51,9 +57,7 @@ internal static class TestDatabase
     /// <summary>The connection string (without the password) of the schema for <paramref name="dataDirectory"/>, created if new.</summary>
     private static string ConnectionFor(string dataDirectory, out string password)
     {
-        var admin = System.Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{ProviderVariable}=PostgreSql needs {ConnectionVariable} (tests/postgres.sh start prints it)");
+        var admin = AdminConnectionString;
         var schema = "t_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..20];
         using (var connection = new NpgsqlConnection(admin))
         {

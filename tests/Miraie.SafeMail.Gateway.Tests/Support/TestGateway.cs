@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Gateway.Smtp;
 
 namespace Miraie.SafeMail.Gateway.Tests.Support;
@@ -33,6 +34,9 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public string PickupDirectory => Path.Combine(DataDirectory, "pickup");
 
+    /// <summary>The observability listener's address (started with <c>observability: true</c>).</summary>
+    public Uri Observability => Get<ObservabilityServer>().Addresses[0];
+
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
@@ -40,8 +44,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <param name="dataDirectory">An existing data directory (a restart); default a fresh temporary one, deleted on dispose.</param>
     /// <param name="settingsFile">A JSON settings file read after the test defaults and watched for changes, as the service does with --settings.</param>
     /// <param name="services">Replacements registered after the gateway's own (e.g. a Graph sender pointed at a fake Graph).</param>
+    /// <param name="observability">With the observability listener (/metrics, /health/*) on a free loopback port, as safemail-gateway runs it.</param>
     public static async Task<TestGateway> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? settingsFile = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool observability = false)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("safemail-gw-").FullName;
@@ -55,6 +60,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
             ["SafeMail:Delivery:InitialRetryDelay"] = "00:00:01",
             ["SafeMail:Delivery:MaxRetryDelay"] = "00:00:02",
+            ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in TestDatabase.Settings(dataDirectory).Concat(settings ?? new Dictionary<string, string?>()))
         {
@@ -71,6 +77,11 @@ internal sealed class TestGateway : IAsyncDisposable
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddProvider(logs);
+        if (observability)
+        {
+            builder.Services.AddSafeMailObservability(builder.Configuration, "safemail-gateway", gateway: true);
+        }
+
         builder.Services.AddSafeMailGateway(builder.Configuration);
         services?.Invoke(builder.Services);
         var host = builder.Build();
@@ -88,6 +99,57 @@ internal sealed class TestGateway : IAsyncDisposable
         await gateway.Get<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         return gateway;
     }
+
+    /// <summary>
+    /// Breaks the spool for real: the current segment is closed and the folder replaced by a file, so creating the next
+    /// segment (or any spool file) fails. <see cref="RepairSpoolAsync"/> puts it back.
+    /// </summary>
+    public async Task BreakSpoolAsync()
+    {
+        await Get<SafeMail.Storage.Messages.StoreWriter>().RunAsync((_, _) =>
+        {
+            Get<SafeMail.Storage.Spool.SpoolStore>().Seal();
+            return Task.CompletedTask;
+        });
+        var spool = Path.Combine(DataDirectory, "spool");
+        Directory.Move(spool, spool + ".saved");
+        await File.WriteAllTextAsync(spool, "not a directory");
+        if (TestDatabase.IsPostgreSql)
+        {
+            // With PostgreSQL queued mail's bytes go to message_bytes, not to a segment: break that too, as a full disk would.
+            await SqlAsync("ALTER TABLE message_bytes RENAME TO message_bytes_broken");
+        }
+    }
+
+    /// <summary>Undoes <see cref="BreakSpoolAsync"/>.</summary>
+    public async Task RepairSpoolAsync()
+    {
+        var spool = Path.Combine(DataDirectory, "spool");
+        File.Delete(spool);
+        Directory.Move(spool + ".saved", spool);
+        if (TestDatabase.IsPostgreSql)
+        {
+            await SqlAsync("ALTER TABLE message_bytes_broken RENAME TO message_bytes");
+        }
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = await Get<SafeMail.Storage.SafeMailDatabase>().OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A policy that rejects executables (rule <c>no-executables</c>) and passes the rest.</summary>
+    public static Dictionary<string, string?> RejectExecutables() => new()
+    {
+        ["SafeMail:Policy:Rules:0:Name"] = "no-executables",
+        ["SafeMail:Policy:Rules:0:Action"] = "Reject",
+        ["SafeMail:Policy:Rules:0:When:Attachment:Kinds:0"] = "executable",
+        ["SafeMail:Policy:Rules:1:Name"] = "rest",
+        ["SafeMail:Policy:Rules:1:Action"] = "Pass",
+    };
 
     /// <summary>Stops the host but keeps the data directory (to start another gateway on it: a restart).</summary>
     public async Task StopAsync()

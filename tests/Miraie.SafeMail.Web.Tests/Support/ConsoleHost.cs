@@ -60,6 +60,9 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     public SafeMailDatabase Database => Services.GetRequiredService<SafeMailDatabase>();
 
+    /// <summary>The observability listener's address (/metrics, /health/*), apart from the console's own.</summary>
+    public Uri Observability => Services.GetRequiredService<Miraie.SafeMail.Gateway.Observability.ObservabilityServer>().Addresses[0];
+
     /// <summary>Every audit row, oldest first (actor, action, detail).</summary>
     public async Task<List<(string Actor, string Action, string Detail)>> AuditAsync()
     {
@@ -94,6 +97,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             ["SafeMail:Smtp:Endpoints:0:Address"] = "127.0.0.1",
             ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
+            ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0", // never the fixed default port
         };
         foreach (var (key, value) in TestDatabase.Settings(directory).Concat(settings ?? new Dictionary<string, string?>()))
         {
@@ -120,7 +124,11 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             _ = host.Server; // starts the host (and the gateway in it)
         }
 
-        await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        if (!values.TryGetValue("SafeMail:Console:RunGateway", out var runGateway) || runGateway != "false")
+        {
+            await host.Services.GetRequiredService<SmtpListenerService>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
         await using var connection = await host.Database.OpenAsync();
         foreach (var role in ConsoleRoles.All)
         {
