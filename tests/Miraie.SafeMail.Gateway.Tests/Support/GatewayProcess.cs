@@ -31,7 +31,12 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     private int _disposed;
 
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery)
+    /// <summary>
+    /// Starts a gateway on <paramref name="dataDirectory"/>, its database in this run's provider (TestDatabase) unless
+    /// <paramref name="database"/> names one (environment variables; empty: SQLite in the data directory).
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery,
+        IReadOnlyDictionary<string, string>? database = null)
     {
         var settings = Path.Combine(dataDirectory, "settings.json");
         await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new Dictionary<string, object?> { ["SafeMail"] = smtpAndDelivery }));
@@ -45,7 +50,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--settings");
         start.ArgumentList.Add(settings);
         start.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (key, value) in TestDatabase.Environment(dataDirectory))
+        foreach (var (key, value) in database ?? TestDatabase.Environment(dataDirectory))
         {
             start.Environment[key] = value;
         }
