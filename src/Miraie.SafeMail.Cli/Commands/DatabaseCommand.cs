@@ -113,6 +113,9 @@ internal static class DatabaseCommand
         Console.WriteLine(japanese
             ? $"  メール本文: {report.Messages}件、{megabytes} MB（SHA-256 照合済み）、データ保護キー: {report.Keys}個"
             : $"  message bytes: {report.Messages} messages, {megabytes} MB (SHA-256 checked); data-protection keys: {report.Keys}");
+        Console.WriteLine(japanese
+            ? $"  移行しないもの: {string.Join("、", PostgreSqlTransfer.NotMoved)}（各ノードが自分の稼働状態を書き込みます）"
+            : $"  not moved: {string.Join(", ", PostgreSqlTransfer.NotMoved)} (each node writes its own status)");
         Console.WriteLine(new LocalizedText(
             "移行元のフォルダーは変更していません。このフォルダーで SQLite のゲートウェイを再び起動しないでください（配送キューのメールが二重に送られます）。各ノードを PostgreSQL の設定で起動してください",
             "the source directory was not changed. Do not start a SQLite gateway on it again (its queue would be sent twice): start the nodes with the PostgreSQL settings"));

@@ -31,6 +31,13 @@ public static class PostgreSqlTransfer
         ["messages"] = new(StringComparer.Ordinal) { "segment", "segment_offset", "file_path", "lease_owner", "lease_until" },
     };
 
+    /// <summary>
+    /// Tables not moved. <c>node_status</c> is each running node's report of itself (endpoints, spool, last delivery,
+    /// purge), rewritten every few seconds: the stopped SQLite node's row would only show in <c>safemail health</c> and on
+    /// the dashboard as a node that stopped reporting — a false alarm for ever. The PostgreSQL nodes write their own.
+    /// </summary>
+    public static IReadOnlyList<string> NotMoved { get; } = ["node_status"];
+
     /// <summary>Moves the deployment in <paramref name="sourceDirectory"/> into <paramref name="target"/> (PostgreSQL, empty).</summary>
     /// <exception cref="TransferException">Refused or failed; nothing was committed.</exception>
     /// <exception cref="SettingsException">The source database was written by a newer version.</exception>
@@ -256,6 +263,11 @@ public static class PostgreSqlTransfer
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var (table, column) = (reader.GetString(0), reader.GetString(1));
+            if (NotMoved.Contains(table))
+            {
+                continue;
+            }
+
             if (table != current)
             {
                 current = table;

@@ -77,6 +77,7 @@ public class MigrateToPostgresTests
         var auditBefore = await SqliteDeployment.RowsAsync(source, Audit);
         messagesBefore.Should().HaveCount(3).And.Contain(m => m.Contains("|rejected|too-large|", StringComparison.Ordinal));
         auditBefore.Should().Contain(a => a.Contains("|quarantine|" + quarantined, StringComparison.Ordinal));
+        (await SqliteDeployment.RowsAsync(source, "SELECT node_id FROM node_status")).Should().Equal("single-node");
         byte[] quarantinedBytes, queuedBytes;
         await using (var services = d.SourceServices())
         {
@@ -89,6 +90,7 @@ public class MigrateToPostgresTests
         moved.Out.Should().Contain($"moved {d.Source} into PostgreSQL").And.Contain("verified before the commit");
         moved.Out.Should().MatchRegex(@"\n  messages +3\n").And.MatchRegex(@"\n  policy_versions +2\n").And.MatchRegex(@"\n  console_users +1\n");
         moved.Out.Should().Contain("message bytes: 2 messages").And.Contain("data-protection keys: 1");
+        moved.Out.Should().Contain("not moved: node_status (each node writes its own status)").And.NotMatchRegex(@"\n  node_status +\d");
 
         using var target = TestDatabase.Open(d.Node);
         (await SqliteDeployment.RowsAsync(target, Messages)).Should().Equal(messagesBefore);
@@ -97,6 +99,8 @@ public class MigrateToPostgresTests
         (await SqliteDeployment.RowsAsync(target, Users)).Should().Equal(await SqliteDeployment.RowsAsync(source, Users));
         (await SqliteDeployment.RowsAsync(target, "SELECT id FROM messages WHERE segment IS NOT NULL OR file_path IS NOT NULL")).Should()
             .BeEmpty("no record points at the old node's disk");
+        (await SqliteDeployment.RowsAsync(target, "SELECT node_id FROM node_status")).Should()
+            .BeEmpty("the stopped node's status would show in health as a node that stopped reporting");
 
         await using (var services = d.NodeServices())
         {
