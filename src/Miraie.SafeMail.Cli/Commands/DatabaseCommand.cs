@@ -21,6 +21,7 @@ internal static class DatabaseCommand
         var from = new Option<string>("--from")
         {
             Description = "移行元のデータフォルダー（SQLite で動いていたゲートウェイのもの） / the data directory of the SQLite deployment to move",
+            HelpName = "DIR",
             Required = true,
         };
         var migrate = new Command("migrate-to-postgres",
