@@ -19,11 +19,17 @@ internal static class ExitCodes
     /// <summary>EX_NOINPUT: an input file does not exist or cannot be read.</summary>
     public const int NoInput = 66;
 
+    /// <summary>EX_UNAVAILABLE: a service the command needs (the PostgreSQL server) cannot be reached or failed.</summary>
+    public const int Unavailable = 69;
+
     /// <summary>EX_SOFTWARE: a bug.</summary>
     public const int Software = 70;
 
     /// <summary>EX_CANTCREAT: an output file cannot be written.</summary>
     public const int CannotCreate = 73;
+
+    /// <summary>EX_TEMPFAIL: not now — something else is using the data (a running gateway); run again once it is stopped.</summary>
+    public const int TempFail = 75;
 
     /// <summary>EX_NOPERM: refused for want of authority (a release of disguised or executable content without a reason).</summary>
     public const int NoPermission = 77;

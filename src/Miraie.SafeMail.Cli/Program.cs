@@ -31,6 +31,7 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     HealthCommand.Create(settings),
     BackupCommand.CreateBackup(settings),
     BackupCommand.CreateRestore(settings),
+    DatabaseCommand.Create(settings),
 };
 
 var parsed = root.Parse(args);

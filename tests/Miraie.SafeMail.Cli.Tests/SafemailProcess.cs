@@ -44,8 +44,9 @@ internal static class SafemailProcess
             start.Environment[key] = value;
         }
 
-        // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file.
-        if (DataDirectory(environment, args) is { } data)
+        // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file;
+        // unless the test names the provider itself.
+        if (environment?.ContainsKey("SafeMail__Gateway__DatabaseProvider") != true && DataDirectory(environment, args) is { } data)
         {
             foreach (var (key, value) in TestDatabase.Environment(data))
             {

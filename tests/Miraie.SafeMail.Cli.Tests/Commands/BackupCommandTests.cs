@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -27,7 +25,7 @@ public class BackupCommandTests
         _work = Directory.CreateTempSubdirectory("safemail-backup-").FullName;
         _data = Path.Combine(_work, "data");
         Directory.CreateDirectory(_data);
-        _gateway = await GatewayProcess.StartAsync(_data, Settings(_data, smarthostPort: ClosedPort()));
+        _gateway = await GatewayProcess.StartAsync(_data, GatewaySettings.For(_data, "backup-node", GatewaySettings.ClosedPort()));
     }
 
     [TearDown]
@@ -91,7 +89,7 @@ public class BackupCommandTests
 
         // A gateway on the restored directory (delivering into its pickup folder) sends the queue and a released message.
         await _gateway.DisposeAsync();
-        await using var second = await GatewayProcess.StartAsync(restored, Settings(restored, smarthostPort: null));
+        await using var second = await GatewayProcess.StartAsync(restored, GatewaySettings.For(restored, "backup-node", null));
         var release = await Safemail(restored, "quarantine", "release", quarantined[0]);
         release.ExitCode.Should().Be(0, release.Error);
         var pickup = Path.Combine(restored, "pickup");
@@ -132,23 +130,6 @@ public class BackupCommandTests
         damaged.ExitCode.Should().Be(65);
         damaged.Error.Should().Contain("the backup is damaged").And.Contain(Path.GetFileName(eml));
         (Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : []).Should().BeEmpty();
-    }
-
-    private static Dictionary<string, object?> Settings(string data, int? smarthostPort) => new()
-    {
-        ["Gateway"] = new Dictionary<string, object?> { ["DataDirectory"] = data, ["NodeId"] = "backup-node" },
-        ["Smtp"] = new Dictionary<string, object?> { ["Endpoints"] = new[] { new Dictionary<string, object?> { ["Address"] = "127.0.0.1", ["Port"] = 0 } } },
-        ["Policy"] = new Dictionary<string, object?> { ["InternalDomains"] = new[] { "example.co.jp" } },
-        ["Delivery"] = smarthostPort is { } port
-            ? new Dictionary<string, object?> { ["Smarthost"] = new Dictionary<string, object?> { ["Host"] = "127.0.0.1", ["Port"] = port, ["Tls"] = "None" } }
-            : new Dictionary<string, object?>(),
-    };
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port; // closed again when disposed: deliveries there are refused and stay queued
     }
 
     private static Task<SafemailProcess.Result> Safemail(string data, params string[] args) =>

@@ -35,7 +35,7 @@ public class FailoverTests
         var dataA = Directory.CreateTempSubdirectory("safemail-failover-a-").FullName;
         var dataB = Directory.CreateTempSubdirectory("safemail-failover-b-").FullName;
         var nodeA = await GatewayProcess.StartAsync(dataA, Settings(dataA, "node-a", upstream));
-        await using var nodeB = await GatewayProcess.StartAsync(dataB, Settings(dataB, "node-b", upstream), databaseOf: dataA);
+        await using var nodeB = await GatewayProcess.StartAsync(dataB, Settings(dataB, "node-b", upstream), database: TestDatabase.Environment(dataA));
         var endpoints = new IPEndPoint?[] { nodeA.Smtp, nodeB.Smtp };
 
         var acknowledged = new ConcurrentDictionary<string, string>(); // Message-Id -> node that said 250

@@ -31,10 +31,12 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     private int _disposed;
 
-    /// <param name="dataDirectory">The node's own data directory (settings file, spool, logs).</param>
-    /// <param name="smtpAndDelivery">The SafeMail section.</param>
-    /// <param name="databaseOf">With PostgreSQL: use the database of this other data directory (a second node of a cluster).</param>
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery, string? databaseOf = null)
+    /// <summary>
+    /// Starts a gateway on <paramref name="dataDirectory"/>, its database in this run's provider (TestDatabase) unless
+    /// <paramref name="database"/> names one (environment variables; empty: SQLite in the data directory).
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, object?> smtpAndDelivery,
+        IReadOnlyDictionary<string, string>? database = null)
     {
         var settings = Path.Combine(dataDirectory, "settings.json");
         smtpAndDelivery = new Dictionary<string, object?>(smtpAndDelivery);
@@ -50,7 +52,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--settings");
         start.ArgumentList.Add(settings);
         start.Environment["DOTNET_gcServer"] = "0";
-        foreach (var (key, value) in TestDatabase.Environment(databaseOf ?? dataDirectory))
+        foreach (var (key, value) in database ?? TestDatabase.Environment(dataDirectory))
         {
             start.Environment[key] = value;
         }
