@@ -23,12 +23,14 @@ public sealed class RetentionService(QuarantineService quarantine, Storage.SafeM
         PurgeRun run;
         try
         {
-            // One purge at a time across the cluster; a node that finds another purging counts that as its run (each
-            // message's purge is a compare-and-set, so even overlapping runs would purge and audit each message once).
-            await using var clusterLock = await ClusterLock.TryAcquireAsync(database, "retention-purge", cancellationToken).ConfigureAwait(false);
+            // One purge at a time across the cluster: a node that finds another purging waits for it, then runs (and finds
+            // little left). Each message's purge is a compare-and-set anyway, so it is purged and audited once.
+            await using var clusterLock = await ClusterLock.AcquireAsync(database, "retention-purge", TimeSpan.FromMinutes(10), time, cancellationToken)
+                .ConfigureAwait(false);
             if (clusterLock is null)
             {
-                run = new PurgeRun(time.GetUtcNow(), true, "another node was purging");
+                logger.LogError("retention purge: another node has been purging for over 10 minutes; trying again in an hour");
+                run = new PurgeRun(time.GetUtcNow(), false, "another node has been purging for over 10 minutes");
             }
             else
             {

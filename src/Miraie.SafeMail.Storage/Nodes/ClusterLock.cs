@@ -52,6 +52,30 @@ public sealed class ClusterLock : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Takes the lock named <paramref name="name"/>, waiting while another node holds it (checked twice a second); null
+    /// when it is still held after <paramref name="patience"/>.
+    /// </summary>
+    public static async Task<ClusterLock?> AcquireAsync(SafeMailDatabase database, string name, TimeSpan patience, TimeProvider time,
+        CancellationToken cancellationToken = default)
+    {
+        var deadline = time.GetUtcNow() + patience;
+        while (true)
+        {
+            if (await TryAcquireAsync(database, name, cancellationToken).ConfigureAwait(false) is { } taken)
+            {
+                return taken;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A stable 64-bit key for a lock name, the same on every node and version.</summary>
     internal static long KeyOf(string name) => BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("safemail:" + name)));
 

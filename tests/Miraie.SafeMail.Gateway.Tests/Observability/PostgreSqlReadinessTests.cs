@@ -7,8 +7,9 @@ namespace Miraie.SafeMail.Gateway.Tests.Observability;
 /// <summary>
 /// On PostgreSQL, ready means the server gives this node a connection and answers a trivial query within the readiness
 /// timeout, and takes writes: 503 naming the database while the server hangs (a relay that passes no byte) or is
-/// read-only (what a standby is), 200 again once it answers. Run with SAFEMAIL_TEST_PROVIDER=PostgreSql; ignored on SQLite.
+/// read-only (what a standby is), 200 again once it answers. The PostgreSQL run only (category PostgreSql).
 /// </summary>
+[Category("PostgreSql")]
 public class PostgreSqlReadinessTests
 {
     private const string Ready = "/health/ready";
@@ -90,10 +91,7 @@ public class PostgreSqlReadinessTests
 
     private static void RequirePostgreSql()
     {
-        if (!TestDatabase.IsPostgreSql)
-        {
-            Assert.Ignore("PostgreSQL only (SAFEMAIL_TEST_PROVIDER=PostgreSql); ReadinessTests covers SQLite");
-        }
+        Assert.That(TestDatabase.IsPostgreSql, "PostgreSQL only: run with SAFEMAIL_TEST_PROVIDER=PostgreSql (tests/run-all.sh does); ReadinessTests covers SQLite");
     }
 
     private static (string Status, string Description) Check(System.Text.Json.JsonElement body, string name)

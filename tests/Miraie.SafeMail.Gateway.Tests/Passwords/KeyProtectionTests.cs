@@ -33,11 +33,10 @@ public class KeyProtectionTests
                 new string('0', 64)), DateTimeOffset.UtcNow, CancellationToken.None);
             await gateway.StopAsync();
 
-            var keyFiles = Directory.GetFiles(Path.Combine(data, "keys"), "*.xml");
-            keyFiles.Should().NotBeEmpty();
-            foreach (var file in keyFiles)
+            var keys = await StoredKeysAsync(data);
+            keys.Should().NotBeEmpty();
+            foreach (var xml in keys)
             {
-                var xml = await File.ReadAllTextAsync(file);
                 xml.Should().Contain("encryptedSecret").And.NotContain("<masterKey", "the key material is encrypted with the certificate");
             }
 
@@ -80,5 +79,27 @@ public class KeyProtectionTests
         {
             File.Delete(pfx);
         }
+    }
+
+    /// <summary>The key ring as stored: the files in DATA/keys (SQLite), or the rows of data_protection_keys (PostgreSQL: shared by the nodes).</summary>
+    private static async Task<IReadOnlyList<string>> StoredKeysAsync(string data)
+    {
+        if (!TestDatabase.IsPostgreSql)
+        {
+            return await Task.WhenAll(Directory.GetFiles(Path.Combine(data, "keys"), "*.xml").Select(f => File.ReadAllTextAsync(f)));
+        }
+
+        using var database = TestDatabase.Open(data);
+        await using var connection = await database.OpenAsync();
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT xml FROM data_protection_keys";
+        var keys = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 }

@@ -50,12 +50,10 @@ public class ConsoleObservabilityTests
     }
 
     [Test]
+    [Category("Sqlite")]
     public async Task A_console_without_the_gateway_is_not_ready_while_another_process_holds_SQLite_write_lock()
     {
-        if (TestDatabase.IsPostgreSql)
-        {
-            Assert.Ignore("SQLite's database-wide write lock; the gateway's PostgreSqlReadinessTests cover PostgreSQL's check");
-        }
+        Assert.That(!TestDatabase.IsPostgreSql, "SQLite's database-wide write lock: the SQLite run only (the gateway's PostgreSqlReadinessTests cover PostgreSQL)");
 
         using var host = await ConsoleHost.StartAsync(new Dictionary<string, string?> { ["SafeMail:Console:RunGateway"] = "false" });
         (await PrometheusText.HealthAsync(host.Observability, "/health/ready")).Code.Should().Be(200);
