@@ -58,8 +58,8 @@ public static class ConsoleUsers
 
     /// <summary>
     /// Changes the role. Refused (<see cref="AccountChange.LastAdmin"/>) when it would leave no enabled admin: the check and
-    /// the change are one statement in one immediate (write-locked) transaction, so two admins demoting each other at the
-    /// same moment cannot both succeed.
+    /// the change are one statement in one serializable transaction (retried when PostgreSQL reports a conflict), so two
+    /// admins demoting each other at the same moment cannot both succeed, on either engine, from one console or two.
     /// </summary>
     public static Task<AccountChange> SetRoleAsync(DbConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
         GuardedUpdateAsync(connection, name, "role = @v", role, removesAdmin: role != ConsoleRoles.Admin, cancellationToken);
@@ -141,11 +141,18 @@ public static class ConsoleUsers
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    // A Serializable transaction is BEGIN IMMEDIATE in Microsoft.Data.Sqlite (not deferred): SQLite's write lock is taken
-    // before anything is read, so the other enabled admins the statement counts cannot change until it commits — of two
-    // concurrent demotions the second sees the first's result. (The single UPDATE alone would already be atomic; the
-    // transaction also covers the follow-up read that tells "no such user" from "last admin".)
-    private static async Task<AccountChange> GuardedUpdateAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
+    // A Serializable transaction on both engines. In Microsoft.Data.Sqlite it is BEGIN IMMEDIATE (not deferred): SQLite's
+    // write lock is taken before anything is read, so the other enabled admins the statement counts cannot change until it
+    // commits — of two concurrent demotions the second sees the first's result. In PostgreSQL it is SERIALIZABLE (SSI): both
+    // may read the other as still an admin, but then one of the two fails at its update or commit with 40001 and nothing of it
+    // is written; it runs again from the start and now sees the first's result. (The single UPDATE alone is not enough on
+    // PostgreSQL under READ COMMITTED: each would count the other admin from before the other's change.) The transaction also
+    // covers the follow-up read that tells "no such user" from "last admin".
+    private static Task<AccountChange> GuardedUpdateAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
+        CancellationToken cancellationToken) =>
+        Sql.RetryConflictsAsync(() => GuardedUpdateOnceAsync(connection, name, set, value, removesAdmin, cancellationToken), cancellationToken);
+
+    private static async Task<AccountChange> GuardedUpdateOnceAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken)
