@@ -45,7 +45,8 @@ internal static class SafemailProcess
         }
 
         // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file.
-        if (DataDirectory(environment, args) is { } data)
+        // A test that names the provider itself gets exactly that.
+        if (environment?.ContainsKey("SafeMail__Gateway__DatabaseProvider") != true && DataDirectory(environment, args) is { } data)
         {
             foreach (var (key, value) in TestDatabase.Environment(data))
             {
