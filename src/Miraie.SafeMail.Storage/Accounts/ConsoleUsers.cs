@@ -44,16 +44,25 @@ public static class ConsoleUsers
         UpdateAsync(connection, name, "password_hash = @v, failed_count = 0, locked_until = NULL", Hasher.HashPassword(name, password), cancellationToken);
 
     /// <summary>
-    /// Clears the account's sign-in wait (the console drops its guessing counters for the account at the next attempt);
-    /// false when there is no such account. The password and sessions stay.
+    /// Clears the account's sign-in wait: its throttle counts (<see cref="SignInCounts"/>, shared by every console node) are
+    /// dropped and the time is recorded; false when there is no such account. The password and sessions stay.
     /// </summary>
     public static async Task<bool> ClearSignInWaitAsync(DbConnection connection, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
         update.CommandText = "UPDATE console_users SET sign_in_reset_at = @at, failed_count = 0, locked_until = NULL WHERE name = @n";
         Sql.Add(update, "@at", now.ToUnixTimeMilliseconds());
         Sql.Add(update, "@n", name);
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        await SignInCounts.ClearAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
