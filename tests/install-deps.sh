@@ -41,8 +41,11 @@ grep -q '^=== Basic AUTH supported' <<<"$support" || problems+=("swaks has no AU
 command -v chromium >/dev/null || problems+=("no chromium for the browser tests")
 [ -x /usr/sbin/nginx ] || problems+=("no /usr/sbin/nginx for the console's reverse-proxy test (nginx)")
 fc-list :lang=ja 2>/dev/null | grep -q . || problems+=("no Japanese font for the browser screenshots (fonts-noto-cjk)")
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+{ [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ]; } || problems+=("no initdb/pg_ctl under /usr/lib/postgresql/*/bin for the PostgreSQL run (postgresql)")
+[ "$(id -u)" -ne 0 ] || id -u postgres >/dev/null 2>&1 || problems+=("no postgres user to run the test cluster as (postgresql)")
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'install-deps: missing peer feature: %s\n' "${problems[@]}" >&2
   exit 1
 fi
-echo "install-deps: peer features present (swaks STARTTLS + AUTH, 7z AES, chromium, Japanese font)"
+echo "install-deps: peer features present (swaks STARTTLS + AUTH, 7z AES, chromium, Japanese font, PostgreSQL $(basename "$(dirname "$pg_bin")") initdb + pg_ctl)"

@@ -15,8 +15,10 @@ DIR=${SAFEMAIL_PG_DIR:-/tmp/safemail-pg}
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$BIN" ] || { echo "postgres.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 
+# As root, the postgres user runs the cluster (PostgreSQL refuses root), from / (root's own folder, often the working
+# directory, is closed to it).
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 serve() {

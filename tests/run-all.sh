@@ -3,7 +3,10 @@
 #
 #   tests/run-all.sh            install missing Debian packages (root or sudo), build the corpus, run every suite
 #
-# The last line is "N passed, N failed" summed over all suites; the exit code is non-zero if anything failed.
+# The .NET suites run twice: on SQLite (every test project) and on PostgreSQL (the projects whose tests open the
+# database: those with Support/TestDatabase.cs, own or linked) against a throw-away cluster tests/postgres.sh starts on a
+# free port and stops at the end, also on failure. SAFEMAIL_PG_DIR names the cluster's folder (default: a new one).
+# The last line is "N passed, N failed" summed over all suites and both runs; the exit code is non-zero if anything failed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -16,7 +19,6 @@ echo "== corpus (tests/corpus/make-corpus.sh)"
 tests/corpus/make-corpus.sh
 
 echo "== build"
-status=0
 build_warnings=0
 # The build must be quiet: a restore or compiler warning (NU1603 once printed 132 of them, on stdout under `dotnet run`)
 # counts as a failure here even where it is not an error.
@@ -28,12 +30,58 @@ build_warnings=$(grep -cE ': warning [A-Z]+[0-9]+' "$RESULTS/build.log" || true)
 if [ "$build_warnings" -gt 0 ]; then
   echo "build printed $build_warnings warning line(s): counted as a failure"
 fi
-echo "== dotnet test"
-dotnet test Miraie.SafeMail.sln -c Release --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || status=$?
 
-# Sum every suite's counters from its TRX file.
-read -r passed failed < <(python3 - "$RESULTS" <<'PY'
+# The PostgreSQL run's cluster: its own folder (never another run's or a developer's), stopped on any exit.
+export SAFEMAIL_PG_DIR=${SAFEMAIL_PG_DIR:-$(mktemp -d /tmp/safemail-pg-ci.XXXXXX)}
+trap 'tests/postgres.sh stop || true' EXIT
+echo "== PostgreSQL (tests/postgres.sh start, in $SAFEMAIL_PG_DIR)"
+started=$(date +%s)
+if ! tests/postgres.sh start >/dev/null; then
+  tail -n 20 "$SAFEMAIL_PG_DIR/server.log" 2>/dev/null || true
+  echo "0 passed, 1 failed"   # no database for the PostgreSQL run
+  exit 1
+fi
+echo "$("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/postgres" --version) on $(sed -E 's/.*Host=([^;]+);Port=([0-9]+).*/\1:\2/' "$SAFEMAIL_PG_DIR/connection"), started in $(( $(date +%s) - started )) s"
+
+# The projects whose tests open the database, as a solution filter for the PostgreSQL run.
+python3 - "$RESULTS/postgresql.slnf" <<'PY'
+import json, os, re, sys
+root = os.getcwd()
+projects = []
+for line in open("Miraie.SafeMail.sln", encoding="utf-8-sig"):
+    m = re.match(r'Project\("[^"]+"\) = "[^"]+", "([^"]+\.csproj)"', line)
+    if not m:
+        continue
+    path = m.group(1).replace("\\", "/")
+    folder = os.path.dirname(path)
+    text = open(path, encoding="utf-8").read()
+    if "<IsTestProject>true</IsTestProject>" in text and (os.path.exists(os.path.join(folder, "Support", "TestDatabase.cs")) or "TestDatabase.cs" in text):
+        projects.append(m.group(1))
+json.dump({"solution": {"path": os.path.relpath(os.path.join(root, "Miraie.SafeMail.sln"), os.path.dirname(sys.argv[1])), "projects": projects}},
+          open(sys.argv[1], "w"), indent=2)
+print("   on PostgreSQL too: " + ", ".join(os.path.basename(p.replace("\\", "/"))[:-len(".csproj")] for p in projects))
+PY
+
+# run_tests PROVIDER FOLDER TARGET [VAR=VALUE...]: one dotnet test run, its TRX files in a folder of its own (so the two
+# runs' counts add up); prints which provider it used, its counts and its time.
+crashed=0
+run_tests() {
+  local provider=$1 folder=$RESULTS/$2 target=$3
+  shift 3
+  local began=$SECONDS run_status=0 run_passed run_failed
+  echo "== dotnet test on $provider ($target)"
+  env "$@" dotnet test "$target" -c Release --no-build --nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$folder" || run_status=$?
+  read -r run_passed run_failed < <(count "$folder")
+  echo "== $provider: $run_passed passed, $run_failed failed in $(( SECONDS - began )) s (dotnet test exit $run_status)"
+  if [ "$run_status" -ne 0 ] && [ "$run_failed" -eq 0 ]; then
+    crashed=$((crashed + 1))   # a suite crashed before writing results: a failure, never a pass
+  fi
+}
+
+# count DIR: "passed failed" summed over the TRX files under DIR.
+count() {
+  python3 - "$1" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = 0
@@ -43,10 +91,15 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
 print(passed, failed)
 PY
-)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  failed=1   # a suite crashed before writing results: count it as a failure, never as a pass
-fi
+}
+
+run_tests SQLite sqlite Miraie.SafeMail.sln SAFEMAIL_TEST_PROVIDER=Sqlite
+run_tests PostgreSQL postgresql "$RESULTS/postgresql.slnf" SAFEMAIL_TEST_PROVIDER=PostgreSql "SAFEMAIL_TEST_POSTGRES=$(cat "$SAFEMAIL_PG_DIR/connection")"
+tests/postgres.sh stop
+
+# Sum every suite's counters from its TRX file, both runs.
+read -r passed failed < <(count "$RESULTS")
+failed=$((failed + crashed))
 [ "$build_warnings" -eq 0 ] || failed=$((failed + 1))
 
 # The add-in's browser code: node --test (office-addin-mock, an ES2016 parse of the send handler), counted from TAP.

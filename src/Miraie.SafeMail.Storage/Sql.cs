@@ -25,6 +25,33 @@ public static class Sql
         return parameter;
     }
 
+    /// <summary>
+    /// True when PostgreSQL gave up a transaction because of another one running at the same moment: a serialization
+    /// failure (40001, from a Serializable transaction) or a deadlock (40P01). Nothing of it was written; running it again
+    /// from the start is what PostgreSQL's manual prescribes. SQLite never answers so (it waits for its one write lock).
+    /// </summary>
+    public static bool IsConcurrencyConflict(DbException exception) => exception.SqlState is "40001" or "40P01";
+
+    /// <summary>
+    /// Runs <paramref name="transaction"/> (which opens, runs and commits its own transaction on a connection) again while it
+    /// fails with <see cref="IsConcurrencyConflict"/>, after a short random pause, at most <paramref name="attempts"/> times.
+    /// </summary>
+    public static async Task<T> RetryConflictsAsync<T>(Func<Task<T>> transaction, CancellationToken cancellationToken, int attempts = 10)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await transaction().ConfigureAwait(false);
+            }
+            catch (DbException e) when (IsConcurrencyConflict(e) && attempt < attempts)
+            {
+                // Random, growing: two transactions that collided should not collide again in step.
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static DbType? TypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         var t when t == typeof(string) => DbType.String,

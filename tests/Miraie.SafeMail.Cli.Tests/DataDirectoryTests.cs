@@ -1,8 +1,11 @@
+using Miraie.SafeMail.Gateway.Tests.Support;
+
 namespace Miraie.SafeMail.Cli.Tests;
 
 /// <summary>
 /// The data directory the command line creates (the first admin is usually made before the service ever ran) is as
-/// private as the service's: it holds the console's password hashes.
+/// private as the service's: with SQLite it holds the console's password hashes. About SQLite's file: pinned to SQLite
+/// in both runs (<see cref="TestDatabase.PinSqlite"/>).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class DataDirectoryTests
@@ -10,7 +13,11 @@ public class DataDirectoryTests
     private string _parent = null!;
 
     [SetUp]
-    public void SetUp() => _parent = Directory.CreateTempSubdirectory("safemail-datadir-").FullName;
+    public void SetUp()
+    {
+        _parent = Directory.CreateTempSubdirectory("safemail-datadir-").FullName;
+        TestDatabase.PinSqlite(_parent);
+    }
 
     [TearDown]
     public void TearDown() => Directory.Delete(_parent, recursive: true);

@@ -44,8 +44,8 @@ internal static class SafemailProcess
             start.Environment[key] = value;
         }
 
-        // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file;
-        // unless the test names the provider itself.
+        // The data directory's database in this run's provider (TestDatabase): named by the environment or the settings file.
+        // A test that names the provider itself gets exactly that.
         if (environment?.ContainsKey("SafeMail__Gateway__DatabaseProvider") != true && DataDirectory(environment, args) is { } data)
         {
             foreach (var (key, value) in TestDatabase.Environment(data))

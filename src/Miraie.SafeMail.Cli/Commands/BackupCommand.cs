@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Miraie.SafeMail.Core.Text;
+using Miraie.SafeMail.Gateway;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Backup;
 using Miraie.SafeMail.Storage.Messages;
 
@@ -8,7 +10,8 @@ namespace Miraie.SafeMail.Cli.Commands;
 
 /// <summary>
 /// <c>safemail backup DIR</c> while the product runs, and <c>safemail restore DIR</c> into a data directory without a
-/// database (README "Backup and restore").
+/// database (README "Backup and restore"). Both copy SQLite's data directory: with the PostgreSQL provider they refuse,
+/// before opening anything, and point to PostgreSQL's own tools.
 /// </summary>
 internal static class BackupCommand
 {
@@ -18,6 +21,13 @@ internal static class BackupCommand
         var command = new Command("backup", "稼働中のまま、データフォルダーの整合したバックアップを取る / a consistent backup of the data directory, while the product runs") { folder };
         command.SetAction(async (p, ct) =>
         {
+            RefuseWithPostgreSql(await GatewayStore.ReadOptionsAsync(p.GetValue(settings)), new LocalizedText(
+                "PostgreSQL を使う構成（SafeMail:Gateway:DatabaseProvider = PostgreSql）では safemail backup は使えません。" +
+                "データベースは PostgreSQL の pg_dump（または pg_basebackup などのバックアップ）で取り、" +
+                "データフォルダーの keys フォルダー（アーカイブのパスワードとセッションを開く鍵）は別にコピーしてください",
+                "safemail backup copies SQLite's data directory and does not apply with SafeMail:Gateway:DatabaseProvider = PostgreSql: " +
+                "back up the database with PostgreSQL's pg_dump (or pg_basebackup, or your usual PostgreSQL backup) and copy the data " +
+                "directory's keys folder (the keys that open archive passwords and sessions) separately"));
             await using var store = await GatewayStore.OpenAsync(p.GetValue(settings), ct);
             var manifest = await Run(() => DataBackup.CreateAsync(store.Database, store.DataDirectory, p.GetValue(folder)!, TimeProvider.System, ct));
             Console.WriteLine(new LocalizedText(
@@ -35,6 +45,11 @@ internal static class BackupCommand
         command.SetAction(async (p, ct) =>
         {
             var gateway = await GatewayStore.ReadOptionsAsync(p.GetValue(settings));
+            RefuseWithPostgreSql(gateway, new LocalizedText(
+                "PostgreSQL を使う構成（SafeMail:Gateway:DatabaseProvider = PostgreSql）では safemail restore は使えません。" +
+                "データベースは pg_dump で取ったバックアップを pg_restore（または psql）で戻し、keys フォルダーをデータフォルダーに戻してください",
+                "safemail restore puts back a backup of SQLite's data directory and does not apply with SafeMail:Gateway:DatabaseProvider = PostgreSql: " +
+                "restore the database from its pg_dump with pg_restore (or psql) and put the keys folder back into the data directory"));
             var manifest = await Run(() => DataRestore.RestoreAsync(p.GetValue(folder)!, gateway.DataDirectory, ct));
             var when = manifest.CreatedAt.ToString("yyyy/MM/dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             Console.WriteLine(new LocalizedText(
@@ -43,6 +58,14 @@ internal static class BackupCommand
             return 0;
         });
         return command;
+    }
+
+    private static void RefuseWithPostgreSql(GatewayOptions gateway, LocalizedText why)
+    {
+        if (gateway.DatabaseProvider == DatabaseProvider.PostgreSql)
+        {
+            throw new CliException(ExitCodes.Usage, why);
+        }
     }
 
     private static async Task<BackupManifest> Run(Func<Task<BackupManifest>> action)

@@ -8,6 +8,6 @@ namespace Miraie.SafeMail.Storage.Accounts;
 /// <param name="SecurityStamp">Changes with the password, role or disabled flag; a session cookie carrying an older stamp is refused.</param>
 /// <param name="CreatedAt">When the account was made.</param>
 /// <param name="LastSignInAt">The last successful sign-in.</param>
-/// <param name="SignInResetAt">When an admin last cleared the account's sign-in wait; the console drops older guessing counters.</param>
+/// <param name="SignInResetAt">When an admin last cleared the account's sign-in wait (its throttle counts were dropped then).</param>
 public sealed record ConsoleUser(string Name, string Role, bool Disabled, int FailedCount, string SecurityStamp,
     DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, DateTimeOffset? SignInResetAt);

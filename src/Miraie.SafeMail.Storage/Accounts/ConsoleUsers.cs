@@ -44,22 +44,31 @@ public static class ConsoleUsers
         UpdateAsync(connection, name, "password_hash = @v, failed_count = 0, locked_until = NULL", Hasher.HashPassword(name, password), cancellationToken);
 
     /// <summary>
-    /// Clears the account's sign-in wait (the console drops its guessing counters for the account at the next attempt);
-    /// false when there is no such account. The password and sessions stay.
+    /// Clears the account's sign-in wait: its throttle counts (<see cref="SignInCounts"/>, shared by every console node) are
+    /// dropped and the time is recorded; false when there is no such account. The password and sessions stay.
     /// </summary>
     public static async Task<bool> ClearSignInWaitAsync(DbConnection connection, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
         update.CommandText = "UPDATE console_users SET sign_in_reset_at = @at, failed_count = 0, locked_until = NULL WHERE name = @n";
         Sql.Add(update, "@at", now.ToUnixTimeMilliseconds());
         Sql.Add(update, "@n", name);
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        await SignInCounts.ClearAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
     /// Changes the role. Refused (<see cref="AccountChange.LastAdmin"/>) when it would leave no enabled admin: the check and
-    /// the change are one statement in one immediate (write-locked) transaction, so two admins demoting each other at the
-    /// same moment cannot both succeed.
+    /// the change are one statement in one serializable transaction (retried when PostgreSQL reports a conflict), so two
+    /// admins demoting each other at the same moment cannot both succeed, on either engine, from one console or two.
     /// </summary>
     public static Task<AccountChange> SetRoleAsync(DbConnection connection, string name, string role, CancellationToken cancellationToken = default) =>
         GuardedUpdateAsync(connection, name, "role = @v", role, removesAdmin: role != ConsoleRoles.Admin, cancellationToken);
@@ -141,11 +150,18 @@ public static class ConsoleUsers
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    // A Serializable transaction is BEGIN IMMEDIATE in Microsoft.Data.Sqlite (not deferred): SQLite's write lock is taken
-    // before anything is read, so the other enabled admins the statement counts cannot change until it commits — of two
-    // concurrent demotions the second sees the first's result. (The single UPDATE alone would already be atomic; the
-    // transaction also covers the follow-up read that tells "no such user" from "last admin".)
-    private static async Task<AccountChange> GuardedUpdateAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
+    // A Serializable transaction on both engines. In Microsoft.Data.Sqlite it is BEGIN IMMEDIATE (not deferred): SQLite's
+    // write lock is taken before anything is read, so the other enabled admins the statement counts cannot change until it
+    // commits — of two concurrent demotions the second sees the first's result. In PostgreSQL it is SERIALIZABLE (SSI): both
+    // may read the other as still an admin, but then one of the two fails at its update or commit with 40001 and nothing of it
+    // is written; it runs again from the start and now sees the first's result. (The single UPDATE alone is not enough on
+    // PostgreSQL under READ COMMITTED: each would count the other admin from before the other's change.) The transaction also
+    // covers the follow-up read that tells "no such user" from "last admin".
+    private static Task<AccountChange> GuardedUpdateAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
+        CancellationToken cancellationToken) =>
+        Sql.RetryConflictsAsync(() => GuardedUpdateOnceAsync(connection, name, set, value, removesAdmin, cancellationToken), cancellationToken);
+
+    private static async Task<AccountChange> GuardedUpdateOnceAsync(DbConnection connection, string name, string set, object value, bool removesAdmin,
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken)

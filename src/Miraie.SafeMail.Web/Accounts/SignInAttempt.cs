@@ -2,7 +2,7 @@ namespace Miraie.SafeMail.Web.Accounts;
 
 /// <summary>
 /// One sign-in attempt as <see cref="SignInThrottle"/> answered it: allowed (counted as a failure until
-/// <see cref="SignInThrottle.Succeeded"/> says otherwise), or refused with how long to wait.
+/// <see cref="SignInThrottle.SucceededAsync"/> says otherwise), or refused with how long to wait.
 /// </summary>
 public sealed class SignInAttempt
 {

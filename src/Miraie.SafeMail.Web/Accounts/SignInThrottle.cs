@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
+using Miraie.SafeMail.Storage.Accounts;
 
 namespace Miraie.SafeMail.Web.Accounts;
 
@@ -12,8 +14,10 @@ namespace Miraie.SafeMail.Web.Accounts;
 /// success refunds the charge and clears the pair's or the browser's count. Nothing depends on whether the account exists.
 /// </summary>
 /// <remarks>
-/// Held in memory (one console process): a restart forgets every count, which at worst gives a guesser a fresh allowance.
-/// Charging before the check, under one lock, keeps a burst of parallel requests within the allowance.
+/// The counts live in the database (<see cref="SignInCounts"/>): console nodes behind one load balancer share them, and a
+/// restart forgets nothing. Charging happens before the check, in one transaction under a lock that spans the nodes, so a
+/// burst of parallel requests to one node or several stays within the allowance. Admins clear an account's counts with
+/// <see cref="ConsoleUsers.ClearSignInWaitAsync"/> (the console's users page and <c>safemail users unlock</c> alike).
 /// </remarks>
 public sealed class SignInThrottle(SignInThrottleLimits limits, TimeProvider time)
 {
@@ -22,33 +26,33 @@ public sealed class SignInThrottle(SignInThrottleLimits limits, TimeProvider tim
     private const string AccountKind = "account";
     private const string BrowserKind = "browser";
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Count> _counts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _clearedAt = new(StringComparer.Ordinal);
+    // Forgotten counts are deleted at most this often per console process (cheap: one indexed DELETE).
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    private long _prunedAt;
 
     /// <summary>
     /// Begins an attempt to sign in as <paramref name="account"/> from <paramref name="client"/>; <paramref name="device"/> is
-    /// the browser's id when its device cookie names this account. <paramref name="clearedAt"/>: when an admin last cleared
-    /// the account's wait (stored with the account; a newer time than seen before drops its counts first).
+    /// the browser's id when its device cookie names this account.
     /// </summary>
-    public SignInAttempt Begin(string account, IPAddress? client, string? device, DateTimeOffset? clearedAt)
+    public async Task<SignInAttempt> BeginAsync(DbConnection connection, string account, IPAddress? client, string? device,
+        CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        await PruneIfDueAsync(connection, now, cancellationToken);
         var keys = Keys(account, client, device);
-        lock (_lock)
+        return await SignInCounts.ChangeAsync(connection, keys.Select(k => k.Key).ToList(), stored =>
         {
-            if (clearedAt is { } at && (!_clearedAt.TryGetValue(account, out var seen) || at > seen))
-            {
-                _clearedAt[account] = at;
-                ClearLocked(account);
-            }
+            // Counts unused for longer than Forget start again from zero.
+            SignInCount? Current(string key) => stored.TryGetValue(key, out var count) && now - count.Last <= limits.Forget ? count : null;
 
             var wait = TimeSpan.Zero;
             string? waitingOn = null;
             var firstRefusal = false;
+            var reported = new List<SignInCount>();
             foreach (var (key, kind, allowance, checkedHere) in keys)
             {
-                if (!checkedHere || Current(key, now) is not { } count || count.WaitUntil(allowance, limits) is not { } until || until <= now)
+                if (!checkedHere || Current(key) is not { } count || WaitUntil(count, allowance) is not { } until || until <= now)
                 {
                     continue;
                 }
@@ -59,86 +63,72 @@ public sealed class SignInThrottle(SignInThrottleLimits limits, TimeProvider tim
                 }
 
                 firstRefusal |= !count.Reported;
-                count.Reported = true;
+                if (!count.Reported)
+                {
+                    reported.Add(count with { Reported = true });
+                }
             }
 
             if (waitingOn is not null)
             {
-                return SignInAttempt.Refuse(wait, waitingOn, firstRefusal);
+                return (SignInAttempt.Refuse(wait, waitingOn, firstRefusal), reported);
             }
 
-            foreach (var (key, _, _, _) in keys)
-            {
-                var count = Current(key, now) ?? Add(key, now);
-                count.Failures++;
-                count.Last = now;
-                count.Reported = false;
-            }
-
-            return SignInAttempt.Allow(keys.Select(k => k.Key).ToList());
-        }
+            var charged = keys.Select(k => new SignInCount(k.Key, OwnerOf(k.Kind, account), (Current(k.Key)?.Failures ?? 0) + 1, now, false)).ToList();
+            return (SignInAttempt.Allow(keys.Select(k => k.Key).ToList()), charged);
+        }, cancellationToken);
     }
 
     /// <summary>The attempt signed in: its charge is refunded, and the pair's or the browser's count starts again.</summary>
-    public void Succeeded(SignInAttempt attempt)
+    public Task SucceededAsync(DbConnection connection, SignInAttempt attempt, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            foreach (var key in attempt.Keys)
-            {
-                if (key.StartsWith(PairKind, StringComparison.Ordinal) || key.StartsWith(BrowserKind, StringComparison.Ordinal))
-                {
-                    _counts.Remove(key);
-                }
-                else if (_counts.TryGetValue(key, out var count))
-                {
-                    count.Failures = Math.Max(0, count.Failures - 1);
-                }
-            }
-        }
+        static bool StartsAgain(string key) => key.StartsWith(PairKind + "\n", StringComparison.Ordinal) || key.StartsWith(BrowserKind + "\n", StringComparison.Ordinal);
+        return SignInCounts.RefundAsync(connection, attempt.Keys.Where(StartsAgain).ToList(), attempt.Keys.Where(k => !StartsAgain(k)).ToList(), cancellationToken);
     }
 
-    /// <summary>The longest wait on any of the account's own counts (for admins), or null when nobody waits for it.</summary>
-    public TimeSpan? Waiting(string account)
+    /// <summary>For each account somebody must wait for, the longest wait on any of its own counts (for admins).</summary>
+    public async Task<IReadOnlyDictionary<string, TimeSpan>> WaitingAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        lock (_lock)
+        var waiting = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var count in await SignInCounts.OfAccountsAsync(connection, now - limits.Forget, cancellationToken))
         {
-            TimeSpan? longest = null;
-            foreach (var (key, count) in _counts.Where(c => BelongsTo(c.Key, account)))
+            var allowance = count.Key.StartsWith(PairKind + "\n", StringComparison.Ordinal) ? limits.PerPair
+                : count.Key.StartsWith(BrowserKind + "\n", StringComparison.Ordinal) ? limits.PerDevice : limits.PerAccount;
+            if (WaitUntil(count, allowance) is { } until && until > now && (!waiting.TryGetValue(count.Account!, out var longest) || until - now > longest))
             {
-                var allowance = key.StartsWith(PairKind, StringComparison.Ordinal) ? limits.PerPair
-                    : key.StartsWith(BrowserKind, StringComparison.Ordinal) ? limits.PerDevice : limits.PerAccount;
-                if (now - count.Last <= limits.Forget && count.WaitUntil(allowance, limits) is { } until && until > now && (longest is null || until - now > longest))
-                {
-                    longest = until - now;
-                }
-            }
-
-            return longest;
-        }
-    }
-
-    /// <summary>Drops the account's counts (its own, its pairs, its browsers): an admin cleared its wait.</summary>
-    public void Clear(string account)
-    {
-        lock (_lock)
-        {
-            ClearLocked(account);
-        }
-    }
-
-    /// <summary>How many counts are held (for tests of the memory bound).</summary>
-    public int Counts
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _counts.Count;
+                waiting[count.Account!] = until - now;
             }
         }
+
+        return waiting;
     }
+
+    private async Task PruneIfDueAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var last = Interlocked.Read(ref _prunedAt);
+        if (now.UtcTicks - last < PruneEvery.Ticks || Interlocked.CompareExchange(ref _prunedAt, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        await SignInCounts.PruneAsync(connection, now - limits.Forget, limits.MaxEntries, cancellationToken);
+    }
+
+    // Past the allowance: FirstWait after the failure that used it up, doubling with each further failure, at most MaxWait.
+    private DateTimeOffset? WaitUntil(SignInCount count, int allowance)
+    {
+        if (count.Failures < allowance)
+        {
+            return null;
+        }
+
+        var doublings = Math.Min(count.Failures - allowance, 40);
+        var wait = limits.FirstWait.TotalSeconds * Math.Pow(2, doublings);
+        return count.Last + (wait >= limits.MaxWait.TotalSeconds ? limits.MaxWait : TimeSpan.FromSeconds(wait));
+    }
+
+    private static string? OwnerOf(string kind, string account) => kind == AddressKind ? null : account;
 
     private List<(string Key, string Kind, int Allowance, bool Checked)> Keys(string account, IPAddress? client, string? device)
     {
@@ -179,78 +169,5 @@ public sealed class SignInThrottle(SignInThrottleLimits limits, TimeProvider tim
         var bytes = client.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
-    }
-
-    private static bool BelongsTo(string key, string account) =>
-        key == AccountKind + "\n" + account
-        || key.StartsWith(PairKind + "\n" + account + "\n", StringComparison.Ordinal)
-        || key.StartsWith(BrowserKind + "\n" + account + "\n", StringComparison.Ordinal);
-
-    private void ClearLocked(string account)
-    {
-        foreach (var key in _counts.Keys.Where(k => BelongsTo(k, account)).ToList())
-        {
-            _counts.Remove(key);
-        }
-    }
-
-    private Count? Current(string key, DateTimeOffset now)
-    {
-        if (!_counts.TryGetValue(key, out var count))
-        {
-            return null;
-        }
-
-        if (now - count.Last <= limits.Forget)
-        {
-            return count;
-        }
-
-        _counts.Remove(key);
-        return null;
-    }
-
-    private Count Add(string key, DateTimeOffset now)
-    {
-        if (_counts.Count >= limits.MaxEntries)
-        {
-            // Forgotten counts first; if that is not enough, the oldest tenth (the guessers' own counts are the freshest).
-            var drop = _counts.Where(c => now - c.Value.Last > limits.Forget).Select(c => c.Key).ToList();
-            if (_counts.Count - drop.Count >= limits.MaxEntries)
-            {
-                drop.AddRange(_counts.OrderBy(c => c.Value.Last).Take(Math.Max(1, limits.MaxEntries / 10)).Select(c => c.Key));
-            }
-
-            foreach (var old in drop)
-            {
-                _counts.Remove(old);
-            }
-        }
-
-        var count = new Count();
-        _counts[key] = count;
-        return count;
-    }
-
-    private sealed class Count
-    {
-        public int Failures { get; set; }
-
-        public DateTimeOffset Last { get; set; }
-
-        public bool Reported { get; set; }
-
-        // Past the allowance: FirstWait after the failure that used it up, doubling with each further failure, at most MaxWait.
-        public DateTimeOffset? WaitUntil(int allowance, SignInThrottleLimits limits)
-        {
-            if (Failures < allowance)
-            {
-                return null;
-            }
-
-            var doublings = Math.Min(Failures - allowance, 40);
-            var wait = limits.FirstWait.TotalSeconds * Math.Pow(2, doublings);
-            return Last + (wait >= limits.MaxWait.TotalSeconds ? limits.MaxWait : TimeSpan.FromSeconds(wait));
-        }
     }
 }

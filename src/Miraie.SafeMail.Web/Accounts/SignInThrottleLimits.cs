@@ -33,6 +33,9 @@ public sealed class SignInThrottleLimits
     /// <summary>A count with no failure for this long starts again from zero. Default 1 hour.</summary>
     public TimeSpan Forget { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>The most counts kept in memory; past it the oldest are dropped. Default 50,000 (a few MB).</summary>
+    /// <summary>
+    /// The most counts kept in the database; past it the oldest are dropped at the next pruning (at most a minute later).
+    /// Default 50,000 (a few MB).
+    /// </summary>
     public int MaxEntries { get; init; } = 50_000;
 }

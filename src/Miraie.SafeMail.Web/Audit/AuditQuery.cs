@@ -23,7 +23,7 @@ public static class AuditQuery
         Bind(count, parameters);
         var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         var rows = new List<AuditEntry>();
-        await foreach (var entry in ReadAsync(connection, where, parameters, $"LIMIT {AuditFilter.PageSize} OFFSET {(Math.Max(1, filter.Page) - 1) * AuditFilter.PageSize}", cancellationToken))
+        await foreach (var entry in ReadAsync(connection, where, parameters, $"LIMIT {AuditFilter.PageSize} OFFSET {(Math.Max(1, filter.Page) - 1L) * AuditFilter.PageSize}", cancellationToken))
         {
             rows.Add(entry);
         }

@@ -94,8 +94,7 @@ public sealed class LoginModel(SafeMailDatabase database, TimeProvider time, Con
 
         await using var connection = await OpenAsync();
         var client = HttpContext.Connection.RemoteIpAddress;
-        var account = await ConsoleUsers.GetAsync(connection, name, HttpContext.RequestAborted);
-        var attempt = throttle.Begin(name, client, devices.Recognise(Request, name), account?.SignInResetAt);
+        var attempt = await throttle.BeginAsync(connection, name, client, devices.Recognise(Request, name), HttpContext.RequestAborted);
         var now = time.GetUtcNow();
         if (!attempt.Allowed)
         {
@@ -129,7 +128,7 @@ public sealed class LoginModel(SafeMailDatabase database, TimeProvider time, Con
                 : Refused(StatusCodes.Status401Unauthorized, WrongNameOrPassword);
         }
 
-        throttle.Succeeded(attempt);
+        await throttle.SucceededAsync(connection, attempt, HttpContext.RequestAborted);
         devices.Remember(HttpContext, user.Name);
         await AuditLog.AppendAsync(connection, null, now, "web:" + user.Name, AuditActions.SignIn, null, $"from {client?.ToString() ?? "?"}", HttpContext.RequestAborted);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SessionValidator.PrincipalFor(user));

@@ -30,7 +30,11 @@ public sealed class QuarantineFilter
     /// <summary>received (default, newest first), received-asc, size, size-asc, sender.</summary>
     public string? Sort { get; set; }
 
-    /// <summary>1-based page.</summary>
+    /// <summary>
+    /// 1-based page, from the query string's <c>page</c> only: Razor Pages' route value of that name (the page's own path)
+    /// would otherwise win, fail to convert and leave every link to page 2 showing page 1.
+    /// </summary>
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page")]
     public int Page { get; set; } = 1;
 
     /// <summary>Rows per page.</summary>

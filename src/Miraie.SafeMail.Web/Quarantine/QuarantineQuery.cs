@@ -43,13 +43,13 @@ public static class QuarantineQuery
 
         if (!string.IsNullOrWhiteSpace(filter.Sender))
         {
-            where.Append(" AND instr(lower(m.envelope_from), @sender) > 0");
+            where.Append($" AND {dialect.Position("@sender", "lower(m.envelope_from)")} > 0");
             parameters.Add(("@sender", filter.Sender.Trim().ToLowerInvariant()));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Domain))
         {
-            where.Append(" AND instr(m.recipient_domains, @domain) > 0");
+            where.Append($" AND {dialect.Position("@domain", "m.recipient_domains")} > 0");
             parameters.Add(("@domain", "," + filter.Domain.Trim().TrimStart('@').ToLowerInvariant() + ","));
         }
 
@@ -87,12 +87,12 @@ public static class QuarantineQuery
         await using var select = connection.CreateCommand();
         select.CommandText = $"""
             SELECT m.id, m.received_at, m.envelope_from, m.subject, m.state, m.rule, m.size, m.attachment_kinds,
-                   (SELECT group_concat(address, ', ') FROM recipients r WHERE r.message_id = m.id)
+                   (SELECT string_agg(r.address, ', ' ORDER BY r.ordinal) FROM recipients r WHERE r.message_id = m.id)
             FROM messages m WHERE {where} ORDER BY {order} LIMIT @limit OFFSET @offset
             """;
         Bind(select, parameters);
         Sql.Add(select, "@limit", QuarantineFilter.PageSize);
-        Sql.Add(select, "@offset", (page - 1) * QuarantineFilter.PageSize);
+        Sql.Add(select, "@offset", (page - 1L) * QuarantineFilter.PageSize); // long: page=2147483647 must not wrap to a negative offset
         var rows = new List<QuarantineRow>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -116,7 +116,7 @@ public static class QuarantineQuery
         else
         {
             await using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE {where} LIMIT {CountCap + 1})";
+            count.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE {where} LIMIT {CountCap + 1}) AS capped";
             Bind(count, parameters);
             total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }

@@ -11,6 +11,8 @@ namespace Miraie.SafeMail.Cli.Tests.Commands;
 /// <c>safemail backup</c> while a gateway process accepts mail, and <c>safemail restore</c> into a new data directory:
 /// the restored quarantine and queue hold the same messages with the same bytes, a gateway started on it delivers the
 /// queue and releases from the quarantine; a damaged backup or a directory with data is refused and nothing is written.
+/// These commands copy SQLite's data directory: pinned to SQLite in both runs (<see cref="TestDatabase.PinSqlite"/>); with
+/// PostgreSQL they refuse (<see cref="BackupWithPostgreSqlTests"/>).
 /// </summary>
 [NonParallelizable]
 public class BackupCommandTests
@@ -23,6 +25,7 @@ public class BackupCommandTests
     public async Task SetUp()
     {
         _work = Directory.CreateTempSubdirectory("safemail-backup-").FullName;
+        TestDatabase.PinSqlite(_work); // the data, restored and target directories alike
         _data = Path.Combine(_work, "data");
         Directory.CreateDirectory(_data);
         _gateway = await GatewayProcess.StartAsync(_data, GatewaySettings.For(_data, "backup-node", GatewaySettings.ClosedPort()));

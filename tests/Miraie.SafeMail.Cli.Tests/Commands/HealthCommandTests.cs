@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Storage.Nodes;
 
 namespace Miraie.SafeMail.Cli.Tests.Commands;
@@ -25,7 +24,7 @@ public class HealthCommandTests
     [TearDown]
     public void TearDown()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // nothing holds the file when it is deleted (SQLite run)
         Directory.Delete(_data, recursive: true);
     }
 
@@ -72,7 +71,7 @@ public class HealthCommandTests
 
     private async Task WriteNodeAsync(PurgeRun purge)
     {
-        var database = new SafeMailDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_data, "safemail.db") }.ToString());
+        using var database = TestDatabase.Open(_data);
         await database.MigrateAsync();
         await using var connection = await database.OpenAsync();
         var now = DateTimeOffset.UtcNow;

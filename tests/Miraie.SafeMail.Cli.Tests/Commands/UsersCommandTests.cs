@@ -1,3 +1,6 @@
+using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Accounts;
+
 namespace Miraie.SafeMail.Cli.Tests.Commands;
 
 /// <summary><c>safemail users</c>: the first admin is made here, and it is the way back in for a locked-out admin.</summary>
@@ -9,7 +12,11 @@ public class UsersCommandTests
     public void SetUp() => _data = Directory.CreateTempSubdirectory("safemail-users-").FullName;
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_data, recursive: true);
+    public void TearDown()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
 
     private Task<SafemailProcess.Result> Users(string? password, params string[] args) =>
         SafemailProcess.RunWithInputAsync(password, "ja", new Dictionary<string, string> { ["SafeMail__Gateway__DataDirectory"] = _data }, ["users", .. args]);
@@ -20,7 +27,12 @@ public class UsersCommandTests
         var added = await Users("Adm1n-Passw0rd-x", "add", "yamada", "--role", "admin");
         added.ExitCode.Should().Be(0, added.Error);
         added.Out.Should().Contain("ユーザーを追加しました: yamada（管理者）");
-        File.Exists(Path.Combine(_data, "safemail.db")).Should().BeTrue();
+        using (var database = TestDatabase.Open(_data))
+        {
+            await using var connection = await database.OpenAsync();
+            (await ConsoleUsers.GetAsync(connection, "yamada")).Should().BeEquivalentTo(new { Name = "yamada", Role = ConsoleRoles.Admin, Disabled = false },
+                "the account is in the data directory's database (this run's provider)");
+        }
 
         var list = await Users(null, "list");
         list.Out.Should().Contain("yamada  管理者");

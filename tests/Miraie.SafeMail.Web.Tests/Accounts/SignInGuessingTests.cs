@@ -176,6 +176,30 @@ public partial class SignInGuessingTests
         (await SignInAsync(own, "auditor1", ConsoleHost.Password)).Status.Should().Be(HttpStatusCode.Redirect, "auditor1 is not under attack");
     }
 
+    [Test]
+    public async Task Two_console_nodes_behind_one_load_balancer_share_the_wait_and_its_clearing()
+    {
+        using var second = await ConsoleHost.StartAsync(kestrel: true, testServices: s => s.AddSingleton(Small), sharedWith: _host);
+        using var onFirst = From(22);
+        using var onSecond = LoopbackClient.Create(second.BaseAddress!, LoopbackClient.Address(22));
+        for (var i = 0; i < Small.PerPair; i++)
+        {
+            var node = i % 2 == 0 ? onFirst : onSecond; // the balancer sends each request where it likes
+            (await SignInAsync(node, "operator1", "wrong-password-" + i)).Status.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        (await SignInAsync(onFirst, "operator1", ConsoleHost.Password)).Status.Should().Be(HttpStatusCode.TooManyRequests);
+        (await SignInAsync(onSecond, "operator1", ConsoleHost.Password)).Status.Should().Be(HttpStatusCode.TooManyRequests,
+            "the other node counts the same failures");
+
+        using var admin = LoopbackClient.Create(second.BaseAddress!, LoopbackClient.Address(3));
+        (await SignInAsync(admin, "admin1", ConsoleHost.Password)).Status.Should().Be(HttpStatusCode.Redirect);
+        (await admin.GetStringAsync("/users")).Should().Contain("待機中", "either node's users page shows the wait");
+        using var clear = await ConsoleHost.PostFormAsync(admin, "/users?handler=Unlock", new() { ["name"] = "operator1" }, "/users");
+        clear.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await SignInAsync(onFirst, "operator1", ConsoleHost.Password)).Status.Should().Be(HttpStatusCode.Redirect, "cleared on one node, cleared on both");
+    }
+
     [GeneratedRegex("<p class=\"error\" role=\"alert\">([^<]*)</p>")]
     private static partial Regex AlertPattern();
 }

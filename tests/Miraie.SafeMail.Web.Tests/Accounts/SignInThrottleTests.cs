@@ -1,10 +1,17 @@
+using System.Data.Common;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 using Miraie.SafeMail.Web.Accounts;
 
 namespace Miraie.SafeMail.Web.Tests.Accounts;
 
-/// <summary>The throttle's arithmetic on a fake clock: allowances, doubling waits, forgetting, refunds, clearing and its memory bound.</summary>
+/// <summary>
+/// The throttle's arithmetic on a fake clock, its counts in the suite's database: allowances, doubling waits, forgetting,
+/// refunds, clearing, the table's bound, and two console nodes sharing one count.
+/// </summary>
 public class SignInThrottleTests
 {
     private static readonly IPAddress Stranger = IPAddress.Parse("203.0.113.9");
@@ -12,27 +19,52 @@ public class SignInThrottleTests
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
+    private string _data = null!;
+    private SafeMailDatabase _database = null!;
+    private DbConnection _connection = null!;
+
+    [SetUp]
+    public async Task SetUpAsync()
+    {
+        _data = Directory.CreateTempSubdirectory("safemail-throttle-").FullName;
+        _database = TestDatabase.Open(_data);
+        await _database.MigrateAsync();
+        _connection = await _database.OpenAsync();
+    }
+
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        await _connection.DisposeAsync();
+        _database.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
     private SignInThrottle Throttle(SignInThrottleLimits? limits = null) => new(limits ?? new SignInThrottleLimits(), _clock);
 
+    private Task<SignInAttempt> Begin(SignInThrottle throttle, string account, IPAddress client, string? device = null) =>
+        throttle.BeginAsync(_connection, account, client, device);
+
     [Test]
-    public void After_the_allowance_each_failure_doubles_the_wait_up_to_the_maximum()
+    public async Task After_the_allowance_each_failure_doubles_the_wait_up_to_the_maximum()
     {
         var throttle = Throttle();
         var limits = new SignInThrottleLimits();
         for (var i = 0; i < limits.PerPair; i++)
         {
-            throttle.Begin("yamada", Stranger, null, null).Allowed.Should().BeTrue($"failure {i + 1} is within the allowance");
+            (await Begin(throttle, "yamada", Stranger)).Allowed.Should().BeTrue($"failure {i + 1} is within the allowance");
         }
 
         var waits = new List<TimeSpan>();
         for (var i = 0; i < 14; i++)
         {
-            var refused = throttle.Begin("yamada", Stranger, null, null);
+            var refused = await Begin(throttle, "yamada", Stranger);
             refused.Allowed.Should().BeFalse();
             refused.WaitingOn.Should().Be("pair");
             waits.Add(refused.Wait);
             _clock.Advance(refused.Wait);
-            throttle.Begin("yamada", Stranger, null, null).Allowed.Should().BeTrue("the wait is over");
+            (await Begin(throttle, "yamada", Stranger)).Allowed.Should().BeTrue("the wait is over");
         }
 
         waits.Take(5).Select(w => w.TotalSeconds).Should().Equal(1, 2, 4, 8, 16);
@@ -41,83 +73,115 @@ public class SignInThrottleTests
     }
 
     [Test]
-    public void A_refused_attempt_costs_nothing_and_is_reported_once()
+    public async Task A_refused_attempt_costs_nothing_and_is_reported_once()
     {
         var throttle = Throttle(new SignInThrottleLimits { PerPair = 1 });
-        throttle.Begin("yamada", Stranger, null, null).Allowed.Should().BeTrue();
-        var first = throttle.Begin("yamada", Stranger, null, null);
-        var second = throttle.Begin("yamada", Stranger, null, null);
+        (await Begin(throttle, "yamada", Stranger)).Allowed.Should().BeTrue();
+        var first = await Begin(throttle, "yamada", Stranger);
+        var second = await Begin(throttle, "yamada", Stranger);
         first.FirstRefusal.Should().BeTrue();
         second.FirstRefusal.Should().BeFalse("refused attempts are audited once per wait, not one row each");
         second.Wait.Should().Be(first.Wait, "refused attempts do not lengthen the wait");
     }
 
     [Test]
-    public void A_success_refunds_its_charge_and_clears_the_pair()
+    public async Task A_success_refunds_its_charge_and_clears_the_pair()
     {
         var throttle = Throttle(new SignInThrottleLimits { PerPair = 2, PerAddress = 3 });
-        throttle.Begin("yamada", User, null, null);
-        var success = throttle.Begin("yamada", User, null, null);
+        await Begin(throttle, "yamada", User);
+        var success = await Begin(throttle, "yamada", User);
         success.Allowed.Should().BeTrue();
-        throttle.Succeeded(success);
-        throttle.Begin("yamada", User, null, null).Allowed.Should().BeTrue();
-        throttle.Begin("sato", User, null, null).Allowed.Should().BeTrue("the address has 2 failures of 3: the success was refunded");
+        await throttle.SucceededAsync(_connection, success);
+        (await Begin(throttle, "yamada", User)).Allowed.Should().BeTrue();
+        (await Begin(throttle, "sato", User)).Allowed.Should().BeTrue("the address has 2 failures of 3: the success was refunded");
     }
 
     [Test]
-    public void Counts_are_forgotten_after_an_hour_without_failures()
+    public async Task Counts_are_forgotten_after_an_hour_without_failures()
     {
         var throttle = Throttle(new SignInThrottleLimits { PerPair = 1, FirstWait = TimeSpan.FromMinutes(15) });
-        throttle.Begin("yamada", Stranger, null, null);
-        throttle.Begin("yamada", Stranger, null, null).Allowed.Should().BeFalse();
+        await Begin(throttle, "yamada", Stranger);
+        (await Begin(throttle, "yamada", Stranger)).Allowed.Should().BeFalse();
         _clock.Advance(TimeSpan.FromMinutes(61));
-        throttle.Begin("yamada", Stranger, null, null).Allowed.Should().BeTrue();
+        (await Begin(throttle, "yamada", Stranger)).Allowed.Should().BeTrue();
     }
 
     [Test]
-    public void A_recognised_browser_is_not_held_back_by_guessing_elsewhere_and_a_newer_clear_drops_the_counts()
+    public async Task A_recognised_browser_is_not_held_back_by_guessing_elsewhere_and_clearing_the_account_drops_its_counts()
     {
+        await ConsoleUsers.AddAsync(_connection, "yamada", "Correct-Horse-9", ConsoleRoles.Operator, _clock.GetUtcNow());
         var throttle = Throttle(new SignInThrottleLimits { PerAccount = 3, FirstWait = TimeSpan.FromMinutes(10) });
         for (var i = 0; i < 3; i++)
         {
-            throttle.Begin("yamada", IPAddress.Parse($"203.0.113.{i + 1}"), null, null);
+            await Begin(throttle, "yamada", IPAddress.Parse($"203.0.113.{i + 1}"));
         }
 
-        var unrecognised = throttle.Begin("yamada", User, null, null);
+        var unrecognised = await Begin(throttle, "yamada", User);
         unrecognised.Allowed.Should().BeFalse();
         unrecognised.WaitingOn.Should().Be("account");
-        throttle.Begin("yamada", User, "browser-1", null).Allowed.Should().BeTrue();
-        throttle.Waiting("yamada").Should().BePositive();
-        throttle.Waiting("sato").Should().BeNull();
+        (await Begin(throttle, "yamada", User, "browser-1")).Allowed.Should().BeTrue();
+        var waiting = await throttle.WaitingAsync(_connection);
+        waiting.Should().ContainKey("yamada").WhoseValue.Should().BePositive();
+        waiting.Should().NotContainKey("sato");
 
-        var cleared = _clock.GetUtcNow();
-        throttle.Begin("yamada", User, null, cleared).Allowed.Should().BeTrue("an admin cleared the account's wait");
-        throttle.Begin("yamada", User, null, cleared).Allowed.Should().BeTrue();
-        throttle.Begin("yamada", User, null, cleared).Allowed.Should().BeTrue();
-        throttle.Begin("yamada", User, null, cleared).Allowed.Should().BeFalse("the same clearing time is applied once, not on every attempt");
+        (await ConsoleUsers.ClearSignInWaitAsync(_connection, "yamada", _clock.GetUtcNow())).Should().BeTrue("what the users page and `safemail users unlock` do");
+        (await throttle.WaitingAsync(_connection)).Should().BeEmpty();
+        (await Begin(throttle, "yamada", User)).Allowed.Should().BeTrue("an admin cleared the account's wait");
+        (await Begin(throttle, "yamada", User)).Allowed.Should().BeTrue();
+        (await Begin(throttle, "yamada", User)).Allowed.Should().BeTrue();
+        (await Begin(throttle, "yamada", User)).Allowed.Should().BeFalse("the account counts again from zero after the clearing");
     }
 
     [Test]
-    public void Ipv6_clients_are_counted_by_their_64_bit_prefix()
+    public async Task Ipv6_clients_are_counted_by_their_64_bit_prefix()
     {
         var throttle = Throttle(new SignInThrottleLimits { PerAddress = 2 });
-        throttle.Begin("a", IPAddress.Parse("2001:db8:1:2::10"), null, null);
-        throttle.Begin("b", IPAddress.Parse("2001:db8:1:2:ffff::1"), null, null);
-        var third = throttle.Begin("c", IPAddress.Parse("2001:db8:1:2:abcd::7"), null, null);
+        await Begin(throttle, "a", IPAddress.Parse("2001:db8:1:2::10"));
+        await Begin(throttle, "b", IPAddress.Parse("2001:db8:1:2:ffff::1"));
+        var third = await Begin(throttle, "c", IPAddress.Parse("2001:db8:1:2:abcd::7"));
         third.Allowed.Should().BeFalse();
         third.WaitingOn.Should().Be("address");
-        throttle.Begin("c", IPAddress.Parse("2001:db8:1:3::1"), null, null).Allowed.Should().BeTrue("another /64");
+        (await Begin(throttle, "c", IPAddress.Parse("2001:db8:1:3::1"))).Allowed.Should().BeTrue("another /64");
     }
 
     [Test]
-    public void Memory_stays_bounded_under_a_flood_of_names()
+    public async Task The_table_stays_bounded_under_a_flood_of_names()
     {
-        var throttle = Throttle(new SignInThrottleLimits { MaxEntries = 1000, PerAddress = int.MaxValue });
-        for (var i = 0; i < 5000; i++)
+        var throttle = Throttle(new SignInThrottleLimits { MaxEntries = 100, PerAddress = int.MaxValue });
+        for (var i = 0; i < 400; i++)
         {
-            throttle.Begin("guess-" + i, IPAddress.Parse($"10.0.{i / 250}.{i % 250}"), null, null);
+            await Begin(throttle, "guess-" + i, IPAddress.Parse($"10.0.{i / 250}.{i % 250}"));
+            _clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        throttle.Counts.Should().BeLessThanOrEqualTo(1000 + 3);
+        // Pruned once a minute: at most a minute's attempts (3 counts each) above the bound in between.
+        (await SignInCounts.CountAsync(_connection)).Should().BeLessThanOrEqualTo(100 + (60 * 3));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Begin(throttle, "guess-last", Stranger);
+        (await SignInCounts.CountAsync(_connection)).Should().BeLessThanOrEqualTo(100 + 3);
+    }
+
+    [Test]
+    public async Task Two_console_nodes_share_the_counts_so_a_guesser_gains_nothing_by_switching()
+    {
+        var limits = new SignInThrottleLimits { PerPair = 3, FirstWait = TimeSpan.FromMinutes(10) };
+        using var otherDatabase = TestDatabase.Open(_data); // the second node: its own pool, the same database
+        await using var other = await otherDatabase.OpenAsync();
+        var first = Throttle(limits);
+        var second = Throttle(limits);
+
+        // Parallel guesses spread over both nodes: exactly the allowance gets through.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            var database = i % 2 == 0 ? _database : otherDatabase;
+            await using var connection = await database.OpenAsync();
+            return await (i % 2 == 0 ? first : second).BeginAsync(connection, "yamada", Stranger, null);
+        }));
+        attempts.Count(a => a.Allowed).Should().Be(limits.PerPair, "the nodes charge one shared count, one attempt at a time");
+
+        var refused = await second.BeginAsync(other, "yamada", Stranger, null);
+        refused.Allowed.Should().BeFalse();
+        refused.WaitingOn.Should().Be("pair");
+        (await first.WaitingAsync(_connection)).Should().ContainKey("yamada", "the other node's admins see the wait too");
     }
 }

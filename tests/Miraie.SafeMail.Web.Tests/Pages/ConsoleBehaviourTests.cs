@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Miraie.SafeMail.Web.Audit;
+using Miraie.SafeMail.Web.Quarantine;
 using Miraie.SafeMail.Web.Tests.Support;
 
 namespace Miraie.SafeMail.Web.Tests.Pages;
@@ -96,6 +98,50 @@ public class ConsoleBehaviourTests
         byKind.Should().Contain(pdf).And.Contain(other);
         var noneByKind = await op.GetStringAsync("/quarantine?kind=zip");
         noneByKind.Should().NotContain(pdf).And.NotContain(other);
+    }
+
+    [Test]
+    public async Task A_list_longer_than_a_page_counts_them_all_and_pages_and_the_sender_filter_ignores_case()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i <= QuarantineFilter.PageSize; i++)
+        {
+            ids.Add(await Mail.SendAsync(_host.Smtp, Mail.Quote($"見積 {i:00}")));
+        }
+
+        using var op = await _host.SignedInAsync("operator1");
+        var first = await op.GetStringAsync("/quarantine?sort=received-asc");
+        first.Should().Contain($"{QuarantineFilter.PageSize + 1} 件", "the total is counted beyond the first page")
+            .And.Contain(ids[0]).And.NotContain(ids[^1]);
+        var second = await op.GetStringAsync("/quarantine?sort=received-asc&page=2");
+        second.Should().Contain(ids[^1]).And.NotContain(ids[0]);
+
+        var bySender = await op.GetStringAsync("/quarantine?sender=TANAKA%40Example&page=2&sort=received-asc");
+        bySender.Should().Contain($"{QuarantineFilter.PageSize + 1} 件").And.Contain(ids[^1]);
+        var byOtherSender = await op.GetStringAsync("/quarantine?sender=suzuki");
+        byOtherSender.Should().Contain("0 件").And.NotContain(ids[0]);
+        using var far = await op.GetAsync("/quarantine?page=2147483647");
+        far.StatusCode.Should().Be(HttpStatusCode.OK, "a page past the end is empty, not an error");
+    }
+
+    [Test]
+    public async Task The_audit_log_pages_past_its_first_hundred_rows()
+    {
+        await using (var connection = await _host.Database.OpenAsync())
+        {
+            for (var i = 0; i < AuditFilter.PageSize; i++)
+            {
+                await Miraie.SafeMail.Storage.Audit.AuditLog.AppendAsync(connection, null, DateTimeOffset.UtcNow, "web:admin1", "user-change", null, $"row-{i:000}");
+            }
+        }
+
+        using var auditor = await _host.SignedInAsync("auditor1");
+        var first = await auditor.GetStringAsync("/audit");
+        first.Should().Contain("row-099").And.NotContain("row-000", "newest first: the oldest row is on the second page");
+        var second = await auditor.GetStringAsync("/audit?page=2");
+        second.Should().Contain("row-000").And.NotContain("row-099");
+        using var far = await auditor.GetAsync("/audit?page=2147483647");
+        far.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Test]

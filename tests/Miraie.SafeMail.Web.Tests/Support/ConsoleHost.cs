@@ -26,9 +26,12 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
 
     private readonly string _environment;
 
-    private ConsoleHost(string dataDirectory, Dictionary<string, string?> settings, Action<IServiceCollection>? testServices, string environment)
+    private readonly bool _ownsDirectory;
+
+    private ConsoleHost(string dataDirectory, bool ownsDirectory, Dictionary<string, string?> settings, Action<IServiceCollection>? testServices, string environment)
     {
         DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
         _settings = settings;
         _testServices = testServices;
         _environment = environment;
@@ -85,10 +88,13 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
     // testServices: replaces services after the host's own (e.g. where Entra ID's metadata is fetched from).
     // environment: Production, as safemail-web runs unless ASPNETCORE_ENVIRONMENT says otherwise (WebApplicationFactory's
     // own default would be Development).
+    // sharedWith: a second console node on the first one's data directory and database (console only: one gateway per
+    // data directory); the first host deletes the directory.
     public static async Task<ConsoleHost> StartAsync(IDictionary<string, string?>? settings = null, bool kestrel = false,
-        Action<IServiceCollection>? testServices = null, string environment = "Production", X509Certificate2? httpsCertificate = null)
+        Action<IServiceCollection>? testServices = null, string environment = "Production", X509Certificate2? httpsCertificate = null,
+        ConsoleHost? sharedWith = null)
     {
-        var directory = Directory.CreateTempSubdirectory("safemail-web-").FullName;
+        var directory = sharedWith?.DataDirectory ?? Directory.CreateTempSubdirectory("safemail-web-").FullName;
         var values = new Dictionary<string, string?>
         {
             ["SafeMail:Gateway:DataDirectory"] = directory,
@@ -99,12 +105,18 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
             ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0", // never the fixed default port
         };
+        if (sharedWith is not null)
+        {
+            values["SafeMail:Console:RunGateway"] = "false";
+            values["SafeMail:Gateway:NodeId"] = "web-test-2";
+        }
+
         foreach (var (key, value) in TestDatabase.Settings(directory).Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }
 
-        var host = new ConsoleHost(directory, values, testServices, environment);
+        var host = new ConsoleHost(directory, sharedWith is null, values, testServices, environment);
         if (kestrel)
         {
             host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
@@ -122,6 +134,11 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
         else
         {
             _ = host.Server; // starts the host (and the gateway in it)
+        }
+
+        if (sharedWith is not null)
+        {
+            return host; // the accounts are the first host's
         }
 
         if (!values.TryGetValue("SafeMail:Console:RunGateway", out var runGateway) || runGateway != "false")
@@ -192,7 +209,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDirectory)
         {
             try
             {

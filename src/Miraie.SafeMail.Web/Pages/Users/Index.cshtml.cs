@@ -19,14 +19,17 @@ public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, Sig
     /// <summary>Every account.</summary>
     public IReadOnlyList<ConsoleUser> Users { get; private set; } = [];
 
+    private IReadOnlyDictionary<string, TimeSpan> _waiting = new Dictionary<string, TimeSpan>();
+
     /// <summary>How long sign-ins to <paramref name="name"/> must still wait somewhere, or null.</summary>
-    public TimeSpan? Waiting(string name) => throttle.Waiting(name);
+    public TimeSpan? Waiting(string name) => _waiting.TryGetValue(name, out var wait) ? wait : null;
 
     /// <summary>Lists the accounts.</summary>
     public async Task OnGetAsync()
     {
         await using var connection = await OpenAsync();
         Users = await ConsoleUsers.ListAsync(connection, HttpContext.RequestAborted);
+        _waiting = await throttle.WaitingAsync(connection, HttpContext.RequestAborted);
     }
 
     /// <summary>Adds an account.</summary>
@@ -89,7 +92,6 @@ public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, Sig
             return NotFound();
         }
 
-        throttle.Clear(name);
         return await DoneAsync(connection, $"unlock {name}", Lang.T($"{name} のサインイン待機を解除しました。", $"Cleared the sign-in wait of {name}."));
     }
 
