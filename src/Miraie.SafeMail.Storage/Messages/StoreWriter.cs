@@ -9,7 +9,8 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// <summary>
 /// The one writer of the gateway's database and spool segments: group commit. Work items queue up; the writer takes
 /// everything waiting, appends the batch's message bytes to the current segment, fsyncs once, runs every item's SQL in
-/// one transaction (each in its own savepoint, so one bad item fails alone) and commits — then completes them all.
+/// one transaction (each in its own savepoint, so one bad item fails alone; with PostgreSQL savepoints only when an item
+/// failed, see <see cref="CommitAsync"/>) and commits — then completes them all.
 /// A 250 reply waits for that commit, so durability costs one fsync per batch instead of one per message.
 /// With PostgreSQL the bytes go into <c>message_bytes</c> inside the same transaction instead of a segment: the one
 /// commit (<c>synchronous_commit</c> on: one WAL flush) makes the whole batch, bytes and records, durable on the server.
@@ -134,6 +135,16 @@ public sealed class StoreWriter : IAsyncDisposable
     private async Task CommitAsync(DbConnection connection, List<WorkItem> batch)
     {
         var now = DateTimeOffset.UtcNow;
+        // PostgreSQL: a savepoint and its release are two more round trips to the server per item, as many as the item's
+        // own statements (measured: a third of the writer's round trips). The batch runs without them first; only when one
+        // of its items fails is the transaction rolled back and the batch run again, item by item in savepoints, so that the
+        // failing item fails alone as before. The work items only run SQL, so running them twice changes nothing. SQLite
+        // runs in this process: its savepoints cost nothing.
+        if (_bytesInDatabase && await TryAllAtOnceAsync(connection, batch, now).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var index = 0;
         foreach (var item in batch.Where(i => !i.Failed))
@@ -142,12 +153,7 @@ public sealed class StoreWriter : IAsyncDisposable
             await transaction.SaveAsync(savepoint).ConfigureAwait(false);
             try
             {
-                if (_bytesInDatabase && item.Bytes is { } bytes)
-                {
-                    await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
-                }
-
-                await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, item, now).ConfigureAwait(false);
                 await transaction.ReleaseAsync(savepoint).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -171,6 +177,55 @@ public sealed class StoreWriter : IAsyncDisposable
         {
             item.Complete();
         }
+    }
+
+    /// <summary>Runs and commits the whole batch in one transaction without savepoints; false (nothing committed) when an item failed.</summary>
+    private async Task<bool> TryAllAtOnceAsync(DbConnection connection, List<WorkItem> batch, DateTimeOffset now)
+    {
+        await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
+        {
+            foreach (var item in batch.Where(i => !i.Failed))
+            {
+                try
+                {
+                    await ExecuteAsync(connection, transaction, item, now).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _logger.LogDebug(e, "an item of a batch of {Count} failed: the batch runs again, item by item", batch.Count);
+                    try
+                    {
+                        await transaction.RollbackAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception rollback) when (rollback is not OutOfMemoryException)
+                    {
+                        // The connection is gone: the whole batch fails, with the error that says why (as below).
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                    }
+
+                    return false;
+                }
+            }
+
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+
+        foreach (var item in batch.Where(i => !i.Failed))
+        {
+            item.Complete();
+        }
+
+        return true;
+    }
+
+    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, WorkItem item, DateTimeOffset now)
+    {
+        if (_bytesInDatabase && item.Bytes is { } bytes)
+        {
+            await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+        }
+
+        await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
