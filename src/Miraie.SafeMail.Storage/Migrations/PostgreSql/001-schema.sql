@@ -42,10 +42,14 @@ CREATE TABLE messages (
     header_from_name  TEXT
 );
 
-CREATE INDEX ix_messages_due ON messages (state, next_attempt_at);
+-- Every message row is written twice (accepted, then delivered: a state change, so no HOT update), and every index
+-- is written each time. Where SQLite has (state, next_attempt_at), (state, received_at) and (segment, state), here:
+-- the due index holds queued mail only (the delivery claim asks for nothing else), (state, received_at) is the list
+-- index's prefix and left out, and segments hold no PostgreSQL message (bytes live in message_bytes). Measured with
+-- tests/bench/relay-vs-postfix.sh: about 0.4 ms less PostgreSQL CPU per relayed message (docs/benchmarks.md).
+CREATE INDEX ix_messages_due ON messages (next_attempt_at) WHERE state = 'queued';
 CREATE INDEX ix_messages_received ON messages (received_at);
-CREATE INDEX ix_messages_state_received ON messages (state, received_at);
-CREATE INDEX ix_messages_segment ON messages (segment, state);
+CREATE INDEX ix_messages_segment ON messages (segment, state) WHERE segment IS NOT NULL;
 CREATE INDEX ix_messages_from ON messages (envelope_from);
 CREATE INDEX ix_messages_list ON messages (state, received_at, id);
 CREATE INDEX ix_messages_state_rule ON messages (state, rule);
