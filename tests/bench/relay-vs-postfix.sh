@@ -13,10 +13,14 @@
 #   SafeMail__Smtp__Endpoints__0__Port=$SAFEMAIL_PORT SafeMail__Delivery__Smarthost__Host=127.0.0.1
 #   SafeMail__Delivery__Smarthost__Port=$SINK_PORT SafeMail__Delivery__Smarthost__Tls=None
 # (start_safemail below is the one place that knows how; adjust it when the gateway's settings settle).
+# SAFEMAIL_PROVIDERS="Sqlite PostgreSql" starts SAFEMAIL_CMD once per word, with SAFEMAIL_PROVIDER set to it (see
+# safemail-for-bench.sh), as targets safemail-sqlite and safemail-postgresql of the same interleaved runs. Each gateway's
+# CPU time is that of the process tree SAFEMAIL_CMD starts: with safemail-for-bench.sh and PostgreSql, PostgreSQL's own
+# processes are in that tree (its own cluster), so "relay CPU" is gateway + database.
 #
 # Runs (targets interleaved: postfix, safemail, sink):
-#   1. 10 KB smtp-source messages, 2,000 x 8 sessions          relay-bench.sh -r $RUNS -q 15 ... 10k 2000 8
-#   2. 100 KB AES-256 ZIP attachment (make-eml.sh aeszip), 1,000 x 8
+#   1. 10 KB smtp-source messages, 2,000 (COUNT_10K) x 8 sessions          relay-bench.sh -r $RUNS -q 15 ... 10k 2000 8
+#   2. 100 KB AES-256 ZIP attachment (make-eml.sh aeszip), 1,000 (COUNT_100K) x 8
 #   3. unloaded latency: 200 single 10 KB messages one after another   relay-bench.sh -r 1 -L 200 ... 10k 100 1
 #   4. peak memory: $RSS_CLIENTS clients each sending one message of $RSS_BYTES bytes at once (smtp-source -s N -m N -l BYTES);
 #      for every relay the largest sum of PSS over its process tree, sampled every 50 ms, and for the gateway also
@@ -29,11 +33,11 @@
 #      RSS_MB (20), RSS_BYTES (RSS_MB MiB: the exact message size for the peak-memory run, e.g. 25000000 for 200 x 25 MB
 #      under the policy's 25 MiB limit), WARMUP (1000: 10 KB messages, then a quarter as many 100 KB ones, sent through every target
 #      once before the measured runs and not counted, so the first run does not measure .NET's JIT), OUT (raw outputs; default a temp dir, kept), KEEP_POSTFIX=1 (skip teardown), SINK_PORT (2626),
-#      PF_PORT (2525), SKIP_BENCH=1 (only the peak-memory run). Needs root (Postfix), Debian's postfix and p7zip-full (installed by setup-postfix.sh / apt).
+#      PF_PORT (2525), SKIP_BENCH=1 (only the peak-memory run), SKIP_RSS=1 (no peak-memory run). Needs root (Postfix), Debian's postfix and p7zip-full (installed by setup-postfix.sh / apt).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench}
-RUNS=${RUNS:-5}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}; RSS_BYTES=${RSS_BYTES:-$((RSS_MB * 1048576))}; WARMUP=${WARMUP:-1000}
+RUNS=${RUNS:-5}; COUNT_10K=${COUNT_10K:-2000}; COUNT_100K=${COUNT_100K:-1000}; QPCT=${QPCT:-15}; LAT=${LAT:-200}; RSS_CLIENTS=${RSS_CLIENTS:-20}; RSS_MB=${RSS_MB:-20}; RSS_BYTES=${RSS_BYTES:-$((RSS_MB * 1048576))}; WARMUP=${WARMUP:-1000}
 export SINK_PORT=${SINK_PORT:-2626} PF_PORT=${PF_PORT:-2525}
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH" LC_ALL=C
 OUT=${OUT:-$(mktemp -d /tmp/relay-vs-postfix.XXXXXX)}; mkdir -p "$OUT"
@@ -47,10 +51,12 @@ for s in setup-postfix.sh make-eml.sh relay-bench.sh teardown.sh; do
 done
 command -v 7z >/dev/null || { log "installing p7zip-full for make-eml.sh aeszip"; DEBIAN_FRONTEND=noninteractive apt-get install -y -q p7zip-full >&2 || die "apt-get install p7zip-full failed"; }
 
-SAFEMAIL_PID=""; SAFEMAIL_PGID=""; SINK_PID=""
+SINK_PID=""
+SM_LABELS=(); SM_PORTS=(); SM_PIDS=(); SM_PGIDS=(); SM_CPU=()
 cleanup() {
   [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
-  if [ -n "$SAFEMAIL_PGID" ]; then kill -TERM -- "-$SAFEMAIL_PGID" 2>/dev/null; wait "$SAFEMAIL_PGID" 2>/dev/null; fi
+  local g; for g in "${SM_PGIDS[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done
+  for g in "${SM_PGIDS[@]}"; do wait "$g" 2>/dev/null; done
   if [ "${KEEP_POSTFIX:-0}" != 1 ]; then bash "$SHARED_BENCH/teardown.sh" >&2; fi
   log "raw outputs kept in $OUT"
 }
@@ -60,18 +66,24 @@ trap 'exit 130' INT TERM
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 listener_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2; }
+in_tree() { local p=$1 root=$2; while [ -n "$p" ] && [ "$p" -gt 1 ]; do [ "$p" = "$root" ] && return 0; p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null); done; return 1; }
 
 # The gateway: the one function that knows how to start it (the lead fills SAFEMAIL_CMD; see the header).
-start_safemail() {
-  export SAFEMAIL_PORT; SAFEMAIL_PORT=$(free_port)
-  log "starting the gateway on 127.0.0.1:$SAFEMAIL_PORT: $SAFEMAIL_CMD"
-  (cd "$ROOT" && exec setsid bash -c "$SAFEMAIL_CMD") > "$OUT/safemail.log" 2>&1 &
-  SAFEMAIL_PGID=$!
-  local i; for i in $(seq 1 600); do port_open "$SAFEMAIL_PORT" && break; kill -0 "$SAFEMAIL_PGID" 2>/dev/null || break; sleep 0.1; done
-  port_open "$SAFEMAIL_PORT" || { tail -n 30 "$OUT/safemail.log" >&2; die "the gateway did not listen on $SAFEMAIL_PORT within 60 s"; }
-  SAFEMAIL_PID=$(listener_pid "$SAFEMAIL_PORT")   # the process that owns the socket, not the wrapping shell
-  [ -n "$SAFEMAIL_PID" ] || die "cannot find the process listening on $SAFEMAIL_PORT"
-  log "gateway pid $SAFEMAIL_PID ($(tr '\0' ' ' < "/proc/$SAFEMAIL_PID/cmdline" | cut -c1-100))"
+start_safemail() {  # $1 label  [$2 provider, exported to SAFEMAIL_CMD as SAFEMAIL_PROVIDER]
+  local label=$1 port pgid pid cpu
+  export SAFEMAIL_PORT; SAFEMAIL_PORT=$(free_port); port=$SAFEMAIL_PORT
+  [ -n "${2:-}" ] && export SAFEMAIL_PROVIDER=$2
+  log "starting $label on 127.0.0.1:$port: ${2:+SAFEMAIL_PROVIDER=$2 }$SAFEMAIL_CMD"
+  (cd "$ROOT" && exec setsid bash -c "$SAFEMAIL_CMD") > "$OUT/$label.log" 2>&1 &
+  pgid=$!
+  local i; for i in $(seq 1 1200); do port_open "$port" && break; kill -0 "$pgid" 2>/dev/null || break; sleep 0.1; done
+  port_open "$port" || { tail -n 30 "$OUT/$label.log" >&2; die "$label did not listen on $port within 120 s"; }
+  pid=$(listener_pid "$port")   # the process that owns the socket, not the wrapping shell
+  [ -n "$pid" ] || die "cannot find the process listening on $port"
+  # CPU: the whole tree SAFEMAIL_CMD started (launcher, gateway, and a database it started as its child)
+  cpu=$pid; in_tree "$pid" "$pgid" && cpu=$pgid
+  log "$label: gateway pid $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-100)), CPU counted over the tree of $cpu"
+  SM_LABELS+=("$label"); SM_PORTS+=("$port"); SM_PIDS+=("$pid"); SM_PGIDS+=("$pgid"); SM_CPU+=("$cpu")
 }
 
 # Peak memory: N clients at once, each with one M MB message, through a relay into a fresh smtp-sink.
@@ -115,11 +127,16 @@ bash "$SHARED_BENCH/make-eml.sh" 100k "$OUT/att-100k.eml" aeszip >&2 || die "mak
 
 TARGETS="postfix=127.0.0.1:$PF_PORT@$PF_PIDFILE"
 if [ -n "${SAFEMAIL_CMD:-}" ]; then
-  start_safemail
-  TARGETS+=",safemail=127.0.0.1:$SAFEMAIL_PORT@$SAFEMAIL_PID"
+  if [ -n "${SAFEMAIL_PROVIDERS:-}" ]; then
+    for provider in $SAFEMAIL_PROVIDERS; do start_safemail "safemail-${provider,,}" "$provider"; done
+  else
+    start_safemail safemail
+  fi
+  for i in "${!SM_LABELS[@]}"; do TARGETS+=",${SM_LABELS[$i]}=127.0.0.1:${SM_PORTS[$i]}@${SM_CPU[$i]}"; done
 else
   log "SAFEMAIL_CMD is not set: measuring Postfix and the sink only"
 fi
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg); DATE_BEFORE=$(date -u '+%Y-%m-%d %H:%M')
 TARGETS+=",sink"
 
 bench() {  # name, relay-bench arguments...
@@ -132,19 +149,24 @@ if [ "$WARMUP" -gt 0 ]; then  # every target, not counted: a relay in production
   bench warmup-10k -r 1 -q 0 "$TARGETS" 10k "$WARMUP" 8
   bench warmup-100k -r 1 -q 0 "$TARGETS" "@$OUT/att-100k.eml" "$((WARMUP / 4))" 8
 fi
-bench 10k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" 10k 2000 8
-bench att100k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" "@$OUT/att-100k.eml" 1000 8
+bench 10k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" 10k "$COUNT_10K" 8
+bench att100k-c8 -r "$RUNS" -q "$QPCT" "$TARGETS" "@$OUT/att-100k.eml" "$COUNT_100K" 8
 bench lat-10k -r 1 -L "$LAT" "$TARGETS" 10k 100 1
 else
   log "SKIP_BENCH=1: throughput and latency runs skipped"; : > "$OUT/10k-c8.txt"; : > "$OUT/att100k-c8.txt"; : > "$OUT/lat-10k.txt"
 fi
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg); DATE_AFTER=$(date -u '+%H:%M')
+if [ "${SKIP_RSS:-0}" != 1 ]; then
 log "== peak memory: $RSS_CLIENTS clients x $RSS_BYTES bytes at once"
 {
   read -r pf_master < "$PF_PIDFILE"; pf_master=${pf_master//[^0-9]/}
   rss_run postfix "$PF_PORT" "$pf_master"
-  [ -n "$SAFEMAIL_PID" ] && rss_run safemail "$SAFEMAIL_PORT" "$SAFEMAIL_PID" hwm
+  for i in "${!SM_LABELS[@]}"; do rss_run "${SM_LABELS[$i]}" "${SM_PORTS[$i]}" "${SM_PIDS[$i]}" hwm; done
 } | tee "$OUT/rss.txt" >&2
+else
+  : > "$OUT/rss.txt"
+fi
 
 # ------------------------------------------------------------------------------------------------------------------
 field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
@@ -154,11 +176,13 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
   echo "What: messages relayed over loopback from smtp-source through each relay into smtp-sink (\`sink\` = smtp-source"
   echo "straight into smtp-sink, the machine's loopback ceiling). Reproduce with \`sudo SAFEMAIL_CMD=… tests/bench/relay-vs-postfix.sh\`."
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "- date: $DATE_BEFORE–$DATE_AFTER UTC; load average (1, 5, 15 min) $LOAD_BEFORE before, $LOAD_AFTER after; machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   if [ "$QPCT" -gt 0 ]; then q="runs disturbed by other processes (> $QPCT % CPU) repeated and left out"
   else q="every run kept, disturbed or not (QPCT=0): median CPU share taken by other processes shown"; fi
   echo "- postfix: $(postconf -h mail_version 2>/dev/null); $RUNS runs per target, interleaved, after a warm-up of $WARMUP + $((WARMUP / 4)) messages per target (not counted); $q"
-  [ -n "$SAFEMAIL_PID" ] && echo "- safemail: \`$SAFEMAIL_CMD\`"
+  for i in "${!SM_LABELS[@]}"; do
+    echo "- ${SM_LABELS[$i]}: \`${SAFEMAIL_PROVIDERS:+SAFEMAIL_PROVIDER=… }$SAFEMAIL_CMD\`; $(grep -h '^bench-info: ' "$OUT/${SM_LABELS[$i]}.log" | cut -d' ' -f2- | paste -sd ';' | sed 's/;/; /g')"
+  done
   echo
   echo "| load | target | runs kept | accepted msg/s | end-to-end msg/s | relay CPU ms/msg | vs Postfix (e2e) | other processes' CPU |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
@@ -178,6 +202,16 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
     done < <(grep '^median ' "$OUT/$name.txt")
   done
   echo
+  echo "Every run, in order (end-to-end msg/s, relay CPU ms per message):"
+  echo
+  echo "| load | target | runs |"
+  echo "|---|---|---|"
+  for name in 10k-c8 att100k-c8; do
+    for lab in $(grep '^median ' "$OUT/$name.txt" | grep -o 'label=[^ ]*' | cut -d= -f2); do
+      echo "| $name | $lab | $(grep "^run label=$lab " "$OUT/$name.txt" | while read -r line; do c=$(field "$line" cpu_ms_per_msg); printf '%s%s, ' "$(field "$line" e2e_mps)" "${c:+ ($c)}"; done | sed 's/, $//') |"
+    done
+  done
+  echo
   echo "Unloaded latency ($LAT single 10 KB messages, one after another; ms from connect to the sink's receipt):"
   echo
   echo "| target | accept p50 | accept p90 | e2e p50 | e2e p90 | e2e p99 | e2e max |"
@@ -185,6 +219,7 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
   while read -r line; do
     echo "| $(field "$line" label) | $(field "$line" accept_p50_ms) | $(field "$line" accept_p90_ms) | $(field "$line" e2e_p50_ms) | $(field "$line" e2e_p90_ms) | $(field "$line" e2e_p99_ms) | $(field "$line" e2e_max_ms) |"
   done < <(grep '^lat ' "$OUT/lat-10k.txt")
+  if [ -s "$OUT/rss.txt" ]; then
   echo
   echo "Peak memory, $RSS_CLIENTS clients each sending one message of $RSS_BYTES bytes at once:"
   echo
@@ -195,4 +230,5 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
     base=$(field "$line" base_pss_mib); peak=$(field "$line" peak_tree_pss_mib)
     echo "| $(field "$line" label) | $(field "$line" delivered)/$RSS_CLIENTS | $(field "$line" wall_s) | $base | $peak | $(awk -v a="$peak" -v b="$base" 'BEGIN { printf "%.1f", a - b }') | ${hwm:--} |"
   done < <(grep '^rss ' "$OUT/rss.txt")
+  fi
 }
