@@ -64,7 +64,7 @@ start_node() {  # $1 node id; the first creates the schema, the second joins it
 start_node a
 start_node b
 PG_PID=$(head -n 1 "$SAFEMAIL_PG_DIR/data/postmaster.pid")
-INFO=$(grep -h '^bench-info: PostgreSQL' "$OUT/node-a.log" | cut -d' ' -f2-)
+INFO=$(grep -h '^bench-info: PostgreSQL' "$OUT/node-a.log" | cut -d' ' -f2- | sed "s|given cluster (its CPU not counted)|own cluster in $SAFEMAIL_PG_DIR (tests/postgres.sh)|")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg); DATE_BEFORE=$(date -u '+%Y-%m-%d %H:%M')
 
 # The measuring loop: python (reads smtp-sink's counter as it arrives, /proc for CPU, psql for PostgreSQL's counters).
@@ -202,9 +202,11 @@ print(f"- date: {d0}–{d1} UTC; load average (1, 5, 15 min) {l0} before, {l1} a
 print(f"- {info}")
 print("- CPU per message = both gateways' process trees + PostgreSQL's (postmaster and all backends), over delivered messages;")
 print("  smtp-source and smtp-sink not included. Every run kept; the CPU share taken by other processes is shown.")
+print("- From PostgreSQL, per run: WAL bytes (pg_current_wal_lsn), WAL flushes (pg_stat_wal.wal_sync: each is an fdatasync the")
+print("  commits waiting on it share), transactions committed (pg_stat_database.xact_commit: every kind, reads included).")
 print()
-print("| load | nodes | runs | accepted msg/s | end-to-end msg/s | two / one (e2e) | CPU ms/msg (gateways + PostgreSQL) | of which PostgreSQL | messages per commit | WAL KB/msg | WAL flushes/s | other processes' CPU |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| load | nodes | runs | accepted msg/s | end-to-end msg/s | two / one (e2e) | CPU ms/msg (gateways + PostgreSQL) | of which PostgreSQL | WAL KB/msg | messages per WAL flush | WAL flushes/s | transactions/msg | other processes' CPU |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 for load in dict.fromkeys(r["load"] for r in rows):
     base = None
@@ -212,13 +214,14 @@ for load in dict.fromkeys(r["load"] for r in rows):
         rs = [r for r in rows if r["load"] == load and r["mode"] == mode and r["status"] == "ok"]
         every = [r for r in rows if r["load"] == load and r["mode"] == mode]
         if not rs:
-            print(f"| {load} | {mode} | 0/{len(every)} | failed | | | | | | | | |"); continue
+            print(f"| {load} | {mode} | 0/{len(every)} | failed | | | | | | | | | |"); continue
         e2e = med([float(r["e2e_mps"]) for r in rs])
         base = e2e if mode == "one" else base
-        flushes = med([int(r["wal_syncs"]) / float(r["e2e_s"]) for r in rs])
+        n = lambda r: int(r["delivered"])
         print(f"| {load} | {1 if mode == 'one' else 2} | {len(rs)}/{len(every)} | {med([float(r['accept_mps']) for r in rs]):.1f} | {e2e:.1f} | "
               f"{e2e / base:.2f}x | {med([float(r['cpu_ms_per_msg']) for r in rs]):.3f} | {med([float(r['pg_ms_per_msg']) for r in rs]):.3f} | "
-              f"{med([float(r['msgs_per_commit']) for r in rs]):.2f} | {med([float(r['wal_kb_per_msg']) for r in rs]):.1f} | {flushes:.0f} | "
+              f"{med([float(r['wal_kb_per_msg']) for r in rs]):.1f} | {med([n(r) / max(1, int(r['wal_syncs'])) for r in rs]):.1f} | "
+              f"{med([int(r['wal_syncs']) / float(r['e2e_s']) for r in rs]):.0f} | {med([int(r['commits']) / n(r) for r in rs]):.2f} | "
               f"{med([int(r['foreign_pct']) for r in rs]):.0f} % |")
 print()
 print("Every run, in order (end-to-end msg/s; CPU ms/msg; other processes' CPU %):")
