@@ -14,7 +14,9 @@
 #   SafeMail__Delivery__Smarthost__Port=$SINK_PORT SafeMail__Delivery__Smarthost__Tls=None
 # (start_safemail below is the one place that knows how; adjust it when the gateway's settings settle).
 # SAFEMAIL_PROVIDERS="Sqlite PostgreSql" starts SAFEMAIL_CMD once per word, with SAFEMAIL_PROVIDER set to it (see
-# safemail-for-bench.sh), as targets safemail-sqlite and safemail-postgresql of the same interleaved runs. Each gateway's
+# safemail-for-bench.sh), as targets safemail-sqlite and safemail-postgresql of the same interleaved runs. A word may also
+# be LABEL=PROVIDER@DLL (target safemail-LABEL, SAFEMAIL_DLL=DLL: another build, e.g. of an earlier commit, for a
+# before/after pair in one run); each gateway gets its own SAFEMAIL_DATA and SAFEMAIL_PG_DIR. Each gateway's
 # CPU time is that of the process tree SAFEMAIL_CMD starts: with safemail-for-bench.sh and PostgreSql, PostgreSQL's own
 # processes are in that tree (its own cluster), so "relay CPU" is gateway + database.
 #
@@ -69,11 +71,14 @@ listener_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | he
 in_tree() { local p=$1 root=$2; while [ -n "$p" ] && [ "$p" -gt 1 ]; do [ "$p" = "$root" ] && return 0; p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null); done; return 1; }
 
 # The gateway: the one function that knows how to start it (the lead fills SAFEMAIL_CMD; see the header).
-start_safemail() {  # $1 label  [$2 provider, exported to SAFEMAIL_CMD as SAFEMAIL_PROVIDER]
+start_safemail() {  # $1 label  [$2 provider, exported to SAFEMAIL_CMD as SAFEMAIL_PROVIDER  [$3 SAFEMAIL_DLL]]
   local label=$1 port pgid pid cpu
   export SAFEMAIL_PORT; SAFEMAIL_PORT=$(free_port); port=$SAFEMAIL_PORT
-  [ -n "${2:-}" ] && export SAFEMAIL_PROVIDER=$2
-  log "starting $label on 127.0.0.1:$port: ${2:+SAFEMAIL_PROVIDER=$2 }$SAFEMAIL_CMD"
+  if [ -n "${2:-}" ]; then
+    export SAFEMAIL_PROVIDER=$2 SAFEMAIL_DATA=/var/tmp/$label SAFEMAIL_PG_DIR=/var/tmp/$label-pg
+    if [ -n "${3:-}" ]; then export SAFEMAIL_DLL=$3; else unset SAFEMAIL_DLL; fi
+  fi
+  log "starting $label on 127.0.0.1:$port: ${2:+SAFEMAIL_PROVIDER=$2 }${3:+SAFEMAIL_DLL=$3 }$SAFEMAIL_CMD"
   (cd "$ROOT" && exec setsid bash -c "$SAFEMAIL_CMD") > "$OUT/$label.log" 2>&1 &
   pgid=$!
   local i; for i in $(seq 1 1200); do port_open "$port" && break; kill -0 "$pgid" 2>/dev/null || break; sleep 0.1; done
@@ -128,7 +133,11 @@ bash "$SHARED_BENCH/make-eml.sh" 100k "$OUT/att-100k.eml" aeszip >&2 || die "mak
 TARGETS="postfix=127.0.0.1:$PF_PORT@$PF_PIDFILE"
 if [ -n "${SAFEMAIL_CMD:-}" ]; then
   if [ -n "${SAFEMAIL_PROVIDERS:-}" ]; then
-    for provider in $SAFEMAIL_PROVIDERS; do start_safemail "safemail-${provider,,}" "$provider"; done
+    for word in $SAFEMAIL_PROVIDERS; do
+      provider=${word#*=}; provider=${provider%%@*}; dll=""; [[ $word == *@* ]] && dll=${word#*@}
+      if [[ $word == *=* ]]; then label=safemail-${word%%=*}; else label=safemail-${provider,,}; fi
+      start_safemail "$label" "$provider" "$dll"
+    done
   else
     start_safemail safemail
   fi
@@ -174,7 +183,7 @@ field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }';
   echo "## SMTP relay: SafeMail gateway vs Postfix"
   echo
   echo "What: messages relayed over loopback from smtp-source through each relay into smtp-sink (\`sink\` = smtp-source"
-  echo "straight into smtp-sink, the machine's loopback ceiling). Reproduce with \`sudo SAFEMAIL_CMD=… tests/bench/relay-vs-postfix.sh\`."
+  echo "straight into smtp-sink, the machine's loopback ceiling). Reproduce with \`sudo ${SAFEMAIL_PROVIDERS:+SAFEMAIL_PROVIDERS=\"$SAFEMAIL_PROVIDERS\" }SAFEMAIL_CMD=… tests/bench/relay-vs-postfix.sh\`."
   echo
   echo "- date: $DATE_BEFORE–$DATE_AFTER UTC; load average (1, 5, 15 min) $LOAD_BEFORE before, $LOAD_AFTER after; machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   if [ "$QPCT" -gt 0 ]; then q="runs disturbed by other processes (> $QPCT % CPU) repeated and left out"

@@ -47,6 +47,7 @@ export Logging__LogLevel__Default=${SAFEMAIL_LOG_LEVEL:-Information}
 # As the systemd unit in docs/deploy does: tier up hot methods without waiting for JIT activity to settle (ADR-005).
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 echo "bench-info: provider $PROVIDER"
+[ -n "${SAFEMAIL_DLL:-}" ] && echo "bench-info: build $SAFEMAIL_DLL"
 
 if [ "$PROVIDER" = Sqlite ]; then
   exec dotnet "$DLL"
