@@ -62,6 +62,7 @@ public static class GatewayServices
                 : SafeMailDatabase.For(gateway.DataDirectory, gateway.ConnectionString);
         });
         services.AddSingleton(sp => new SpoolStore(sp.GetRequiredService<GatewayIdentity>().DataDirectory));
+        services.AddSingleton<RecentBytes>();
         services.AddSingleton<MessageStore>();
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<PolicyProvider>();

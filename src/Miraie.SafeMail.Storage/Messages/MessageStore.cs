@@ -9,9 +9,10 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// the <see cref="StoreWriter"/>) and a file of its own for quarantined and generated mail. PostgreSQL (any number of
 /// nodes): rows of <c>message_bytes</c>, so that whichever node is alive can deliver, release, show or download a message
 /// another node accepted. Bytes read back from the database are copied to this node first (memory, or a private file
-/// past the spill threshold), so a slow upstream never holds a database connection.
+/// past the spill threshold), so a slow upstream never holds a database connection — unless this node has just queued the
+/// message and still holds a copy (<see cref="RecentBytes"/>).
 /// </summary>
-public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool)
+public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool, RecentBytes? recent = null)
 {
     /// <summary>Read back from the database into memory up to this size; beyond it, into a private file.</summary>
     private const long ReadSpillThreshold = 1024 * 1024;
@@ -67,6 +68,11 @@ public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool)
         if (message.FilePath is not null || message.Segment is not null || !InDatabase)
         {
             return spool.OpenMessage(message);
+        }
+
+        if (recent?.Take(message.Id) is { } kept && kept.LongLength == message.Size)
+        {
+            return new MemoryStream(kept, writable: false);
         }
 
         var copy = new MessageContent(ReadSpillThreshold, spool.Incoming);

@@ -27,11 +27,16 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly bool _bytesInDatabase;
     private readonly StorageMetrics? _metrics;
+    private readonly RecentBytes? _recent;
 
-    /// <summary>Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured.</summary>
-    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger, StorageMetrics? metrics = null)
+    /// <summary>
+    /// Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured; with
+    /// <paramref name="recent"/> (PostgreSQL), a copy of each small queued message's bytes is kept for its delivery.
+    /// </summary>
+    public StoreWriter(SafeMailDatabase database, SpoolStore spool, ILogger<StoreWriter> logger, StorageMetrics? metrics = null, RecentBytes? recent = null)
     {
         _metrics = metrics;
+        _recent = recent;
         _database = database;
         _spool = spool;
         _logger = logger;
@@ -175,8 +180,20 @@ public sealed class StoreWriter : IAsyncDisposable
         await transaction.CommitAsync().ConfigureAwait(false);
         foreach (var item in batch.Where(i => !i.Failed))
         {
-            item.Complete();
+            Complete(item);
         }
+    }
+
+    /// <summary>Completes a committed item; its bytes' copy (if one was taken) is kept for the delivery first.</summary>
+    private void Complete(WorkItem item)
+    {
+        if (item.Copy is { } copy)
+        {
+            _recent?.TryKeep(item.Bytes!.Id, copy);
+            item.Copy = null;
+        }
+
+        item.Complete();
     }
 
     /// <summary>Runs and commits the whole batch in one transaction without savepoints; false (nothing committed) when an item failed.</summary>
@@ -212,7 +229,7 @@ public sealed class StoreWriter : IAsyncDisposable
 
         foreach (var item in batch.Where(i => !i.Failed))
         {
-            item.Complete();
+            Complete(item);
         }
 
         return true;
@@ -223,6 +240,8 @@ public sealed class StoreWriter : IAsyncDisposable
         if (_bytesInDatabase && item.Bytes is { } bytes)
         {
             await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+            // Taken now, while the session still holds the content (it may let go of it once the item completes).
+            item.Copy = _recent is null ? null : RecentBytes.CopyOf(bytes.Bytes);
         }
 
         await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
@@ -239,6 +258,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         public SpooledBytes? Bytes { get; } = bytes;
         public SegmentLocation? Location { get; set; }
+        public byte[]? Copy { get; set; }
         public bool Failed { get; private set; }
 
         public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction);

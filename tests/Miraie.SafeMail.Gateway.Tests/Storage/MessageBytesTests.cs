@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage.Messages;
+using Miraie.SafeMail.Storage.Spool;
+
+namespace Miraie.SafeMail.Gateway.Tests.Storage;
+
+/// <summary>
+/// Message bytes in PostgreSQL: the node that just queued a message delivers it from the copy it still holds (no read
+/// back from the database); the database row stays the copy every other read uses.
+/// </summary>
+[Category("PostgreSql")]
+public class MessageBytesTests
+{
+    private string _data = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        Assert.That(TestDatabase.IsPostgreSql, "run with SAFEMAIL_TEST_PROVIDER=PostgreSql (tests/run-all.sh does)");
+        _data = Directory.CreateTempSubdirectory("safemail-bytes-").FullName;
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_data, recursive: true);
+
+    [Test]
+    public async Task The_node_that_queued_a_message_opens_it_once_from_its_own_copy_without_reading_the_database()
+    {
+        using var database = TestDatabase.Open(_data);
+        await database.MigrateAsync();
+        var spool = new SpoolStore(_data);
+        var recent = new RecentBytes();
+        var store = new MessageStore(database, spool, recent);
+        var content = "From: tanaka@example.co.jp\r\nSubject: test\r\n\r\n"u8.ToArray().Concat(Enumerable.Repeat((byte)'x', 50_000)).ToArray();
+        var record = new MessageRecord
+        {
+            Id = "R000000000000001", ReceivedAt = DateTimeOffset.UtcNow, NodeId = "node-a", EnvelopeFrom = "tanaka@example.co.jp",
+            Size = content.Length, External = false, State = MessageState.Queued, Verdict = "pass", Rule = "internal", Confirmation = "absent",
+            FindingsJson = "[]", Origin = MessageOrigin.Smtp, NextAttemptAt = DateTimeOffset.UtcNow,
+            Recipients = [new RecipientRecord("suzuki@example.co.jp", false, RecipientState.Pending, null)],
+        };
+
+        await using (var writer = new StoreWriter(database, spool, NullLogger<StoreWriter>.Instance, recent: recent))
+        using (var received = MessageContent.FromBytes(content))
+        {
+            await writer.RunAsync<bool>(async (connection, transaction, _) =>
+            {
+                await MessageTable.InsertAsync(connection, transaction, record, "node-a", DateTimeOffset.UtcNow.AddMinutes(5));
+                return true;
+            }, new SpooledBytes(record.Id, received));
+        }
+
+        recent.Held.Should().Be(content.Length, "the commit keeps a copy for the delivery");
+
+        // The row goes: what the first open returns can only come from the node's own copy.
+        await using (var connection = await database.OpenAsync())
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM message_bytes WHERE message_id = 'R000000000000001'";
+            (await delete.ExecuteNonQueryAsync()).Should().Be(1, "the commit stored the bytes in the database too");
+        }
+
+        await using (var first = await store.OpenAsync(record))
+        using (var copy = new MemoryStream())
+        {
+            await first.CopyToAsync(copy);
+            copy.ToArray().Should().Equal(content);
+        }
+
+        recent.Held.Should().Be(0, "the copy is let go once opened");
+        await FluentActions.Awaiting(() => store.OpenAsync(record)).Should().ThrowAsync<InvalidDataException>("a later attempt reads the database");
+    }
+}
