@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Miraie.SafeMail.Storage.Messages;
 
 /// <summary>
@@ -8,7 +6,8 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// the read-back was a quarter of the server's statement time per 100 KB message, docs/benchmarks.md). The row in
 /// <c>message_bytes</c> stays the durable copy: a message delivered by another node, retried later or not kept here is
 /// read from the database as before. Bounded: messages up to <see cref="MaxMessageBytes"/>, <see cref="Budget"/> in all;
-/// past the budget (a delivery backlog) nothing more is kept until deliveries take what is held.
+/// a new copy that does not fit lets the oldest ones go (a copy another node's delivery made useless is never taken, and
+/// must not hold the budget for good).
 /// </summary>
 public sealed class RecentBytes
 {
@@ -18,44 +17,65 @@ public sealed class RecentBytes
     /// <summary>At most this many bytes held in all.</summary>
     public const long Budget = 16L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, byte[]> _kept = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, LinkedListNode<(string Id, byte[] Bytes)>> _kept = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Id, byte[] Bytes)> _oldestFirst = new();
     private long _held;
 
     /// <summary>Bytes held now.</summary>
-    public long Held => Interlocked.Read(ref _held);
+    public long Held
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held;
+            }
+        }
+    }
 
-    /// <summary>Keeps <paramref name="bytes"/> for message <paramref name="id"/>, unless that would pass the budget. True when kept.</summary>
+    /// <summary>
+    /// Keeps <paramref name="bytes"/> for message <paramref name="id"/>, letting the oldest copies go when the budget
+    /// would be passed. False when the message is too large or already kept.
+    /// </summary>
     public bool TryKeep(string id, byte[] bytes)
     {
-        if (bytes.LongLength > MaxMessageBytes || Interlocked.Add(ref _held, bytes.LongLength) > Budget)
+        if (bytes.LongLength > MaxMessageBytes)
         {
-            if (bytes.LongLength <= MaxMessageBytes)
-            {
-                Interlocked.Add(ref _held, -bytes.LongLength);
-            }
-
             return false;
         }
 
-        if (_kept.TryAdd(id, bytes))
+        lock (_lock)
         {
+            if (_kept.ContainsKey(id))
+            {
+                return false;
+            }
+
+            while (_held + bytes.LongLength > Budget && _oldestFirst.First is { } oldest)
+            {
+                Remove(oldest);
+            }
+
+            _kept[id] = _oldestFirst.AddLast((id, bytes));
+            _held += bytes.LongLength;
             return true;
         }
-
-        Interlocked.Add(ref _held, -bytes.LongLength);
-        return false;
     }
 
     /// <summary>The bytes kept for <paramref name="id"/>, once (they are let go), or null.</summary>
     public byte[]? Take(string id)
     {
-        if (!_kept.TryRemove(id, out var bytes))
+        lock (_lock)
         {
-            return null;
-        }
+            if (!_kept.TryGetValue(id, out var node))
+            {
+                return null;
+            }
 
-        Interlocked.Add(ref _held, -bytes.LongLength);
-        return bytes;
+            Remove(node);
+            return node.Value.Bytes;
+        }
     }
 
     /// <summary>A copy of <paramref name="content"/> when it is small enough to be kept, else null.</summary>
@@ -70,5 +90,12 @@ public sealed class RecentBytes
         using var stream = content.OpenRead();
         stream.ReadExactly(copy);
         return copy;
+    }
+
+    private void Remove(LinkedListNode<(string Id, byte[] Bytes)> node)
+    {
+        _oldestFirst.Remove(node);
+        _kept.Remove(node.Value.Id);
+        _held -= node.Value.Bytes.LongLength;
     }
 }

@@ -18,18 +18,46 @@ public class RecentBytesTests
     }
 
     [Test]
-    public void Nothing_more_is_kept_past_the_budget_until_deliveries_take_what_is_held()
+    public void Past_the_budget_the_oldest_copies_are_let_go()
     {
         var recent = new RecentBytes();
         var big = new byte[RecentBytes.MaxMessageBytes];
-        var kept = Enumerable.Range(0, 20).Count(i => recent.TryKeep("M" + i, big));
+        var fit = (int)(RecentBytes.Budget / RecentBytes.MaxMessageBytes);
+        for (var i = 0; i < fit + 4; i++)
+        {
+            recent.TryKeep("M" + i, big).Should().BeTrue();
+        }
 
-        kept.Should().Be((int)(RecentBytes.Budget / RecentBytes.MaxMessageBytes));
         recent.Held.Should().Be(RecentBytes.Budget);
-        recent.TryKeep("small", [1]).Should().BeFalse("the budget is full");
+        recent.Take("M3").Should().BeNull("the four oldest copies made room for the newest");
+        recent.Take("M4").Should().NotBeNull();
+        recent.Take("M" + (fit + 3)).Should().NotBeNull();
+        recent.Held.Should().Be(RecentBytes.Budget - 2 * RecentBytes.MaxMessageBytes);
+    }
 
-        recent.Take("M0").Should().NotBeNull();
-        recent.TryKeep("small", [1]).Should().BeTrue();
+    [Test]
+    public void A_copy_never_taken_does_not_hold_the_budget_for_good()
+    {
+        // Another node delivered these: their copies are never taken here.
+        var recent = new RecentBytes();
+        for (var i = 0; i < 100; i++)
+        {
+            recent.TryKeep("other" + i, new byte[RecentBytes.MaxMessageBytes / 2]).Should().BeTrue();
+        }
+
+        recent.TryKeep("mine", [7]).Should().BeTrue();
+        recent.Take("mine").Should().Equal(7);
+        recent.Held.Should().BeLessThanOrEqualTo(RecentBytes.Budget);
+    }
+
+    [Test]
+    public void The_same_message_is_kept_once()
+    {
+        var recent = new RecentBytes();
+        recent.TryKeep("A1", [1]).Should().BeTrue();
+        recent.TryKeep("A1", [2]).Should().BeFalse();
+        recent.Take("A1").Should().Equal(1);
+        recent.Held.Should().Be(0);
     }
 
     [Test]
