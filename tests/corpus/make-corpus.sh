@@ -932,6 +932,19 @@ EOF
 expect "$D/deploy.sh" <<'EOF'
 {"kind": "executable", "protection": "not-protected", "disguised": false, "note": "shell script with #!/bin/sh"}
 EOF
+# A script is executable only where its name would run it (PRODUCT.md): the same kinds of text under names that open an editor.
+printf '#!/usr/bin/env ruby\n# 売上集計\nputs ARGF.read.lines.count\n' > "$D/count_lines.rb.txt"
+cp "$S/deploy.sh" "$D/deploy"
+printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Miraie]\r\n"Proxy"="none"\r\n' > "$D/settings-reg.txt"
+expect "$D/count_lines.rb.txt" <<'EOF'
+{"kind": "text", "protection": "not-protected", "disguised": false, "note": "Ruby script with a #! line named .txt: opens in an editor, never runs (PRODUCT.md: a shebang line in a .txt is text)"}
+EOF
+expect "$D/deploy" <<'EOF'
+{"kind": "text", "protection": "not-protected", "disguised": false, "note": "shell script with #!/bin/sh and no extension: no name that runs it (a mail attachment has no execute bit)"}
+EOF
+expect "$D/settings-reg.txt" <<'EOF'
+{"kind": "text", "protection": "not-protected", "disguised": false, "note": "registry file content named .txt: Windows opens it in Notepad; named .reg it would be executable"}
+EOF
 printf '@echo off\r\nrem 一時ファイルを削除します\r\ndel /q "%%TEMP%%\\*.tmp"\r\n' > "$D/cleanup.bat"
 printf 'Get-ChildItem -Path $env:TEMP -Filter *.tmp | Remove-Item\r\n' > "$D/cleanup.ps1"
 grep -q '^@echo off' "$D/cleanup.bat" || die cleanup.bat

@@ -96,16 +96,8 @@ internal static class KindSniffer
 
         if (TextDetector.Detect(head, length) is { } encoding)
         {
-            if (head.StartsWith("#!"u8))
-            {
-                return new SniffResult(FileKind.Executable, "script");
-            }
-
-            if (head.StartsWith("Windows Registry Editor"u8) || head.StartsWith("REGEDIT4"u8))
-            {
-                return new SniffResult(FileKind.Executable, "registry script");
-            }
-
+            // A script is text: whether it runs depends on its name (PRODUCT.md "Disguised"; ContentInspector's script
+            // extensions). A Ruby file with "#!" named .txt opens in an editor, never runs.
             return LooksLikeMessage(head) ? new SniffResult(FileKind.Message, "RFC 5322") : new SniffResult(FileKind.Text, encoding);
         }
 

@@ -48,9 +48,11 @@ public class KindSnifferTests
     }
 
     [Test]
-    public void Shebang_text_is_an_executable_script()
+    public void Shebang_and_registry_content_are_text_whose_name_decides_whether_it_runs()
     {
-        Kind("#!/bin/sh\nrm -rf /tmp/x\n"u8.ToArray()).Should().Be(FileKind.Executable);
+        Kind("#!/bin/sh\nrm -rf /tmp/x\n"u8.ToArray()).Should().Be(FileKind.Text);
+        Kind("#!/usr/bin/env ruby\nputs 'hi'\n"u8.ToArray()).Should().Be(FileKind.Text);
+        Kind("Windows Registry Editor Version 5.00\r\n"u8.ToArray()).Should().Be(FileKind.Text);
     }
 
     [Test]
