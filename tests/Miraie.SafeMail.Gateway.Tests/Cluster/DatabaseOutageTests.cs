@@ -80,4 +80,46 @@ public class DatabaseOutageTests
         TestContext.Out.WriteLine($"acknowledged {acknowledged.Count}, 451 answers {refusals.Count}, delivered {delivered.Count}, " +
                                   $"duplicates {delivered.Count - deliveredSubjects.Distinct().Count()}");
     }
+    [Test]
+    public async Task After_a_restart_ready_stays_ready_and_mail_is_taken_at_once_without_a_451_per_dead_pooled_connection()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>(server.Settings), observability: true);
+
+        // Several messages at once: the pool holds several idle connections, all of which the restart kills.
+        async Task<List<int>> SendBurstAsync(string label) => [.. await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            try
+            {
+                await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], $"{label} {i}"),
+                    "tanaka@example.co.jp", "suzuki@example.co.jp");
+                return 250;
+            }
+            catch (SmtpCommandException e)
+            {
+                return (int)e.StatusCode;
+            }
+        }))];
+
+        (await SendBurstAsync("before")).Should().OnlyContain(code => code == 250);
+        (await gateway.WaitForPickupAsync(6, TimeSpan.FromSeconds(30))).Should().HaveCount(6);
+
+        await server.HaltAsync();
+        await server.ResumeAsync();
+        (await PrometheusText.HealthUntilAsync(gateway.Observability, "/health/ready", 200)).Code.Should().Be(200, "the gateway recovers by itself");
+
+        // Once ready, ready it stays (a probe per second, each on a pooled connection), and mail is taken at once.
+        var answers = new List<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            answers.Add((await PrometheusText.HealthAsync(gateway.Observability, "/health/ready")).Code);
+            await Task.Delay(ReadinessProbeGap);
+        }
+
+        answers.Should().OnlyContain(code => code == 200, "a dead pooled connection must not make a recovered node flap");
+        (await SendBurstAsync("after")).Should().OnlyContain(code => code == 250, "after the first failure the dead connections are let go, not tried one by one");
+    }
+
+    /// <summary>A little more than the readiness result's reuse time, so that every answer is a new probe.</summary>
+    private static readonly TimeSpan ReadinessProbeGap = Miraie.SafeMail.Gateway.Observability.ReadinessChecks.Reuse + TimeSpan.FromMilliseconds(100);
 }
