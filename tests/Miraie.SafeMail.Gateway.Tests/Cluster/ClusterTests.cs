@@ -57,6 +57,16 @@ public class ClusterTests
     }
 
     [Test]
+    public async Task A_first_start_on_an_empty_database_logs_no_error()
+    {
+        // Data protection reads its key ring from the database as the host starts, before the startup's migration would
+        // have made the table: an operator's first start must not open with an error and a stack trace.
+        await using var gateway = await TestGateway.StartAsync(Node("node-a", Directory.CreateTempSubdirectory("safemail-cluster-pickup-").FullName));
+        gateway.Get<IDataProtectionProvider>().CreateProtector("test").Protect("x"u8.ToArray()).Should().NotBeEmpty();
+        gateway.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Should().BeEmpty();
+    }
+
+    [Test]
     public async Task A_node_that_stops_hands_its_queue_to_the_other_at_once_not_after_the_lease_time()
     {
         // Node a's upstream takes the connection and never answers: a's queue is leased and stuck there (lease: 1 hour).
