@@ -168,9 +168,11 @@ internal static partial class MessageWalker
             var encodingBroken = false;
             if (part.Content is not null)
             {
-                encodingBroken = part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { } encoded
-                    && !await Base64Validator.IsValidAsync(encoded, inspector.Context.Token).ConfigureAwait(false);
-                await part.Content.DecodeToAsync(writer, inspector.Context.Token).ConfigureAwait(false);
+                var base64 = part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { CanSeek: true } ? part.Content.Stream : null;
+                encodingBroken = base64 is not null && !await Base64Validator.IsValidAsync(base64, inspector.Context.Token).ConfigureAwait(false);
+                await (base64 is not null && !encodingBroken
+                    ? Base64Decoder.DecodeAsync(base64, writer, inspector.Context.Token)
+                    : part.Content.DecodeToAsync(writer, inspector.Context.Token)).ConfigureAwait(false);
             }
 
             var sha = writer.Sha256Hex;
