@@ -86,7 +86,7 @@ public sealed class RecentBytes
             return null;
         }
 
-        var copy = new byte[content.Length];
+        var copy = GC.AllocateUninitializedArray<byte>(checked((int)content.Length)); // filled at once below: no need to zero it first
         using var stream = content.OpenRead();
         stream.ReadExactly(copy);
         return copy;
