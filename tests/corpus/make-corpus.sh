@@ -997,6 +997,8 @@ expect "$D/quote.cab" <<'EOF'
 {"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "Microsoft Cabinet (MSCF, made by gcab -z) - not read (ADR-003)"}
 EOF
 
+section "containers"; bash "$HERE/make-containers.sh" "$F" "$S" "$OUT/messages"   # tar forms, LZH, CAB, ISO (issue 12)
+
 # ============================================================================================== TNEF
 section "tnef"
 D=$F/tnef; mkdir -p "$D"

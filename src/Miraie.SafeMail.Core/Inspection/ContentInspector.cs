@@ -71,6 +71,10 @@ internal sealed class ContentInspector(InspectionContext context)
     public static AttachmentNode Unanswered(NodeSite site, InspectionLimits limits) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.LimitTime, limits), 0, sha256: null);
 
+    /// <summary>A node for an archive item stored in a way we cannot read (an unsupported method), naming it.</summary>
+    public static AttachmentNode UnsupportedEntry(NodeSite site, long size, string what, InspectionLimits limits) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, limits, what), size, sha256: null);
+
     /// <summary>A node for content that was not inspected because of a limit.</summary>
     public AttachmentNode LimitedEntry(NodeSite site, long size, UnknownReason reason) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, reason, Limits), size, sha256: null);
