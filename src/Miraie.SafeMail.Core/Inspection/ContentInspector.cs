@@ -75,6 +75,10 @@ internal sealed class ContentInspector(InspectionContext context)
     public static AttachmentNode UnsupportedEntry(NodeSite site, long size, string what, InspectionLimits limits) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, limits, what), size, sha256: null);
 
+    /// <summary>A node for an archive item whose data is damaged (bad compressed data, a checksum mismatch).</summary>
+    public static AttachmentNode CorruptEntry(NodeSite site, long size, string format, InspectionLimits limits) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Corrupt, limits, format), size, sha256: null);
+
     /// <summary>A node for content that was not inspected because of a limit.</summary>
     public AttachmentNode LimitedEntry(NodeSite site, long size, UnknownReason reason) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, reason, Limits), size, sha256: null);
@@ -145,6 +149,10 @@ internal sealed class ContentInspector(InspectionContext context)
                 return await GzipInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Tar:
                 return await TarInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Lzh:
+                return await LzhInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Cab:
+                return await CabInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Pdf:
                 using (var stream = content.OpenRead())
                 {

@@ -4,18 +4,10 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 /// Rebuilds a sparse file: the stored chunks, read one after another from <c>stored</c>, placed at their offsets, and
 /// zeros everywhere else up to the real size. The chunks are checked (in order, inside the file) before this is made.
 /// </summary>
-internal sealed class SparseReadStream(Stream stored, IReadOnlyList<SparseChunk> chunks, long size) : Stream
+internal sealed class SparseReadStream(Stream source, IReadOnlyList<SparseChunk> chunks, long size) : ReadOnlyStream(source)
 {
     private long _position;
     private int _chunk;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => size;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -34,7 +26,7 @@ internal sealed class SparseReadStream(Stream stored, IReadOnlyList<SparseChunk>
         {
             // Inside a stored chunk: its bytes come next in the stored stream.
             var inChunk = (int)Math.Min(want, chunks[_chunk].Offset + chunks[_chunk].Length - _position);
-            var read = stored.Read(buffer[..inChunk]);
+            var read = Inner.Read(buffer[..inChunk]);
             if (read == 0)
             {
                 throw new InvalidDataException("sparse file: stored data ends early");
@@ -51,19 +43,4 @@ internal sealed class SparseReadStream(Stream stored, IReadOnlyList<SparseChunk>
         _position += zeros;
         return zeros;
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            stored.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
