@@ -28,6 +28,13 @@ internal sealed class ContentInspector(InspectionContext context)
     public async Task<AttachmentNode> InspectAsync(ContentBuffer content, NodeSite site, string? sha256 = null, FileKind? knownKind = null)
     {
         var sniff = knownKind is { } kind ? new SniffResult(kind, kind.ToString()) : KindSniffer.Sniff(content.Head, content.Length);
+        if (sniff is { Kind: FileKind.Unknown, Unsupported: false })
+        {
+            // A disc image says what it is at sector 16, past the head: only looked for when nothing else matched.
+            using var stream = content.OpenRead();
+            sniff = IsoImage.Sniff(stream) ?? sniff;
+        }
+
         Assessment assessment;
         try
         {
@@ -153,6 +160,8 @@ internal sealed class ContentInspector(InspectionContext context)
                 return await LzhInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Cab:
                 return await CabInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Iso:
+                return await IsoInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Pdf:
                 using (var stream = content.OpenRead())
                 {
