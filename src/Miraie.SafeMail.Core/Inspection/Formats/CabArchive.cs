@@ -76,11 +76,10 @@ internal sealed class CabArchive
         for (var i = 0; i < folderCount; i++)
         {
             var entry = ReadAt(stream, position, 8);
-            folders.Add(new CabFolder(
-                BinaryPrimitives.ReadUInt32LittleEndian(entry),
-                BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(4)),
-                BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(6)),
-                dataReserve));
+            long dataOffset = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+            var blocks = BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(4));
+            folders.Add(new CabFolder(dataOffset, blocks, BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(6)), dataReserve,
+                FolderSize(stream, dataOffset, blocks, dataReserve)));
             position += 8 + folderReserve;
         }
 
@@ -100,13 +99,38 @@ internal sealed class CabArchive
                 throw new InvalidDataException("a file in a folder the cabinet does not have");
             }
 
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+            long offset = BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(4));
+            if (offset + size > folders[folder].Size)
+            {
+                throw new InvalidDataException("a file runs past the end of its folder");
+            }
+
             var attributes = BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(14));
             var (name, nameLength) = ReadName(stream, position + 16, (attributes & NameIsUtf8) != 0);
-            files.Add(new CabFile(name, BinaryPrimitives.ReadUInt32LittleEndian(entry), BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(4)), folder));
+            files.Add(new CabFile(name, size, offset, folder));
             position += 16 + nameLength + 1;
         }
 
         return new CabArchive(folders, files);
+    }
+
+    /// <summary>Walks a folder's CFDATA headers (all inside the cabinet) and adds up their uncompressed sizes.</summary>
+    private static long FolderSize(Stream stream, long position, int blocks, int reserve)
+    {
+        long size = 0;
+        for (var i = 0; i < blocks; i++)
+        {
+            var header = ReadAt(stream, position, 8);
+            size += BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(6));
+            position += 8 + reserve + BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(4));
+            if (position > stream.Length)
+            {
+                throw new InvalidDataException("a data block runs past the end of the cabinet");
+            }
+        }
+
+        return size;
     }
 
     private static (string Name, int Length) ReadName(Stream stream, long position, bool utf8)
