@@ -326,8 +326,9 @@ IS=$W/iso; mkdir -p "$IS/plain/書類" "$IS/exe" "$IS/aes"
 cp "$S/quote.pdf" "$IS/plain/見積書.pdf"; cp "$S/customers.csv" "$IS/plain/書類/顧客一覧.csv"
 cp "$S/hello.exe" "$IS/exe/setup.exe"; cp "$S/readme.txt" "$IS/exe/readme.txt"; cp "$S/aes256.zip" "$IS/aes/見積書.zip"
 find "$IS" -exec touch -h -d "$STAMP" {} +
-XORRISO() { xorriso -as mkisofs -quiet "$@" >"$LOG" 2>&1 || { cat "$LOG" >&2; die "xorriso $*"; }; }
-GENISO() { genisoimage -quiet -input-charset utf-8 "$@" >"$LOG" 2>&1 || { cat "$LOG" >&2; die "genisoimage $*"; }; }
+# -no-pad: without the 300 KB of zeros both tools add by default for old CD drives (the corpus has a size budget)
+XORRISO() { xorriso -as mkisofs -quiet -no-pad "$@" >"$LOG" 2>&1 || { cat "$LOG" >&2; die "xorriso $*"; }; }
+GENISO() { genisoimage -quiet -input-charset utf-8 -no-pad "$@" >"$LOG" 2>&1 || { cat "$LOG" >&2; die "genisoimage $*"; }; }
 iso_lists() {  # iso_lists FILE OPTION WANT: isoinfo's file paths (-J Joliet, -R Rock Ridge, none: ISO names), sorted, | joined
   local got; got=$(isoinfo -f $2 -i "$1" | sort | tr '\n' '|'); [ "$got" == "$3" ] || die "$1: isoinfo $2 lists [$got], meant [$3]"
 }
@@ -361,7 +362,7 @@ expect "$I/udf-bridge.iso" <<'EOF'
 {"kind": "iso", "protection": "not-protected", "disguised": false, "note": "genisoimage -udf: an ISO 9660 + UDF bridge disc (what Windows and most burning tools write), read through its ISO 9660/Joliet directory",
  "entries": [{"name": "readme.txt", "kind": "text", "protection": "not-protected"}, {"name": "setup.exe", "kind": "executable", "protection": "not-protected"}]}
 EOF
-truncate -s 2M "$I/udf-only.iso"; q mkudffs --media-type=hd --label=SETUP "$I/udf-only.iso"
+truncate -s 128K "$I/udf-only.iso"; q mkudffs --media-type=hd --label=SETUP "$I/udf-only.iso"
 [ "$(dd if="$I/udf-only.iso" bs=1 skip=32769 count=5 2>/dev/null)" == BEA01 ] || die "udf-only.iso: no UDF volume recognition sequence"
 expect "$I/udf-only.iso" <<'EOF'
 {"kind": "iso", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "a UDF-only image (mkudffs): no ISO 9660 directory to read - unknown, unsupported (UDF)"}
