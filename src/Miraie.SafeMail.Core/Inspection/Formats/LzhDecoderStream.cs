@@ -56,9 +56,20 @@ internal sealed class LzhDecoderStream : ReadOnlyStream
         {
             if (_copyLength > 0)
             {
-                var b = _window[(_windowPosition - _copyDistance) & (WindowSize - 1)];
-                _copyLength--;
-                Emit(b, buffer, ref produced);
+                // A match: copied byte by byte, since it may overlap what it is producing.
+                var count = (int)Math.Min(Math.Min(_copyLength, buffer.Length - produced), _remaining);
+                var from = _windowPosition - _copyDistance;
+                for (var k = 0; k < count; k++)
+                {
+                    var b = _window[(from + k) & (WindowSize - 1)];
+                    _window[(_windowPosition + k) & (WindowSize - 1)] = b;
+                    buffer[produced + k] = b;
+                }
+
+                _windowPosition = (_windowPosition + count) & (WindowSize - 1);
+                produced += count;
+                _remaining -= count;
+                _copyLength -= count;
                 continue;
             }
 
@@ -281,9 +292,9 @@ internal sealed class LzhDecoderStream : ReadOnlyStream
         return (int)(_bits >> 16);
     }
 
+    /// <summary>Drops bits already looked at: every caller has called <see cref="Peek16"/>, so 16 are there.</summary>
     private void Skip(int count)
     {
-        Peek16();
         _bits <<= count;
         _bitCount -= count;
     }
