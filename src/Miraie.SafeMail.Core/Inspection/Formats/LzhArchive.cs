@@ -244,7 +244,7 @@ internal static class LzhArchive
 
         public string Decode(int level)
         {
-            var directory = UnicodeDirectory ?? (Directory is null ? "" : Text(Directory));
+            var directory = (UnicodeDirectory ?? (Directory is null ? "" : Text(Directory))).Replace('\\', '/');
             var file = UnicodeFile ?? Text(File);
             if (directory.Length > 0 && !directory.EndsWith('/'))
             {
