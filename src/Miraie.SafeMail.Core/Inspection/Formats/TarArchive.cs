@@ -56,21 +56,31 @@ internal static class TarArchive
 
             if (read < TarFields.BlockSize)
             {
-                throw new InvalidDataException(sawEnd ? "trailing bytes after the end of the archive" : "the archive ends inside a header");
+                if (sawEnd)
+                {
+                    return; // a partial block after the end mark: nothing a reader extracts
+                }
+
+                throw new InvalidDataException("the archive ends inside a header");
             }
 
             position += TarFields.BlockSize;
             if (header.AsSpan().IndexOfAnyExcept((byte)0) < 0)
             {
-                // End-of-archive blocks. Read on like "tar --ignore-zeros": what follows must be more zeros or more
-                // members (concatenated archives), never something that could hide.
+                // End-of-archive blocks. Read on like "tar --ignore-zeros" does, so that a second archive appended
+                // behind the end mark (cat a.tar b.tar) is inspected too.
                 sawEnd = true;
                 continue;
             }
 
             if (!TarFields.ChecksumMatches(header))
             {
-                throw new InvalidDataException(sawEnd ? "data after the end of the archive" : "a header's checksum is wrong");
+                if (sawEnd)
+                {
+                    continue; // padding after the end mark that is not a header: tar -i skips it looking for the next one
+                }
+
+                throw new InvalidDataException("a header's checksum is wrong");
             }
 
             var type = (char)header[156];

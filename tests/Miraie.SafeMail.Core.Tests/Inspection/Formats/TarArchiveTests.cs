@@ -63,6 +63,17 @@ public class TarArchiveTests
         listing.Corruption.Should().Contain("past the end");
     }
 
+    [Test]
+    public void Leftover_bytes_in_the_last_record_after_the_end_mark_are_skipped_like_tar_i_does()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(TarFolder, "gnu-base256-uid.tar"));
+        new Random(1127).NextBytes(bytes.AsSpan(bytes.Length - 1024)); // old tars pad the last record with whatever was in memory
+        using var context = new InspectionContext(new InspectionLimits(), CancellationToken.None);
+        var listing = TarArchive.Read(new MemoryStream(bytes), 10, context);
+        listing.Corruption.Should().BeNull();
+        listing.Files.Select(f => f.Name).Should().Equal("setup.exe", "見積書.pdf");
+    }
+
     private static byte[] GnuTarExtract(string archive)
     {
         var start = new ProcessStartInfo("tar", ["-xOf", archive]) { RedirectStandardOutput = true, UseShellExecute = false };
