@@ -11,7 +11,8 @@ import os
 import sys
 
 KINDS = {"pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef",
-         "message", "unknown"}
+         "message", "unknown",
+         "lzh", "cab", "iso"}  # issue 12: containers
 PROTECTIONS = {"protected", "not-protected", "unknown"}
 REASONS = {"corrupt", "unrecognised", "limit-depth", "limit-entries", "limit-size", "limit-ratio", "unsupported"}
 VERDICT_OF_RULE = {"disguised": "quarantine", "executable": "quarantine", "external-unknown": "quarantine",

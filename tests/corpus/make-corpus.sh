@@ -41,7 +41,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "missing tool '$1' (apt-get inst
 need 7z p7zip-full; need zip zip; need unzip unzip; need qpdf qpdf
 need msoffcrypto-tool python3-msoffcrypto-tool; need tnef tnef; need makensis nsis
 need iconv libc-bin; need gzip gzip; need tar tar; need base64 coreutils
-need bzip2 bzip2; need xz xz-utils; need zstd zstd; need jlha jlha-utils; need gcab gcab
+need bzip2 bzip2; need xz xz-utils; need zstd zstd   # jlha, gcab, xorriso …: make-containers.sh checks its own
 [ -x "$PY" ] || die "missing /usr/bin/python3 (apt-get install python3)"
 "$PY" -c 'import msoffcrypto' 2>/dev/null || die "python3 cannot import msoffcrypto (apt-get install python3-msoffcrypto-tool)"
 "$PY" -c 'import PIL' 2>/dev/null || die "python3 cannot import PIL (apt-get install python3-pil)"
@@ -991,9 +991,6 @@ U=$WORK/unsup; mkdir -p "$U"; cp "$S/quote.pdf" "$U/quote.pdf"; fix_time "$U/quo
 bzip2 -9 -c "$U/quote.pdf" > "$D/quote.pdf.bz2"; q bzip2 -t "$D/quote.pdf.bz2"
 xz -9 -c "$U/quote.pdf" > "$D/quote.pdf.xz"; q xz -t "$D/quote.pdf.xz"
 zstd -q -19 -c "$U/quote.pdf" > "$D/quote.pdf.zst"; q zstd -q -t "$D/quote.pdf.zst"
-(cd "$U" && q jlha a "$D/quote.lzh" quote.pdf); q 7z t "$D/quote.lzh"
-(cd "$U" && q gcab -c -z "$D/quote.cab" quote.pdf); q 7z t "$D/quote.cab"
-[ "$(head -c 5 "$D/quote.lzh" | tail -c 3)" == '-lh' ] || die "quote.lzh is not LZH"
 expect "$D/quote.pdf.bz2" <<'EOF'
 {"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "bzip2 stream: a format the inspector does not open (ADR-003), so unknown"}
 EOF
@@ -1003,12 +1000,8 @@ EOF
 expect "$D/quote.pdf.zst" <<'EOF'
 {"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "Zstandard frame (ADR-003: unsupported)"}
 EOF
-expect "$D/quote.lzh" <<'EOF'
-{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "LZH (-lh5-, made by jlha): the old Japanese archive format, still sent by some; not read (ADR-003)"}
-EOF
-expect "$D/quote.cab" <<'EOF'
-{"kind": "unknown", "protection": "unknown", "unknownReason": "unsupported", "disguised": false, "note": "Microsoft Cabinet (MSCF, made by gcab -z) - not read (ADR-003)"}
-EOF
+
+section "containers"; bash "$HERE/make-containers.sh" "$F" "$S" "$OUT/messages"   # tar forms, LZH, CAB, ISO (issue 12)
 
 # ============================================================================================== TNEF
 section "tnef"

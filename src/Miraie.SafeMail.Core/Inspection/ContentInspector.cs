@@ -28,6 +28,13 @@ internal sealed class ContentInspector(InspectionContext context)
     public async Task<AttachmentNode> InspectAsync(ContentBuffer content, NodeSite site, string? sha256 = null, FileKind? knownKind = null)
     {
         var sniff = knownKind is { } kind ? new SniffResult(kind, kind.ToString()) : KindSniffer.Sniff(content.Head, content.Length);
+        if (sniff is { Kind: FileKind.Unknown, Unsupported: false })
+        {
+            // A disc image says what it is at sector 16, past the head: only looked for when nothing else matched.
+            using var stream = content.OpenRead();
+            sniff = IsoImage.Sniff(stream) ?? sniff;
+        }
+
         Assessment assessment;
         try
         {
@@ -70,6 +77,14 @@ internal sealed class ContentInspector(InspectionContext context)
     /// <summary>A node for content whose inspection did not come back in time.</summary>
     public static AttachmentNode Unanswered(NodeSite site, InspectionLimits limits) =>
         BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.LimitTime, limits), 0, sha256: null);
+
+    /// <summary>A node for an archive item stored in a way we cannot read (an unsupported method), naming it.</summary>
+    public static AttachmentNode UnsupportedEntry(NodeSite site, long size, string what, InspectionLimits limits) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Unsupported, limits, what), size, sha256: null);
+
+    /// <summary>A node for an archive item whose data is damaged (bad compressed data, a checksum mismatch).</summary>
+    public static AttachmentNode CorruptEntry(NodeSite site, long size, string format, InspectionLimits limits) =>
+        BuildNode(site, Assessment.Unknown(FileKind.Unknown, UnknownReason.Corrupt, limits, format), size, sha256: null);
 
     /// <summary>A node for content that was not inspected because of a limit.</summary>
     public AttachmentNode LimitedEntry(NodeSite site, long size, UnknownReason reason) =>
@@ -141,6 +156,12 @@ internal sealed class ContentInspector(InspectionContext context)
                 return await GzipInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Tar:
                 return await TarInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Lzh:
+                return await LzhInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Cab:
+                return await CabInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Iso:
+                return await IsoInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Pdf:
                 using (var stream = content.OpenRead())
                 {

@@ -87,6 +87,9 @@ public static class DisguiseDetector
         Claim([FileKind.Rar], "rar");
         Claim([FileKind.Gzip], "gz", "tgz");
         Claim([FileKind.Tar], "tar");
+        Claim([FileKind.Lzh], "lzh", "lha");
+        Claim([FileKind.Cab], "cab");
+        Claim([FileKind.Iso], "iso");
         Claim([FileKind.Image], "jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif");
         Claim([FileKind.Text], "txt", "csv", "tsv", "log", "md", "json", "xml", "html", "htm", "rtf", "ics", "vcf", "ini", "yaml", "yml");
         Claim([FileKind.Message, FileKind.Text], "eml");

@@ -34,4 +34,10 @@ public enum FileKind
     Tnef,
     /// <summary>An RFC 5322 message (message/rfc822 or an attached .eml).</summary>
     Message,
+    /// <summary>LZH (LHA) archive, still sent by Japanese companies.</summary>
+    Lzh,
+    /// <summary>Microsoft Cabinet (.cab).</summary>
+    Cab,
+    /// <summary>ISO 9660 disc image (.iso).</summary>
+    Iso,
 }

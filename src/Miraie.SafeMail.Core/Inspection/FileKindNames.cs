@@ -21,6 +21,9 @@ public static class FileKindNames
         [FileKind.Executable] = "executable",
         [FileKind.Tnef] = "tnef",
         [FileKind.Message] = "message",
+        [FileKind.Lzh] = "lzh",
+        [FileKind.Cab] = "cab",
+        [FileKind.Iso] = "iso",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, FileKind> Kinds =

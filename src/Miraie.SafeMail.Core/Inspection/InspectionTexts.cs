@@ -128,6 +128,9 @@ public static class InspectionTexts
         FileKind.Executable => new("実行ファイル", "executable"),
         FileKind.Tnef => new("TNEF (winmail.dat)", "TNEF (winmail.dat)"),
         FileKind.Message => new("メール", "message"),
+        FileKind.Lzh => new("LZH", "LZH"),
+        FileKind.Cab => new("CAB", "CAB"),
+        FileKind.Iso => new("ISO イメージ", "ISO image"),
         _ => new("不明", "unknown"),
     };
 

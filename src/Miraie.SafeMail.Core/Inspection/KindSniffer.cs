@@ -72,6 +72,16 @@ internal static class KindSniffer
             return new SniffResult(FileKind.Tnef, "TNEF");
         }
 
+        if (IsLzh(head))
+        {
+            return new SniffResult(FileKind.Lzh, "LZH");
+        }
+
+        if (head.StartsWith("MSCF\0\0\0\0"u8))
+        {
+            return new SniffResult(FileKind.Cab, "CAB");
+        }
+
         if (SniffExecutable(head) is { } executable)
         {
             return new SniffResult(FileKind.Executable, executable);
@@ -191,11 +201,6 @@ internal static class KindSniffer
     /// <summary>Formats we know by sight but do not read: named so the reason says what they are.</summary>
     private static string? SniffUnsupported(ReadOnlySpan<byte> head)
     {
-        if (head.Length >= 7 && head[2] == (byte)'-' && head[3] == (byte)'l' && (head[4] == (byte)'h' || head[4] == (byte)'z') && head[6] == (byte)'-')
-        {
-            return "LZH";
-        }
-
         if (head.StartsWith("BZh"u8))
         {
             return "bzip2";
@@ -209,11 +214,6 @@ internal static class KindSniffer
         if (head.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(head) == 0xFD2FB528)
         {
             return "Zstandard";
-        }
-
-        if (head.StartsWith("MSCF"u8))
-        {
-            return "Microsoft Cabinet";
         }
 
         if (head.Length >= 12 && head.Slice(4, 4).SequenceEqual("ftyp"u8))
@@ -238,6 +238,11 @@ internal static class KindSniffer
 
         return head.StartsWith("-----BEGIN PGP MESSAGE-----"u8) ? "OpenPGP" : null;
     }
+
+    /// <summary>An LZH header: a method like <c>-lh5-</c> (or LArc's <c>-lz5-</c>) at offset 2 and a header level 0 to 3.</summary>
+    private static bool IsLzh(ReadOnlySpan<byte> head) =>
+        head.Length >= 24 && head[2] == (byte)'-' && head[3] == (byte)'l' && head[4] is (byte)'h' or (byte)'z' && head[6] == (byte)'-'
+        && head[20] <= 3 && (head[20] >= 2 || head[0] >= 22);
 
     /// <summary>A tar header: the ustar magic, or (old v7 archives) a header block whose checksum adds up.</summary>
     private static bool IsTar(ReadOnlySpan<byte> head)

@@ -63,12 +63,28 @@ public class KindSnifferTests
     }
 
     [Test]
-    public void Lzh_is_recognised_but_unsupported()
+    [TestCase("-lh5-", 0, 0x20, true)]
+    [TestCase("-lh0-", 1, 0x24, true)]
+    [TestCase("-lh7-", 2, 0x29, true)]
+    [TestCase("-lz5-", 0, 0x1F, true)]
+    [TestCase("-lh5-", 4, 0x20, false)]
+    [TestCase("-lh5-", 0, 0x00, false)]
+    public void Lzh_is_its_own_kind_by_method_and_header_level(string method, int level, int headerSize, bool lzh)
     {
-        var lzh = new byte[64];
-        "\0\0-lh5-"u8.CopyTo(lzh);
-        var sniff = KindSniffer.Sniff(lzh, lzh.Length);
-        sniff.Should().Be(new SniffResult(FileKind.Unknown, "LZH", Unsupported: true));
+        var header = new byte[64];
+        header[0] = (byte)headerSize;
+        Encoding.ASCII.GetBytes(method).CopyTo(header, 2);
+        header[20] = (byte)level;
+        var sniff = KindSniffer.Sniff(header, header.Length);
+        (sniff.Kind == FileKind.Lzh).Should().Be(lzh);
+    }
+
+    [Test]
+    public void Cabinet_is_its_own_kind()
+    {
+        var cab = new byte[64];
+        "MSCF"u8.CopyTo(cab);
+        Kind(cab).Should().Be(FileKind.Cab);
     }
 
     [Test]

@@ -70,6 +70,20 @@ public class MutationPropertyTests
     }
 
     [Test]
+    public async Task Mutated_containers_always_yield_a_node()
+    {
+        // The hand-written readers of issue 12 (tar forms, LZH, CAB, ISO) get iterations of their own.
+        var seeds = Seeds(Path.Combine("files", "containers"), maxBytes: 512 * 1024);
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var node = await Inspector.InspectFileAsync(new MemoryStream(bytes), "mutated.bin");
+            node.Protection.Should().BeDefined();
+            node.SelfAndDescendants.Where(n => n.Protection == ProtectionStatus.Unknown && n.Children.Count == 0)
+                .Should().NotContain(n => n.UnknownReason == null, "every unknown leaf says why");
+        }, iter: 400, threads: 1);
+    }
+
+    [Test]
     public async Task Mutated_messages_always_yield_a_report()
     {
         var seeds = Seeds("messages", maxBytes: 512 * 1024);

@@ -19,7 +19,8 @@ internal sealed class ZipDirectory
     private const uint LocalHeaderSignature = 0x04034b50;
     private const ushort AesMethod = 99;
 
-    private static readonly Encoding ShiftJis = CodePagesEncoding(932);
+    /// <summary>Shift_JIS as Japanese Windows writes it (CP932), undecodable bytes replaced.</summary>
+    internal static readonly Encoding ShiftJis = CodePagesEncoding(932);
 
     private readonly Stream _stream;
 
