@@ -12,6 +12,7 @@ import sys
 
 KINDS = {"pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef",
          "message", "unknown"}
+KINDS |= {"odf"}  # OpenDocument (issue 12, make-documents.sh)
 PROTECTIONS = {"protected", "not-protected", "unknown"}
 REASONS = {"corrupt", "unrecognised", "limit-depth", "limit-entries", "limit-size", "limit-ratio", "unsupported"}
 VERDICT_OF_RULE = {"disguised": "quarantine", "executable": "quarantine", "external-unknown": "quarantine",
