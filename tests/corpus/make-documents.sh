@@ -202,8 +202,8 @@ expect "$E/package-aes-zip.docx" <<'EOF'
  "entries": [{"name": "word/embeddings/oleObject1.bin", "kind": "cfb", "protection": "protected"}]}
 EOF
 expect "$E/package-exe-named-pdf.docx" <<'EOF'
-{"kind": "ooxml", "protection": "not-protected", "disguised": true, "note": "a Windows PE embedded as an OLE Package under the name 請求書.pdf",
- "entries": [{"name": "word/embeddings/oleObject1.bin", "kind": "cfb", "protection": "not-protected", "disguised": true}]}
+{"kind": "ooxml", "protection": "not-protected", "disguised": true, "note": "a Windows PE embedded as an OLE Package under the name 請求書.pdf (the package's item is disguised, not the package)",
+ "entries": [{"name": "word/embeddings/oleObject1.bin", "kind": "cfb", "protection": "not-protected"}]}
 EOF
 expect "$E/oleObject1.bin" <<'EOF'
 {"kind": "cfb", "protection": "not-protected", "disguised": true, "note": "an OLE Package on its own (what Word keeps in word/embeddings/): a transparent wrapper around the file it names, here a PE called 請求書.pdf",

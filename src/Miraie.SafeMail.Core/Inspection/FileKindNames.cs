@@ -21,6 +21,7 @@ public static class FileKindNames
         [FileKind.Executable] = "executable",
         [FileKind.Tnef] = "tnef",
         [FileKind.Message] = "message",
+        [FileKind.Odf] = "odf",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, FileKind> Kinds =
