@@ -141,6 +141,13 @@ expect "$A/pdf-in-pdf.pdf" <<'EOF'
 {"kind": "pdf", "protection": "not-protected", "disguised": false, "note": "a PDF attached to a PDF, itself carrying setup.exe: nested like archives (depth counts)",
  "entries": [{"name": "with-exe.pdf", "kind": "pdf", "protection": "not-protected"}]}
 EOF
+head -c $((32 * 1024 * 1024)) /dev/zero > "$WORK/zeros.bin"
+attach "$S/quote.pdf" "$A/attachment-bomb.pdf" "$WORK/zeros.bin" zeros.bin
+qpdf --list-attachments "$A/attachment-bomb.pdf" | grep -q '^zeros.bin -> ' || die "attachment-bomb.pdf: qpdf does not list zeros.bin"
+[ "$(stat -c %s "$A/attachment-bomb.pdf")" -lt 200000 ] || die "attachment-bomb.pdf: qpdf did not compress the attachment"
+expect "$A/attachment-bomb.pdf" <<'EOF'
+{"kind": "pdf", "protection": "unknown", "unknownReason": "limit-ratio", "alsoAcceptable": ["limit-size"], "disguised": false, "note": "32 MiB of zeros attached (qpdf compresses it with FlateDecode to ~33 KB): the expansion ratio stops it like a zip bomb"}
+EOF
 q $DH pdf-annotation "$S/quote.pdf" "$S/hello.exe" セットアップ.exe "$A/annotation-exe.pdf"
 q qpdf --check "$A/annotation-exe.pdf"
 qpdf --show-object=3 "$A/annotation-exe.pdf" | grep -q '/Annots \[ 9 0 R \]' || die "annotation-exe.pdf: page 1 has no annotation for qpdf"
@@ -166,14 +173,17 @@ expect "$E/plan-with-sheet.pptx" <<'EOF'
 {"kind": "ooxml", "protection": "not-protected", "disguised": false, "note": "LibreOffice: an Impress slide with an embedded Calc object, saved as .pptx (ppt/embeddings/oleObject1.xlsx)",
  "entries": [{"name": "ppt/embeddings/oleObject1.xlsx", "kind": "ooxml", "protection": "not-protected"}]}
 EOF
-package() {  # package FILE NAME OUT.docx: an OLE Package holding FILE as NAME, in LibreOffice's docx instead of its xlsx
-  q $OP package "$1" "$2" "$WORK/package.bin"; q $OP check "$WORK/package.bin" "$2" "$1"
+package() {  # package FILE NAME OUT.docx [package-ansi]: an OLE Package holding FILE as NAME, in LibreOffice's docx instead of its xlsx
+  q $OP "${4:-package}" "$1" "$2" "$WORK/package.bin"; q $OP check "$WORK/package.bin" "$2" "$1"
   q $OP docx "$E/quote-with-sheet.docx" "$WORK/package.bin" "$3"; q $OP check-docx "$3" "$2" "$1"; q unzip -tq "$3"
 }
 package "$S/hello.exe" setup.exe "$E/package-exe.docx"
 package "$S/aes256.zip" 見積書.zip "$E/package-aes-zip.docx"
 package "$S/hello.exe" 請求書.pdf "$E/package-exe-named-pdf.docx"
 cp "$WORK/package.bin" "$E/oleObject1.bin"; q $OP check "$E/oleObject1.bin" 請求書.pdf "$S/hello.exe"
+package "$S/quote.pdf" 見積書.pdf "$E/package-ansi-name.docx" package-ansi
+"$PY" -c 'import sys, zipfile; sys.exit(0 if "見積書.pdf".encode("utf-16-le") not in zipfile.ZipFile(sys.argv[1]).read("word/embeddings/oleObject1.bin") else 1)' "$E/package-ansi-name.docx" \
+  || die "package-ansi-name.docx: the package still carries a Unicode name"
 # LibreOffice opens the package .docx and writes it out again, and as .odt (an Obj… part); it keeps the OLE object
 # byte for byte in both (it does not re-encode the compound file), so this proves it accepts the object, not its bytes
 q timeout 300 "$PY" "$HERE/lo_documents.py" convert "$E/package-exe.docx" "$E/package-exe-libreoffice.docx" "MS Word 2007 XML" \
@@ -203,6 +213,10 @@ expect "$E/package-aes-zip.docx" <<'EOF'
 EOF
 expect "$E/package-exe-named-pdf.docx" <<'EOF'
 {"kind": "ooxml", "protection": "not-protected", "disguised": true, "note": "a Windows PE embedded as an OLE Package under the name 請求書.pdf (the package's item is disguised, not the package)",
+ "entries": [{"name": "word/embeddings/oleObject1.bin", "kind": "cfb", "protection": "not-protected"}]}
+EOF
+expect "$E/package-ansi-name.docx" <<'EOF'
+{"kind": "ooxml", "protection": "not-protected", "disguised": false, "note": "a PDF embedded as an OLE Package by an older Packager: the name 見積書.pdf only in the ANSI label (CP932), no Unicode strings after the data",
  "entries": [{"name": "word/embeddings/oleObject1.bin", "kind": "cfb", "protection": "not-protected"}]}
 EOF
 expect "$E/oleObject1.bin" <<'EOF'

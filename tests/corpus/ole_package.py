@@ -25,6 +25,8 @@ Ole10Native stream it writes holds the same file); `unzip -t` tests the package.
 
 Usage:
     ole_package.py package FILE NAME OUT.bin              write an OLE Package holding FILE under NAME
+    ole_package.py package-ansi FILE NAME OUT.bin         the same without the Unicode strings (Windows XP's Packager):
+                                                          the name only in CP932
     ole_package.py docx LO.docx PACKAGE.bin OUT.docx      swap LO.docx's one embedding for PACKAGE.bin
     ole_package.py check PACKAGE.bin NAME FILE            the package holds FILE's bytes under NAME (olefile)
     ole_package.py check-docx DOCX NAME FILE              the .docx has one OLE Package in word/embeddings holding FILE
@@ -58,13 +60,13 @@ def _unicode(s: str) -> bytes:
     return struct.pack("<I", len(s)) + s.encode("utf-16-le")
 
 
-def ole10native(data: bytes, name: str) -> bytes:
+def ole10native(data: bytes, name: str, unicode: bool = True) -> bytes:
     src = "C:\\Users\\tanaka\\Desktop\\" + name
     temp = "C:\\Users\\tanaka\\AppData\\Local\\Temp\\" + name
     body = (struct.pack("<H", 2) + _ansi(name) + _ansi(src) + struct.pack("<I", 0x00030000)
             + struct.pack("<I", len(_ansi(temp))) + _ansi(temp)
             + struct.pack("<I", len(data)) + data
-            + _unicode(temp) + _unicode(name) + _unicode(src))
+            + (_unicode(temp) + _unicode(name) + _unicode(src) if unicode else b""))
     return struct.pack("<I", len(body)) + body
 
 
@@ -77,9 +79,9 @@ def comp_obj() -> bytes:
             + struct.pack("<I", 0x71B239F4) + struct.pack("<III", 0, 0, 0))
 
 
-def package(data: bytes, name: str) -> bytes:
+def package(data: bytes, name: str, unicode: bool = True) -> bytes:
     ole = struct.pack("<IIIII", 0x02000001, 0, 0, 0, 0)
-    return write_cfb([Node("\x01Ole", ole), Node("\x01CompObj", comp_obj()), Node("\x01Ole10Native", ole10native(data, name))],
+    return write_cfb([Node("\x01Ole", ole), Node("\x01CompObj", comp_obj()), Node("\x01Ole10Native", ole10native(data, name, unicode))],
                      root_clsid=PACKAGE_CLSID)
 
 
@@ -173,9 +175,9 @@ def check_docx(path: str, name: str, data: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 4 and argv[0] == "package":
+    if len(argv) == 4 and argv[0] in ("package", "package-ansi"):
         with open(argv[3], "wb") as f:
-            f.write(package(open(argv[1], "rb").read(), argv[2]))
+            f.write(package(open(argv[1], "rb").read(), argv[2], unicode=argv[0] == "package"))
     elif len(argv) == 4 and argv[0] == "docx":
         embed_in_docx(argv[1], open(argv[2], "rb").read(), argv[3])
     elif len(argv) == 4 and argv[0] == "check":
