@@ -10,8 +10,8 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 /// </summary>
 internal sealed class CompoundFile
 {
-    private const uint EndOfChain = 0xFFFFFFFE;
-    private const uint MaxRegularSector = 0xFFFFFFFA;
+    internal const uint EndOfChain = 0xFFFFFFFE;
+    internal const uint MaxRegularSector = 0xFFFFFFFA;
     private const int DirectoryEntrySize = 128;
     private const int MaxMiniStreamBytes = 64 * 1024 * 1024;
 
@@ -115,7 +115,7 @@ internal sealed class CompoundFile
 
         if (entry.Size >= _miniStreamCutoff)
         {
-            return new ChainStream(this, entry.StartSector, offset, offset + count);
+            return new CfbChainStream(_stream, _sectorSize, _fat, entry.StartSector, offset, offset + count);
         }
 
         var bytes = ReadStream(entry, MaxMiniStreamBytes);
@@ -301,7 +301,8 @@ internal sealed class CompoundFile
         return output.ToArray();
     }
 
-    private static void ReadSector(Stream stream, int sectorSize, uint index, byte[] buffer)
+    /// <summary>Reads sector <paramref name="index"/>; a short last sector is padded with zeros.</summary>
+    internal static void ReadSector(Stream stream, int sectorSize, uint index, byte[] buffer)
     {
         var offset = ((long)index + 1) * sectorSize;
         if (offset + sectorSize > stream.Length)
@@ -317,87 +318,5 @@ internal sealed class CompoundFile
 
         stream.Position = offset;
         stream.ReadAtLeast(buffer, (int)Math.Min(sectorSize, stream.Length - offset), throwOnEndOfStream: true);
-    }
-
-    /// <summary>A stream in regular sectors, followed through the FAT one sector at a time.</summary>
-    private sealed class ChainStream : Stream
-    {
-        private readonly CompoundFile _file;
-        private readonly long _end;
-        private readonly byte[] _sector;
-        private uint _current;
-        private long _position;
-        private int _offset;
-        private int _sectorsRead;
-        private int _skipInSector;
-
-        /// <summary>Reads bytes [<paramref name="from"/>, <paramref name="end"/>) of the chain starting at <paramref name="start"/>.</summary>
-        public ChainStream(CompoundFile file, uint start, long from, long end)
-        {
-            _file = file;
-            _end = end;
-            _sector = new byte[file._sectorSize];
-            _offset = _sector.Length;
-            _position = from;
-            _current = start;
-            for (var skip = from / _sector.Length; skip > 0; skip--)
-            {
-                // Follows the FAT without reading the sectors it passes.
-                if (_current > MaxRegularSector || ++_sectorsRead > file._fat.Length)
-                {
-                    throw new InvalidDataException("CFB stream chain ends early or loops");
-                }
-
-                _current = _current < file._fat.Length ? file._fat[_current] : EndOfChain;
-            }
-
-            _skipInSector = (int)(from % _sector.Length);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => _end;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= _end || buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            if (_offset == _sector.Length)
-            {
-                if (_current > MaxRegularSector || ++_sectorsRead > _file._fat.Length)
-                {
-                    throw new InvalidDataException("CFB stream chain ends early or loops");
-                }
-
-                ReadSector(_file._stream, _sector.Length, _current, _sector);
-                _current = _current < _file._fat.Length ? _file._fat[_current] : EndOfChain;
-                _offset = _skipInSector;
-                _skipInSector = 0;
-            }
-
-            var count = (int)Math.Min(Math.Min(buffer.Length, _sector.Length - _offset), _end - _position);
-            _sector.AsSpan(_offset, count).CopyTo(buffer);
-            _offset += count;
-            _position += count;
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return ValueTask.FromResult(Read(buffer.Span));
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

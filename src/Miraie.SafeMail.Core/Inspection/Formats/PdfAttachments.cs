@@ -27,9 +27,10 @@ internal static class PdfAttachments
             && d.TryGet(NameToken.Size, out var s) && s is NumericToken n ? n.Long : 0;
     }
 
-    public static List<Item> Find(PdfDocument document, int maxItems)
+    /// <summary>Finds the carried files; <paramref name="checkTime"/> runs at each tree node (it throws when time is up).</summary>
+    public static List<Item> Find(PdfDocument document, int maxItems, Action checkTime)
     {
-        var finder = new Finder(document.Structure, maxItems);
+        var finder = new Finder(document.Structure, maxItems, checkTime);
         var catalog = document.Structure.Catalog.CatalogDictionary;
         if (finder.Dictionary(catalog, "Names") is { } names && finder.Dictionary(names, "EmbeddedFiles") is { } tree)
         {
@@ -71,7 +72,7 @@ internal static class PdfAttachments
         };
     }
 
-    private sealed class Finder(Structure structure, int maxItems)
+    private sealed class Finder(Structure structure, int maxItems, Action checkTime)
     {
         private readonly HashSet<IndirectReference> _streams = [];
         private readonly HashSet<IndirectReference> _nodes = [];
@@ -167,6 +168,7 @@ internal static class PdfAttachments
 
         private bool Visit(IToken token)
         {
+            checkTime();
             if (token is not IndirectReferenceToken reference)
             {
                 return true;

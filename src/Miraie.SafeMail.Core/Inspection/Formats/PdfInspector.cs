@@ -61,7 +61,7 @@ internal static class PdfInspector
     /// <summary>The files the PDF carries, each inspected as an item (nothing is decoded when there are none).</summary>
     private static async Task<List<AttachmentNode>> ItemsAsync(PdfDocument document, ContentBuffer content, NodeSite site, ContentInspector inspector)
     {
-        var found = PdfAttachments.Find(document, inspector.Limits.MaxEntries);
+        var found = PdfAttachments.Find(document, inspector.Limits.MaxEntries, inspector.Context.ThrowIfExpired);
         var nodes = new List<AttachmentNode>(found.Count);
         if (found.Count == 0)
         {
