@@ -268,6 +268,12 @@ expect "$M/inline-image-and-aes-zip.msg" <<'EOF'
 {"kind": "message", "protection": "protected", "disguised": false, "note": "HTML mail saved as .msg: a signature picture (hidden, PR_ATTACH_CONTENT_ID referenced as cid: by PR_HTML) is body, like an inline image in MIME; the AES zip is the only attachment",
  "entries": [{"name": "見積書.zip", "kind": "zip", "protection": "protected"}]}
 EOF
+msg "$M/rtf-body-inline-image-and-aes-zip.msg" '{"subject": "御見積書の送付", "attachments": [{"name": "image001.png", "sha256": "'$PNG'"}, {"name": "見積書.zip", "sha256": "'$AES'"}]}' \
+  --subject 御見積書の送付 --body "お世話になっております。" --rtf-html "$HTML" --inline "$S/image001.png=image001.png=$CID" --attach "$S/aes256.zip=見積書.zip"
+expect "$M/rtf-body-inline-image-and-aes-zip.msg" <<'EOF'
+{"kind": "message", "protection": "protected", "disguised": false, "note": "the same with no PR_HTML: the HTML is only inside the RTF body (PR_RTF_COMPRESSED, \\fromhtml1), where the cid: reference is found (MimeKit decompresses it)",
+ "entries": [{"name": "見積書.zip", "kind": "zip", "protection": "protected"}]}
+EOF
 msg "$M/unreferenced-image-and-aes-zip.msg" '{"subject": "写真", "attachments": [{"name": "image001.png", "sha256": "'$PNG'"}, {"name": "見積書.zip", "sha256": "'$AES'"}]}' \
   --subject 写真 --body "写真を送ります。" --html "<html><body><p>写真を送ります。</p></body></html>" --inline "$S/image001.png=image001.png=$CID" --attach "$S/aes256.zip=見積書.zip"
 expect "$M/unreferenced-image-and-aes-zip.msg" <<'EOF'

@@ -22,7 +22,8 @@ message {00020D0B-0000-0000-C000-000000000046} and holds:
         PR_ATTACH_LONG_FILENAME 0x3707, PR_ATTACH_FILENAME 0x3704, PR_DISPLAY_NAME 0x3001, PR_ATTACH_EXTENSION
         0x3703, PR_ATTACH_MIME_TAG 0x370E, PR_ATTACH_CONTENT_ID 0x3712 and PR_ATTACHMENT_HIDDEN 0x7FFE (inline images)
 
-Message properties written: PR_MESSAGE_CLASS "IPM.Note", PR_SUBJECT, PR_BODY, PR_HTML (optional), PR_SENDER_*,
+Message properties written: PR_MESSAGE_CLASS "IPM.Note", PR_SUBJECT, PR_BODY, PR_HTML (--html) or the HTML wrapped in
+PR_RTF_COMPRESSED only (--rtf-html, uncompressed "MELA" form, as tnef_writer.py writes it), PR_SENDER_*,
 PR_DISPLAY_TO, PR_CLIENT_SUBMIT_TIME, PR_MESSAGE_FLAGS, PR_HASATTACH, PR_STORE_SUPPORT_MASK (STORE_UNICODE_OK
 unless --ansi), PR_MESSAGE_CODEPAGE. With --ansi every string is PtypString8 (001E) in CP932, which is what
 Outlook writes when it saves as "Outlook Message Format" (not "- Unicode") on Japanese Windows.
@@ -30,7 +31,7 @@ Outlook writes when it saves as "Outlook Message Format" (not "- Unicode") on Ja
 Deterministic: fixed dates, no random ids, so the same input gives the same bytes.
 
 Usage:
-    msg_writer.py OUT.msg [--subject S] [--body TEXT] [--html HTML] [--ansi]
+    msg_writer.py OUT.msg [--subject S] [--body TEXT] [--html HTML] [--rtf-html HTML] [--ansi]
                   [--attach PATH[=NAME]]... [--inline PATH=NAME=CONTENT-ID]... [--attach-msg IN.msg[=NAME]]...
     msg_writer.py check IN.msg EXPECTED.json     read IN.msg with msgconvert and compare (see check())
 
@@ -56,6 +57,7 @@ import olefile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ooxml_encrypt import Node, write_cfb  # noqa: E402
+from tnef_writer import rtf_uncompressed  # noqa: E402
 
 MESSAGE_CLSID = bytes.fromhex("0b0d0200" "0000" "0000" "c000000000000046")  # {00020D0B-0000-0000-C000-000000000046}
 PT_LONG, PT_BOOLEAN, PT_SYSTIME, PT_STRING8, PT_UNICODE, PT_BINARY, PT_OBJECT = 0x0003, 0x000B, 0x0040, 0x001E, 0x001F, 0x0102, 0x000D
@@ -109,7 +111,17 @@ class Props:
         return [Node("__properties_version1.0", header + entries)] + streams
 
 
-def message_props(subject: str, body: str, html: str | None, ansi: bool, attachments: int) -> Props:
+def html_in_rtf(html: str) -> bytes:
+    """The RTF Outlook keeps for an HTML body (\\fromhtml1, each piece of HTML in an \\htmltag group), as
+    PR_RTF_COMPRESSED in the uncompressed MELA form (tnef_writer.rtf_uncompressed)."""
+    escaped = "".join(c if c.isascii() else f"\\u{ord(c) - 65536 if ord(c) > 32767 else ord(c)}?"
+                      for c in html.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}"))
+    rtf = ("{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss Arial;}}"
+           "{\\*\\htmltag64 " + escaped + "}}")
+    return rtf_uncompressed(rtf.encode("ascii"))
+
+
+def message_props(subject: str, body: str, html: str | None, ansi: bool, attachments: int, rtf_html: str | None = None) -> Props:
     p = Props(ansi)
     p.string(0x001A, "IPM.Note")
     p.string(0x0037, subject)
@@ -118,6 +130,8 @@ def message_props(subject: str, body: str, html: str | None, ansi: bool, attachm
     if html is not None:
         p.binary(0x1013, html.encode("utf-8"))  # PR_HTML, PtypBinary in the body's charset
         p.long(0x3FDE, 65001)                   # PR_INTERNET_CPID: UTF-8
+    if rtf_html is not None:
+        p.binary(0x1009, html_in_rtf(rtf_html))  # PR_RTF_COMPRESSED only: older Outlook items have no PR_HTML
     p.string(0x0C1A, "田中 太郎")           # PR_SENDER_NAME
     p.string(0x0C1E, "SMTP")
     p.string(0x0C1F, "tanaka@example.co.jp")
@@ -200,9 +214,9 @@ def short_name(name: str) -> str:
 
 
 def write(out: str, subject: str, body: str, html: str | None, ansi: bool,
-          attachments: list[tuple[str, str, str | None]], messages: list[tuple[str, str]]) -> None:
+          attachments: list[tuple[str, str, str | None]], messages: list[tuple[str, str]], rtf_html: str | None = None) -> None:
     count = len(attachments) + len(messages)
-    props = message_props(subject, body, html, ansi, count)
+    props = message_props(subject, body, html, ansi, count, rtf_html)
     header = b"\0" * 8 + struct.pack("<IIII", 1, count, 1, count) + b"\0" * 8
     children = props.nodes(header)
     children.append(Node("__nameid_version1.0", children=[
@@ -271,7 +285,7 @@ def main(argv: list[str]) -> int:
         return 0
     if not argv or argv[0].startswith("-"):
         raise SystemExit(__doc__)
-    out, subject, body, html, ansi = argv[0], "(no subject)", "", None, False
+    out, subject, body, html, ansi, rtf_html = argv[0], "(no subject)", "", None, False, None
     attachments: list[tuple[str, str, str | None]] = []
     messages: list[tuple[str, str]] = []
     i = 1
@@ -290,6 +304,8 @@ def main(argv: list[str]) -> int:
             body = val
         elif opt == "--html":
             html = val
+        elif opt == "--rtf-html":
+            rtf_html = val
         elif opt == "--attach":
             path, _, name = val.partition("=")
             attachments.append((path, name or os.path.basename(path), None))
@@ -302,7 +318,7 @@ def main(argv: list[str]) -> int:
         else:
             raise SystemExit(f"msg_writer: unknown option {opt}")
         i += 2
-    write(out, subject, body, html, ansi, attachments, messages)
+    write(out, subject, body, html, ansi, attachments, messages, rtf_html)
     return 0
 
 
