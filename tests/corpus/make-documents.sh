@@ -296,6 +296,13 @@ expect "$M/forwarded-item-aes-zip.msg" <<'EOF'
 {"kind": "message", "protection": "protected", "disguised": false, "note": "an attached Outlook item whose only attachment is an AES zip: protected through both levels",
  "entries": [{"name": "見積の件.msg", "kind": "message", "protection": "protected"}]}
 EOF
+q $OP package "$S/hello.exe" setup.exe "$WORK/setup-package.bin"
+msg "$M/rtf-ole-package-exe.msg" '{"subject": "ツール", "attachments": [{"name": "Package", "package": "setup.exe", "sha256": "'$EXE'"}]}' \
+  --subject ツール --body "ツールを添付します。" --attach-ole "$WORK/setup-package.bin=Package"
+expect "$M/rtf-ole-package-exe.msg" <<'EOF'
+{"kind": "message", "protection": "not-protected", "disguised": false, "note": "a rich-text Outlook item with a file inserted into its body: an OLE object attachment (PR_ATTACH_METHOD 6) whose storage is an OLE Package holding a Windows PE",
+ "entries": [{"name": "Package", "kind": "cfb", "protection": "not-protected"}]}
+EOF
 msg "$M/ansi-cp932.msg" '{"subject": "御見積書の送付", "attachments": [{"name": "見積書.pdf", "sha256": "'$PDF'"}], "ansi": true}' \
   --ansi --subject 御見積書の送付 --body "Please find the quotation attached." --attach "$S/quote.pdf=見積書.pdf"
 expect "$M/ansi-cp932.msg" <<'EOF'

@@ -33,12 +33,15 @@ Deterministic: fixed dates, no random ids, so the same input gives the same byte
 Usage:
     msg_writer.py OUT.msg [--subject S] [--body TEXT] [--html HTML] [--rtf-html HTML] [--ansi]
                   [--attach PATH[=NAME]]... [--inline PATH=NAME=CONTENT-ID]... [--attach-msg IN.msg[=NAME]]...
+                  [--attach-ole OBJECT.bin[=NAME]]...
     msg_writer.py check IN.msg EXPECTED.json     read IN.msg with msgconvert and compare (see check())
 
 msgconvert needs libemail-address-perl, which its package only recommends: install both.
 
 --attach-msg embeds a .msg this script wrote before (an attachment of method 5), its whole tree copied into the
 __substg1.0_3701000D storage with the header shortened to 24 bytes, as Outlook does for a forwarded item.
+--attach-ole copies a compound file (an OLE Package from ole_package.py) into that storage as an attachment of
+method 6 (ATTACH_OLE): a file inserted into a rich-text mail.
 """
 
 from __future__ import annotations
@@ -188,19 +191,35 @@ def embedded(index: int, inner: str, name: str, ansi: bool) -> list[Node]:
     return p.nodes(b"\0" * 8, [(0x3701, Node("__substg1.0_3701000D", children=copy_as_embedded(inner)))])
 
 
+def ole_object(index: int, package: str, name: str, ansi: bool) -> list[Node]:
+    """An OLE object attachment (PR_ATTACH_METHOD 6, ATTACH_OLE): what Outlook keeps for a file inserted into a
+    rich-text (RTF) mail - the object's compound file (here an OLE Package) copied into __substg1.0_3701000D."""
+    p = Props(ansi)
+    p.long(0x3705, 6)
+    p.long(0x0E21, index)
+    p.long(0x370B, 0)                       # shown in the RTF body at its start
+    p.string(0x3001, name)
+    p.string(0x3707, name)
+    return p.nodes(b"\0" * 8, [(0x3701, Node("__substg1.0_3701000D", children=copy_tree(package, top_level_msg=False)))])
+
+
 def copy_as_embedded(path: str) -> list[Node]:
     """The tree of a top-level .msg, minus __nameid_version1.0, with a 24-byte properties header."""
+    return copy_tree(path, top_level_msg=True)
+
+
+def copy_tree(path: str, top_level_msg: bool) -> list[Node]:
     ole = olefile.OleFileIO(path)
     def build(prefix: list[str]) -> list[Node]:
         out = []
         for entry in ole.direntries[ole._find(prefix) if prefix else 0].kids:
-            if not prefix and entry.name == "__nameid_version1.0":
+            if top_level_msg and not prefix and entry.name == "__nameid_version1.0":
                 continue
             if entry.entry_type == olefile.STGTY_STORAGE:
                 out.append(Node(entry.name, children=build(prefix + [entry.name])))
             else:
                 data = ole.openstream(prefix + [entry.name]).read()
-                if not prefix and entry.name == "__properties_version1.0":
+                if top_level_msg and not prefix and entry.name == "__properties_version1.0":
                     data = data[:24] + data[32:]
                 out.append(Node(entry.name, data))
         return out
@@ -214,8 +233,9 @@ def short_name(name: str) -> str:
 
 
 def write(out: str, subject: str, body: str, html: str | None, ansi: bool,
-          attachments: list[tuple[str, str, str | None]], messages: list[tuple[str, str]], rtf_html: str | None = None) -> None:
-    count = len(attachments) + len(messages)
+          attachments: list[tuple[str, str, str | None]], messages: list[tuple[str, str]], rtf_html: str | None = None,
+          objects: list[tuple[str, str]] = ()) -> None:
+    count = len(attachments) + len(messages) + len(objects)
     props = message_props(subject, body, html, ansi, count, rtf_html)
     header = b"\0" * 8 + struct.pack("<IIII", 1, count, 1, count) + b"\0" * 8
     children = props.nodes(header)
@@ -228,6 +248,9 @@ def write(out: str, subject: str, body: str, html: str | None, ansi: bool,
         index += 1
     for path, name in messages:
         children.append(Node(f"__attach_version1.0_#{index:08X}", children=embedded(index, path, name, ansi)))
+        index += 1
+    for path, name in objects:
+        children.append(Node(f"__attach_version1.0_#{index:08X}", children=ole_object(index, path, name, ansi)))
         index += 1
     with open(out, "wb") as f:
         f.write(write_cfb(children, root_clsid=MESSAGE_CLSID))
@@ -273,7 +296,14 @@ def describe(msg, ansi: bool) -> dict:
         elif part.is_multipart():
             out["attachments"] += describe(part, ansi)["attachments"]
         elif part.get_filename():
-            out["attachments"].append({"name": _text(part.get_filename(), ansi), "sha256": hashlib.sha256(part.get_payload(decode=True)).hexdigest()})
+            data = part.get_payload(decode=True)
+            item = {"name": _text(part.get_filename(), ansi), "sha256": hashlib.sha256(data).hexdigest()}
+            if data.startswith(bytes.fromhex("d0cf11e0a1b11ae1")):
+                # an OLE object: msgconvert saves the storage as a compound file of its own; compare what it carries
+                from ole_package import read_ole10native
+                label, payload = read_ole10native(olefile.OleFileIO(data).openstream("\x01Ole10Native").read())
+                item = {"name": item["name"], "package": label, "sha256": hashlib.sha256(payload).hexdigest()}
+            out["attachments"].append(item)
     return out
 
 
@@ -288,6 +318,7 @@ def main(argv: list[str]) -> int:
     out, subject, body, html, ansi, rtf_html = argv[0], "(no subject)", "", None, False, None
     attachments: list[tuple[str, str, str | None]] = []
     messages: list[tuple[str, str]] = []
+    objects: list[tuple[str, str]] = []
     i = 1
     while i < len(argv):
         opt = argv[i]
@@ -312,13 +343,16 @@ def main(argv: list[str]) -> int:
         elif opt == "--inline":
             path, name, cid = val.split("=", 2)
             attachments.append((path, name, cid))
+        elif opt == "--attach-ole":
+            path, _, name = val.partition("=")
+            objects.append((path, name or "Package"))
         elif opt == "--attach-msg":
             path, _, name = val.partition("=")
             messages.append((path, name or os.path.splitext(os.path.basename(path))[0]))
         else:
             raise SystemExit(f"msg_writer: unknown option {opt}")
         i += 2
-    write(out, subject, body, html, ansi, attachments, messages, rtf_html)
+    write(out, subject, body, html, ansi, attachments, messages, rtf_html, objects)
     return 0
 
 

@@ -33,6 +33,7 @@ public class DocumentItemsTests
     [TestCase("pdf-attached/owner-only-with-exe.pdf", "owner-only-with-exe.pdf › setup.exe", FileKind.Executable)]
     [TestCase("msg/forwarded-item-xlsx.msg", "forwarded-item-xlsx.msg › 顧客一覧の件.msg › 顧客一覧.xlsx", FileKind.Ooxml)]
     [TestCase("msg/forwarded-item-aes-zip.msg", "forwarded-item-aes-zip.msg › 見積の件.msg › 見積書.zip", FileKind.Zip)]
+    [TestCase("msg/rtf-ole-package-exe.msg", "rtf-ole-package-exe.msg › Package › setup.exe", FileKind.Executable)]
     public async Task Item_inside_a_document_is_found_with_its_path_and_kind(string file, string path, FileKind kind)
     {
         var node = await InspectAsync(file);
