@@ -133,7 +133,17 @@ internal static class MsgInspector
             return ""; // LZFu expands at most about eightfold: a larger stated size is not a real body
         }
 
-        var output = new RtfCompressedToRtf().Flush(compressed, 0, compressed.Length, out var start, out var length);
+        byte[] output;
+        int start, length;
+        try
+        {
+            output = new RtfCompressedToRtf().Flush(compressed, 0, compressed.Length, out start, out length);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ""; // a damaged body shows nothing: its pictures then count as attachments (towards quarantine)
+        }
+
         inspector.Context.ChargeExpansion(length);
         return Encoding.Latin1.GetString(output, start, length);
     }
