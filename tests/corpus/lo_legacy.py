@@ -15,6 +15,7 @@ It starts its own headless soffice with a private profile and a private pipe, an
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ def office():
         ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
          "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -60,9 +61,13 @@ def office():
             pass  # the bridge drops while soffice exits
         soffice.wait(timeout=60)
     finally:
-        if soffice.poll() is None:
-            soffice.kill()  # only the soffice this script started
-            soffice.wait()
+        # soffice is a launcher: soffice.bin runs as its child, in the session started for it above. Stop that session's
+        # processes (only what this script started), or a failed run leaves soffice.bin behind.
+        try:
+            os.killpg(soffice.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # already gone: the normal case after terminate()
+        soffice.wait()
         shutil.rmtree(profile, ignore_errors=True)
 
 
