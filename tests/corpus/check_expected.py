@@ -13,6 +13,8 @@ import sys
 KINDS = {"pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef",
          "message", "unknown",
          "lzh", "cab", "iso"}  # issue 12: containers
+KINDS |= {"odf"}  # OpenDocument (issue 12, make-documents.sh)
+DOCUMENTS = {"pdf", "ooxml", "odf"}  # readable themselves whatever files they carry (ADR-003), so their entries do not decide
 PROTECTIONS = {"protected", "not-protected", "unknown"}
 REASONS = {"corrupt", "unrecognised", "limit-depth", "limit-entries", "limit-size", "limit-ratio", "unsupported"}
 VERDICT_OF_RULE = {"disguised": "quarantine", "executable": "quarantine", "external-unknown": "quarantine",
@@ -68,7 +70,7 @@ def check_file(path: str, e: dict) -> None:
     ents = e.get("entries")
     if ents and e.get("protection") == "protected" and any(x["protection"] != "protected" for x in ents):
         err(path, "protected, but an entry is not")
-    if ents and e.get("protection") == "not-protected" and all(x["protection"] == "protected" for x in ents):
+    if ents and e.get("protection") == "not-protected" and e.get("kind") not in DOCUMENTS and all(x["protection"] == "protected" for x in ents):
         err(path, "not-protected, but every entry is protected")
     if ents and any(x.get("disguised") for x in ents) and not e.get("disguised"):
         err(path, "an entry is disguised, so the file is (disguised aggregates like protection)")

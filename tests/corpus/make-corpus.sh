@@ -1048,6 +1048,8 @@ expect "$D/truncated.dat" <<'EOF'
 {"kind": "tnef", "protection": "unknown", "unknownReason": "corrupt", "disguised": false, "note": "first half of pdf.dat: an attribute runs past the end"}
 EOF
 
+bash "$HERE/make-documents.sh" "$F" "$S"   # ODF, PDFs and OOXML carrying files, Outlook .msg (issue 12)
+
 # ========================================================================================== messages
 section "messages"
 "$PY" "$HERE/build_messages.py" --files "$F" --out "$OUT/messages"

@@ -127,8 +127,8 @@ SECTOR, MINI, CUTOFF = 512, 64, 4096
 
 
 class Node:
-    def __init__(self, name: str, data: bytes | None = None, children: list["Node"] | None = None):
-        self.name, self.data, self.children = name, data, children or []
+    def __init__(self, name: str, data: bytes | None = None, children: list["Node"] | None = None, clsid: bytes = b"\0" * 16):
+        self.name, self.data, self.children, self.clsid = name, data, children or [], clsid
         self.sid = 0
         self.left = self.right = self.child = NOSTREAM
         self.start, self.size = ENDOFCHAIN, 0
@@ -149,8 +149,9 @@ def _tree(nodes: list[Node]) -> int:
     return nodes[mid].sid
 
 
-def write_cfb(root_children: list[Node]) -> bytes:
-    root = Node("Root Entry", children=root_children)
+def write_cfb(root_children: list[Node], root_clsid: bytes = b"\0" * 16) -> bytes:
+    """A version 3 CFB of the given tree (also used by ole_package.py and msg_writer.py)."""
+    root = Node("Root Entry", children=root_children, clsid=root_clsid)
     order: list[Node] = []
 
     def number(n: Node):
@@ -200,8 +201,8 @@ def write_cfb(root_children: list[Node]) -> bytes:
         name = n.name.encode("utf-16-le") + b"\0\0"
         kind = 5 if n is root else (2 if n.data is not None else 1)
         return (name.ljust(64, b"\0") + struct.pack("<HBB", len(name), kind, 1)
-                + struct.pack("<III", n.left, n.right, n.child) + b"\0" * 16 + struct.pack("<I", 0)
-                + b"\0" * 16 + struct.pack("<IQ", n.start if (n.data or n is root) else 0, n.size))
+                + struct.pack("<III", n.left, n.right, n.child) + n.clsid + struct.pack("<I", 0)
+                + b"\0" * 16 + struct.pack("<IQ", n.start if (n.data is not None or n is root) else 0, n.size))
     dir_raw = b"".join(entry(n) for n in order)
     dir_raw += (b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", NOSTREAM, NOSTREAM, NOSTREAM)
                 + b"\0" * 36 + struct.pack("<IQ", 0, 0)) * (-len(order) % 4)

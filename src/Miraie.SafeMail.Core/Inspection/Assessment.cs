@@ -9,7 +9,18 @@ internal sealed record Assessment(FileKind Kind, ProtectionStatus Protection, Lo
     public string? Encryption { get; init; }
     public IReadOnlyList<AttachmentNode> Children { get; init; } = [];
 
+    /// <summary>See <see cref="AttachmentNode.HoldsOwnContent"/>.</summary>
+    public bool HoldsOwnContent { get; init; }
+
     public static Assessment Plain(FileKind kind) => new(kind, ProtectionStatus.NotProtected, InspectionTexts.NotEncrypted);
+
+    /// <summary>
+    /// A readable document that carries files inside it (embedded objects, PDF attachments): not protected by its own
+    /// content, whatever the items are; the items are inspected as children.
+    /// </summary>
+    public static Assessment Document(FileKind kind, IReadOnlyList<AttachmentNode> items, LocalizedText? detail = null) => items.Count == 0
+        ? new(kind, ProtectionStatus.NotProtected, detail ?? InspectionTexts.NotEncrypted)
+        : new(kind, ProtectionStatus.NotProtected, detail ?? InspectionTexts.DocumentWithItems(items.Count)) { Children = items, HoldsOwnContent = true };
 
     public static Assessment Unknown(FileKind kind, UnknownReason reason, InspectionLimits limits, string? detail = null) =>
         new(kind, ProtectionStatus.Unknown, InspectionTexts.Unknown(reason, limits, detail)) { UnknownReason = reason };

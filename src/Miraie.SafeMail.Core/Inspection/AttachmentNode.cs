@@ -51,6 +51,14 @@ public sealed record AttachmentNode
     /// <summary>What a container holds, in archive or MIME order.</summary>
     public IReadOnlyList<AttachmentNode> Children { get; init; } = [];
 
+    /// <summary>
+    /// True for a document with content of its own besides the files carried inside it (a .docx with embedded objects,
+    /// a PDF with attached files): its <see cref="Protection"/> is its own, and it is judged like a file without
+    /// <see cref="Children"/>, while a plain container (zip, attached message) is judged only by what it holds.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool HoldsOwnContent { get; init; }
+
     /// <summary>This node and every node below it, depth first.</summary>
     [JsonIgnore]
     public IEnumerable<AttachmentNode> SelfAndDescendants

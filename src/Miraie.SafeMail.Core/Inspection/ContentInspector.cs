@@ -35,28 +35,38 @@ internal sealed class ContentInspector(InspectionContext context)
             sniff = IsoImage.Sniff(stream) ?? sniff;
         }
 
-        Assessment assessment;
+        var assessment = await GuardAsync(sniff, () => AssessAsync(content, site, sniff)).ConfigureAwait(false);
+        return BuildNode(site, assessment, content.Length, sha256);
+    }
+
+    /// <summary>
+    /// Runs a reader, turning every failure into an Unknown assessment of the sniffed kind: a limit names the limit, the
+    /// deadline is a time limit, anything else (hostile or damaged input) is corrupt. Only the caller's cancellation escapes.
+    /// </summary>
+    public async Task<Assessment> GuardAsync(SniffResult sniff, Func<Task<Assessment>> assess)
+    {
         try
         {
             context.ThrowIfExpired();
-            assessment = await AssessAsync(content, site, sniff).ConfigureAwait(false);
+            return await assess().ConfigureAwait(false);
         }
         catch (InspectionLimitException limit)
         {
-            assessment = Assessment.Unknown(sniff.Kind, limit.Reason, Limits, limit.Reason == UnknownReason.LimitEntries ? limit.Message : null);
+            return Assessment.Unknown(sniff.Kind, limit.Reason, Limits, limit.Reason == UnknownReason.LimitEntries ? limit.Message : null);
         }
         catch (OperationCanceledException) when (context.TimedOut)
         {
-            assessment = Assessment.Unknown(sniff.Kind, UnknownReason.LimitTime, Limits);
+            return Assessment.Unknown(sniff.Kind, UnknownReason.LimitTime, Limits);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Any reader failure on hostile or damaged input: the content could not be inspected.
-            assessment = Assessment.Unknown(sniff.Kind, UnknownReason.Corrupt, Limits, sniff.Format);
+            return Assessment.Unknown(sniff.Kind, UnknownReason.Corrupt, Limits, sniff.Format);
         }
-
-        return BuildNode(site, assessment, content.Length, sha256);
     }
+
+    /// <summary>A node for an item whose assessment a container reader made itself (an Outlook item inside an Outlook item).</summary>
+    public static AttachmentNode Node(NodeSite site, Assessment assessment, long size) => BuildNode(site, assessment, size, sha256: null);
 
     /// <summary>A node for an archive entry we cannot and need not read because it is encrypted.</summary>
     public static AttachmentNode EncryptedEntry(NodeSite site, long size, string method) => BuildNode(
@@ -104,14 +114,7 @@ internal sealed class ContentInspector(InspectionContext context)
         ContentBuffer buffer;
         try
         {
-            await using var stream = open();
-            long counted = 0;
-            buffer = await ContentBuffer.CopyFromAsync(stream, total =>
-            {
-                context.ChargeExpansion(total - counted);
-                meter.Add(total - counted);
-                counted = total;
-            }, context.Token).ConfigureAwait(false);
+            buffer = await CopyChargedAsync(open, meter).ConfigureAwait(false);
         }
         catch (InspectionLimitException limit) when (limit.Reason is UnknownReason.LimitRatio)
         {
@@ -138,6 +141,22 @@ internal sealed class ContentInspector(InspectionContext context)
         }
     }
 
+    /// <summary>
+    /// Copies what <paramref name="open"/> yields into a buffer, charging the message-wide expansion budget and
+    /// <paramref name="meter"/>'s ratio as it goes (<see cref="InspectionLimitException"/> when either is exceeded).
+    /// </summary>
+    public async Task<ContentBuffer> CopyChargedAsync(Func<Stream> open, ExpansionMeter meter)
+    {
+        await using var stream = open();
+        long counted = 0;
+        return await ContentBuffer.CopyFromAsync(stream, total =>
+        {
+            context.ChargeExpansion(total - counted);
+            meter.Add(total - counted);
+            counted = total;
+        }, context.Token).ConfigureAwait(false);
+    }
+
     private async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, SniffResult sniff)
     {
         if (content.Length == 0)
@@ -162,17 +181,12 @@ internal sealed class ContentInspector(InspectionContext context)
                 return await CabInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Iso:
                 return await IsoInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Odf:
+                return await OdfInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Pdf:
-                using (var stream = content.OpenRead())
-                {
-                    return PdfInspector.Assess(stream, Limits);
-                }
-
+                return await PdfInspector.AssessAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Cfb:
-                using (var stream = content.OpenRead())
-                {
-                    return CfbInspector.Assess(stream);
-                }
+                return await CfbInspector.AssessAsync(content, site, this).ConfigureAwait(false);
 
             case FileKind.Tnef:
                 return await MessageWalker.AssessTnefAsync(content, site, this).ConfigureAwait(false);
@@ -211,5 +225,6 @@ internal sealed class ContentInspector(InspectionContext context)
         Disguise = DisguiseDetector.Detect(site.Name, assessment.Kind),
         Sha256 = sha256,
         Children = assessment.Children,
+        HoldsOwnContent = assessment.HoldsOwnContent,
     };
 }

@@ -30,7 +30,8 @@ public static class DisguiseDetector
 
     /// <summary>
     /// The kinds a document, picture or archive extension may really hold. Generous where real software is: Word
-    /// and Excel save RTF and HTML under .doc and .xls, an encrypted .docx is a compound file, a .zip may be OOXML.
+    /// and Excel save RTF and HTML under .doc and .xls, an encrypted .docx is a compound file, a .zip may be OOXML or
+    /// ODF, an .odt re-zipped by another tool loses ODF's signature and is a plain zip, a .msg is an Outlook item.
     /// Extensions not listed (and executables, judged apart) claim nothing.
     /// </summary>
     private static readonly FrozenDictionary<string, FileKind[]> ClaimedKinds = BuildClaims();
@@ -80,9 +81,10 @@ public static class DisguiseDetector
         }
 
         Claim([FileKind.Pdf], "pdf");
-        Claim([FileKind.Cfb, FileKind.Text], "doc", "dot", "xls", "xlt", "ppt", "pot", "pps", "msg", "vsd");
+        Claim([FileKind.Cfb, FileKind.Text], "doc", "dot", "xls", "xlt", "ppt", "pot", "pps", "vsd");
+        Claim([FileKind.Message, FileKind.Cfb, FileKind.Text], "msg");
         Claim([FileKind.Ooxml, FileKind.Cfb], "docx", "docm", "dotx", "xlsx", "xlsm", "xltx", "xlsb", "pptx", "pptm", "ppsx", "potx");
-        Claim([FileKind.Zip, FileKind.Ooxml], "zip", "odt", "ods", "odp");
+        Claim([FileKind.Zip, FileKind.Ooxml, FileKind.Odf], "zip", "odt", "ods", "odp", "odg", "ott", "ots", "otp");
         Claim([FileKind.SevenZip], "7z");
         Claim([FileKind.Rar], "rar");
         Claim([FileKind.Gzip], "gz", "tgz");

@@ -12,7 +12,7 @@ public enum FileKind
     Pdf,
     /// <summary>Office Open XML package (docx, xlsx, pptx) that is not encrypted.</summary>
     Ooxml,
-    /// <summary>Compound File Binary (OLE): legacy .doc/.xls/.ppt, an encrypted OOXML document, .msg, .msi …</summary>
+    /// <summary>Compound File Binary (OLE): legacy .doc/.xls/.ppt, an encrypted OOXML document, an OLE Package, .msi …</summary>
     Cfb,
     /// <summary>ZIP archive (not an OOXML package).</summary>
     Zip,
@@ -32,7 +32,7 @@ public enum FileKind
     Executable,
     /// <summary>Outlook's Transport Neutral Encapsulation Format (winmail.dat).</summary>
     Tnef,
-    /// <summary>An RFC 5322 message (message/rfc822 or an attached .eml).</summary>
+    /// <summary>An RFC 5322 message (message/rfc822 or an attached .eml), or an Outlook item (.msg).</summary>
     Message,
     /// <summary>LZH (LHA) archive, still sent by Japanese companies.</summary>
     Lzh,
@@ -40,4 +40,6 @@ public enum FileKind
     Cab,
     /// <summary>ISO 9660 disc image (.iso).</summary>
     Iso,
+    /// <summary>OpenDocument package (odt, ods, odp …): a ZIP whose first entry is a stored <c>mimetype</c>.</summary>
+    Odf,
 }

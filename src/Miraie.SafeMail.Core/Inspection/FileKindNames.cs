@@ -24,6 +24,7 @@ public static class FileKindNames
         [FileKind.Lzh] = "lzh",
         [FileKind.Cab] = "cab",
         [FileKind.Iso] = "iso",
+        [FileKind.Odf] = "odf",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, FileKind> Kinds =

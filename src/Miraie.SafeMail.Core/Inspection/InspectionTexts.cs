@@ -58,9 +58,32 @@ public static class InspectionTexts
     public static LocalizedText AttachedMessageBody { get; } = new(
         "添付ファイルを含みません（本文のみ。本文は検査の対象外です）", "holds no attachments, only a message body (bodies are not attachments)");
 
+    /// <summary>A readable document carrying files inside it (embedded objects, attachments of a PDF).</summary>
+    public static LocalizedText DocumentWithItems(int count) => new(
+        string.Create(Invariant, $"暗号化されていません（中に{count}件のファイルを含みます）"),
+        string.Create(Invariant, $"not encrypted (carries {count} file{(count == 1 ? "" : "s")} inside)"));
+
     /// <summary>An encrypted Office document.</summary>
     public static LocalizedText OfficeEncrypted(string what) =>
         new($"パスワードで暗号化された Office 文書です（{what}）", $"an Office document encrypted with a password ({what})");
+
+    /// <summary>An OpenDocument file saved with a password.</summary>
+    public static LocalizedText OdfEncrypted(string method) =>
+        new($"パスワードで暗号化された ODF 文書です（{method}）", $"an OpenDocument file encrypted with a password ({method})");
+
+    /// <summary>An OpenDocument package with some parts in the clear.</summary>
+    public static LocalizedText OdfPartsNotEncrypted(int plain, int total, string example) => new(
+        string.Create(Invariant, $"ODF 文書の{total}個の部分のうち{plain}個が暗号化されていません（{example} など）"),
+        string.Create(Invariant, $"{plain} of the {total} parts of the OpenDocument file are not encrypted ({example} …)"));
+
+    /// <summary>An OpenDocument package whose manifest claims encryption a part does not have.</summary>
+    public static LocalizedText OdfEncryptionClaimed(string part) => new(
+        $"暗号化されていると記載された部分（{part}）が暗号化されていないため、中身を確認できません",
+        $"the part {part} is declared encrypted but is not, so the file cannot be checked");
+
+    /// <summary>An Outlook item attachment that is only a link to a file stored elsewhere.</summary>
+    public static LocalizedText AttachmentByReference { get; } = new(
+        "別の場所にあるファイルへのリンクです（ファイル本体は添付されていません）", "a link to a file stored elsewhere (the file itself is not attached)");
 
     /// <summary>Something that runs.</summary>
     public static LocalizedText ExecutableFile(string format) => new($"実行ファイルです（{format}）", $"an executable file ({format})");
@@ -131,6 +154,7 @@ public static class InspectionTexts
         FileKind.Lzh => new("LZH", "LZH"),
         FileKind.Cab => new("CAB", "CAB"),
         FileKind.Iso => new("ISO イメージ", "ISO image"),
+        FileKind.Odf => new("ODF 文書", "OpenDocument file"),
         _ => new("不明", "unknown"),
     };
 

@@ -27,6 +27,11 @@ internal static class KindSniffer
             return new SniffResult(FileKind.Text, "empty");
         }
 
+        if (IsOdf(head))
+        {
+            return new SniffResult(FileKind.Odf, "ODF");
+        }
+
         if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8) || head.StartsWith("PK\x07\x08PK"u8))
         {
             return new SniffResult(FileKind.Zip, "ZIP");
@@ -243,6 +248,24 @@ internal static class KindSniffer
     private static bool IsLzh(ReadOnlySpan<byte> head) =>
         head.Length >= 24 && head[2] == (byte)'-' && head[3] == (byte)'l' && head[4] is (byte)'h' or (byte)'z' && head[6] == (byte)'-'
         && head[20] <= 3 && (head[20] >= 2 || head[0] >= 22);
+    /// <summary>
+    /// OpenDocument's own signature (ODF 1.2 part 3, 3.3): the first ZIP entry is <c>mimetype</c>, stored and not
+    /// encrypted, holding <c>application/vnd.oasis.opendocument.…</c>, so its bytes sit at a fixed place.
+    /// </summary>
+    private static bool IsOdf(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 38 || !head.StartsWith("PK\x03\x04"u8))
+        {
+            return false;
+        }
+
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(head[6..]);
+        var method = BinaryPrimitives.ReadUInt16LittleEndian(head[8..]);
+        var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(head[26..]);
+        var data = 38 + BinaryPrimitives.ReadUInt16LittleEndian(head[28..]);
+        return (flags & 1) == 0 && method == 0 && nameLength == 8 && head.Slice(30, 8).SequenceEqual("mimetype"u8)
+            && data < head.Length && head[data..].StartsWith("application/vnd.oasis.opendocument."u8);
+    }
 
     /// <summary>A tar header: the ustar magic, or (old v7 archives) a header block whose checksum adds up.</summary>
     private static bool IsTar(ReadOnlySpan<byte> head)

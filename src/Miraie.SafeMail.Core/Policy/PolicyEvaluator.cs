@@ -100,9 +100,13 @@ public sealed class PolicyEvaluator
         }
     }
 
-    /// <summary>A leaf anyone can read, whose kind the policy does not let out unprotected.</summary>
+    /// <summary>
+    /// A leaf anyone can read, whose kind the policy does not let out unprotected. A document carrying files (a .docx
+    /// with embedded objects, a PDF with attachments) counts as a leaf too: its own content is readable.
+    /// </summary>
     internal bool IsUnprotected(AttachmentNode node) =>
-        node.Protection == ProtectionStatus.NotProtected && node.Children.Count == 0 && !_allowedUnprotected.Contains(node.Kind);
+        node.Protection == ProtectionStatus.NotProtected && (node.Children.Count == 0 || node.HoldsOwnContent)
+        && !_allowedUnprotected.Contains(node.Kind);
 
     private sealed record Candidate(string Code, AttachmentNode? Node, Text.LocalizedText Text, bool Problem = false)
     {

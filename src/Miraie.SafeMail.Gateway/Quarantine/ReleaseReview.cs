@@ -72,6 +72,7 @@ public static class ReleaseReview
             var disguise = String(node, "disguise");
             var children = node.TryGetProperty("children", out var c) && c.ValueKind == JsonValueKind.Array ? c : default;
             var hasChildren = children.ValueKind == JsonValueKind.Array && children.GetArrayLength() > 0;
+            var ownContent = node.TryGetProperty("holdsOwnContent", out var own) && own.ValueKind == JsonValueKind.True;
             var findings = new List<LocalizedText>();
             var disguised = disguise is { Length: > 0 } && disguise != "none";
             var executable = kind == FileKind.Executable;
@@ -93,7 +94,7 @@ public static class ReleaseReview
                 case "unknown":
                     findings.Add(Unknown);
                     break;
-                case "not-protected" when !hasChildren:
+                case "not-protected" when !hasChildren || ownContent:
                     findings.Add(InspectionTexts.NotEncrypted);
                     break;
             }

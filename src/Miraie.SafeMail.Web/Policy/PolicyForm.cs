@@ -44,7 +44,7 @@ public sealed class PolicyForm
     public string? Comment { get; set; }
 
     /// <summary>Every kind the policy knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef", "message", "lzh", "cab", "iso"];
+    public static IReadOnlyList<string> Kinds { get; } = ["pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef", "message", "lzh", "cab", "iso", "odf"];
 
     /// <summary>The form showing <paramref name="policy"/>.</summary>
     public static PolicyForm From(PolicyOptions policy)

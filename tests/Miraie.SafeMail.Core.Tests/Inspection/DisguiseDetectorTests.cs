@@ -22,6 +22,13 @@ public class DisguiseDetectorTests
     [TestCase("archive.zip", FileKind.Ooxml, Disguises.None)]
     [TestCase("mystery.pdf", FileKind.Unknown, Disguises.None)]
     [TestCase("data.dat", FileKind.Zip, Disguises.None)]
+    [TestCase("見積書.odt", FileKind.Odf, Disguises.None)]
+    [TestCase("見積書.ods", FileKind.Zip, Disguises.None)]
+    [TestCase("見積書.pdf", FileKind.Odf, Disguises.ExtensionMismatch)]
+    [TestCase("転送.msg", FileKind.Message, Disguises.None)]
+    [TestCase("転送.msg", FileKind.Cfb, Disguises.None)]
+    [TestCase("転送.eml", FileKind.Message, Disguises.None)]
+    [TestCase("転送.pdf", FileKind.Message, Disguises.ExtensionMismatch)]
     public void Names_are_judged_against_content(string name, FileKind kind, Disguises expected)
     {
         DisguiseDetector.Detect(name, kind).Should().Be(expected);

@@ -14,6 +14,29 @@ public class KindSnifferTests
     }
 
     [Test]
+    public void Odf_is_told_from_zip_by_its_stored_mimetype_first()
+    {
+        // A local file header (30 bytes) for "mimetype", stored, then its content - what every ODF writer puts first.
+        static byte[] Header(ushort method, string mimetype)
+        {
+            var name = "mimetype"u8.ToArray();
+            var content = Encoding.ASCII.GetBytes(mimetype);
+            var header = new byte[30];
+            "PK\x03\x04"u8.CopyTo(header);
+            BitConverter.GetBytes(method).CopyTo(header, 8);
+            BitConverter.GetBytes(content.Length).CopyTo(header, 18);
+            BitConverter.GetBytes(content.Length).CopyTo(header, 22);
+            BitConverter.GetBytes((ushort)name.Length).CopyTo(header, 26);
+            return [.. header, .. name, .. content, .. new byte[64]];
+        }
+
+        Kind(Header(0, "application/vnd.oasis.opendocument.text")).Should().Be(FileKind.Odf);
+        Kind(Header(0, "application/vnd.oasis.opendocument.spreadsheet")).Should().Be(FileKind.Odf);
+        Kind(Header(8, "application/vnd.oasis.opendocument.text")).Should().Be(FileKind.Zip, "a deflated mimetype is not ODF's signature");
+        Kind(Header(0, "application/epub+zip")).Should().Be(FileKind.Zip);
+    }
+
+    [Test]
     public void Pe_needs_the_pe_signature_where_the_dos_header_points()
     {
         var pe = new byte[512];

@@ -84,6 +84,22 @@ public class MutationPropertyTests
     }
 
     [Test]
+    public async Task Mutated_documents_carrying_files_always_yield_a_node()
+    {
+        // ODF manifests, OLE Packages, PDF attachment trees and Outlook items: the hand-written readers of issue 12.
+        var seeds = new[] { "odf", "pdf-attached", "ooxml-embedded", "msg" }
+            .SelectMany(folder => Seeds(Path.Combine("files", folder), maxBytes: 256 * 1024))
+            .ToArray();
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var node = await Inspector.InspectFileAsync(new MemoryStream(bytes), "mutated.docx");
+            node.Protection.Should().BeDefined();
+            node.SelfAndDescendants.Where(n => n.Protection == ProtectionStatus.Unknown && n.Children.Count == 0)
+                .Should().NotContain(n => n.UnknownReason == null);
+        }, iter: 400, threads: 1);
+    }
+
+    [Test]
     public async Task Mutated_messages_always_yield_a_report()
     {
         var seeds = Seeds("messages", maxBytes: 512 * 1024);

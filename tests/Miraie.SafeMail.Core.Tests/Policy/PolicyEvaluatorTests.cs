@@ -51,6 +51,17 @@ public class PolicyEvaluatorTests
     }
 
     [Test]
+    public void A_document_carrying_protected_files_is_itself_unprotected()
+    {
+        // A .docx with an AES zip embedded: the zip is protected, the document's own text is not.
+        var docx = Container("見積.docx", FileKind.Ooxml, ProtectionStatus.NotProtected,
+            Leaf("word/embeddings/oleObject1.bin", FileKind.Cfb, ProtectionStatus.Protected, parents: ["見積.docx"])) with { HoldsOwnContent = true };
+        var verdict = _default.Evaluate(With(docx), External);
+        verdict.Rule.Should().Be("external-unprotected");
+        verdict.Findings.Single(f => f.Decisive).Path.Should().Be("見積.docx");
+    }
+
+    [Test]
     public void Protected_content_to_external_recipients_passes()
     {
         var zip = Container("見積.zip", FileKind.Zip, ProtectionStatus.Protected,

@@ -58,6 +58,21 @@ public class ReleaseRulesTests
     }
 
     [Test]
+    public async Task A_script_embedded_in_a_docx_needs_an_admin_and_the_docx_itself_reads_not_encrypted()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var id = await SendAsync(gateway, "資料", Docx(("word/embeddings/setup.sh", Script)), "資料.docx");
+        var quarantine = gateway.Get<QuarantineService>();
+        var stored = (await quarantine.ShowAsync(id))!.Value.Message;
+
+        ReleaseReview.RiskyPaths(stored).Should().Contain("資料.docx › word/embeddings/setup.sh");
+        var attachments = ReleaseReview.Attachments(stored);
+        attachments.Select(a => a.Path).Should().Equal("資料.docx", "資料.docx › word/embeddings/setup.sh");
+        attachments[0].Findings.Should().Contain(Miraie.SafeMail.Core.Inspection.InspectionTexts.NotEncrypted, "the document's own text is readable");
+        (await quarantine.ReleaseAsync(id, new ReleaseRequest("web:operator1", MayReleaseRisky: false, null))).Outcome.Should().Be(ReleaseOutcome.AdminRequired);
+    }
+
+    [Test]
     public async Task A_selection_with_mail_that_needs_an_admin_is_refused_as_a_whole()
     {
         await using var gateway = await TestGateway.StartAsync();
@@ -154,6 +169,22 @@ public class ReleaseRulesTests
 
         stored.HeaderFromName.Should().Be("田中 太郎（営業部）");
         stored.HeaderFrom.Should().Be("tanaka@example.co.jp");
+    }
+
+    /// <summary>An OOXML package (a [Content_Types].xml and the given parts).</summary>
+    private static byte[] Docx(params (string Name, byte[] Data)[] parts)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, data) in parts.Prepend(("[Content_Types].xml", Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"))))
+            {
+                using var entry = zip.CreateEntry(name).Open();
+                entry.Write(data);
+            }
+        }
+
+        return output.ToArray();
     }
 
     private static async Task<string> SendAsync(TestGateway gateway, string subject, byte[] content, string fileName) =>

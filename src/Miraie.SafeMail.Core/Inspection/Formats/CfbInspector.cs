@@ -4,7 +4,9 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 
 /// <summary>
 /// Decides whether a compound file is password-protected: encrypted OOXML (EncryptionInfo + EncryptedPackage),
-/// or legacy Word, Excel and PowerPoint files with their own encryption flags. MSI packages are executables.
+/// or legacy Word, Excel and PowerPoint files with their own encryption flags. MSI packages are executables, Outlook
+/// items (.msg) are messages (<see cref="MsgInspector"/>), and an OLE object carrying a file (an OLE Package, an
+/// embedded OOXML package or PDF) is a transparent wrapper around that file.
 /// </summary>
 internal static class CfbInspector
 {
@@ -22,12 +24,19 @@ internal static class CfbInspector
     private const ushort ExcelEof = 0x000A;
     private const uint PowerPointEncryptedToken = 0xF3D1C4DF;
 
-    public static Assessment Assess(Stream stream)
+    public static async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
     {
+        using var stream = content.OpenRead();
         var file = CompoundFile.Open(stream);
         if (InstallerClassIds.Contains(file.RootClassId))
         {
             return new Assessment(FileKind.Executable, ProtectionStatus.NotProtected, InspectionTexts.ExecutableFile("Windows Installer"));
+        }
+
+        var meter = new ExpansionMeter(inspector.Context, content.Length);
+        if (MsgInspector.IsItem(file, file.Root))
+        {
+            return await MsgInspector.AssessAsync(file, file.Root, site, inspector, meter).ConfigureAwait(false);
         }
 
         if (file.FindStream("EncryptionInfo") is { } info && file.FindStream("EncryptedPackage") is not null)
@@ -36,6 +45,38 @@ internal static class CfbInspector
             return new Assessment(FileKind.Cfb, ProtectionStatus.Protected, InspectionTexts.OfficeEncrypted(method)) { Encryption = method };
         }
 
+        return await EmbeddedObjectAsync(file, file.Root, site, inspector, meter).ConfigureAwait(false) is { } embedded
+            ? Assessment.Transparent(FileKind.Cfb, [embedded])
+            : AssessOffice(file);
+    }
+
+    /// <summary>
+    /// The file an OLE object storage carries, inspected as an item: an OLE Package's <c>\x01Ole10Native</c> (a file
+    /// under its own name), or in an OLE object (one with <c>\x01Ole</c> or <c>\x01CompObj</c>) a <c>Package</c> stream
+    /// (an embedded OOXML document) or a <c>CONTENTS</c> stream (a PDF embedded by Acrobat). Null when there is none.
+    /// </summary>
+    public static async Task<AttachmentNode?> EmbeddedObjectAsync(CompoundFile file, CfbEntry storage, NodeSite site, ContentInspector inspector, ExpansionMeter meter)
+    {
+        if (file.FindChild(storage, "\u0001Ole10Native") is { } native)
+        {
+            var package = OleNativePackage.Read(file, native);
+            return await inspector.ExpandAsync(() => file.OpenStream(native, package.DataOffset, package.DataSize), site.Child(package.Name),
+                package.DataSize, meter).ConfigureAwait(false);
+        }
+
+        if (file.FindChild(storage, "\u0001Ole") is null && file.FindChild(storage, "\u0001CompObj") is null)
+        {
+            return null;
+        }
+
+        var payload = file.FindChild(storage, "Package") ?? file.FindChild(storage, "CONTENTS");
+        return payload is null
+            ? null
+            : await inspector.ExpandAsync(() => file.OpenStream(payload), site.Child(payload.Name), payload.Size, meter).ConfigureAwait(false);
+    }
+
+    private static Assessment AssessOffice(CompoundFile file)
+    {
         if (file.FindStream("WordDocument") is { } word)
         {
             var fib = file.ReadStream(word, 12);

@@ -5,14 +5,15 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 
 /// <summary>
 /// A minimal reader of Microsoft's Compound File Binary format (MS-CFB): the header, the FAT and mini FAT chains
-/// and the directory, enough to list stream names and read the first bytes of a stream. No library served here
-/// fits (ADR-001); every offset and chain is bounds-checked because the input is hostile.
+/// and the directory, enough to list streams, walk a storage's children (Outlook items, OLE objects) and read streams.
+/// No library served here fits (ADR-001); every offset and chain is bounds-checked because the input is hostile.
 /// </summary>
 internal sealed class CompoundFile
 {
-    private const uint EndOfChain = 0xFFFFFFFE;
-    private const uint MaxRegularSector = 0xFFFFFFFA;
+    internal const uint EndOfChain = 0xFFFFFFFE;
+    internal const uint MaxRegularSector = 0xFFFFFFFA;
     private const int DirectoryEntrySize = 128;
+    private const int MaxMiniStreamBytes = 64 * 1024 * 1024;
 
     private readonly Stream _stream;
     private readonly int _sectorSize;
@@ -20,6 +21,8 @@ internal sealed class CompoundFile
     private readonly uint[] _miniFat;
     private readonly uint _miniStreamCutoff;
     private readonly CfbEntry _root;
+    private readonly Dictionary<int, CfbEntry> _byId;
+    private byte[]? _miniStream;
 
     private CompoundFile(Stream stream, int sectorSize, uint[] fat, uint[] miniFat, uint miniStreamCutoff, List<CfbEntry> entries)
     {
@@ -30,13 +33,96 @@ internal sealed class CompoundFile
         _miniStreamCutoff = miniStreamCutoff;
         Entries = entries;
         _root = entries[0];
+        _byId = entries.ToDictionary(e => e.Id);
     }
 
     /// <summary>Every storage and stream in the file, root first.</summary>
     public IReadOnlyList<CfbEntry> Entries { get; }
 
+    /// <summary>The root storage.</summary>
+    public CfbEntry Root => _root;
+
     /// <summary>The class id of the root storage (identifies MSI packages, for one).</summary>
     public Guid RootClassId => _root.ClassId;
+
+    /// <summary>
+    /// The streams and storages directly inside <paramref name="storage"/>, walking its children's tree. Each entry is
+    /// visited once however the links are drawn, so a looping or shared tree ends.
+    /// </summary>
+    public IReadOnlyList<CfbEntry> Children(CfbEntry storage)
+    {
+        var children = new List<CfbEntry>();
+        var seen = new HashSet<uint>();
+        var pending = new Stack<uint>();
+        pending.Push(storage.Child);
+        while (pending.Count > 0)
+        {
+            var id = pending.Pop();
+            if (id > int.MaxValue || !_byId.TryGetValue((int)id, out var entry) || entry.Type == CfbEntryType.Root || !seen.Add(id))
+            {
+                continue;
+            }
+
+            children.Add(entry);
+            pending.Push(entry.Left);
+            pending.Push(entry.Right);
+        }
+
+        return children;
+    }
+
+    /// <summary>A child of <paramref name="storage"/> by name (case-insensitive, as CFB compares names) and type.</summary>
+    public CfbEntry? FindChild(CfbEntry storage, string name, CfbEntryType type = CfbEntryType.Stream) =>
+        Children(storage).FirstOrDefault(e => e.Type == type && e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Bytes in the streams under <paramref name="storage"/>, at any depth (what an attached item weighs).</summary>
+    public long TotalSize(CfbEntry storage)
+    {
+        long total = 0;
+        var pending = new Stack<CfbEntry>([storage]);
+        var seen = new HashSet<int>();
+        while (pending.Count > 0)
+        {
+            foreach (var child in Children(pending.Pop()).Where(c => seen.Add(c.Id)))
+            {
+                if (child.Type == CfbEntryType.Stream)
+                {
+                    total += Math.Max(child.Size, 0);
+                }
+                else
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> bytes of <paramref name="entry"/> from <paramref name="offset"/> (by default all of it) as
+    /// a forward-only stream, read sector by sector as it is consumed (a large attachment is never held in memory here).
+    /// Throws <see cref="InvalidDataException"/> when the range is outside the stream or the chain is broken.
+    /// </summary>
+    public Stream OpenStream(CfbEntry entry, long offset = 0, long count = -1)
+    {
+        var size = Math.Max(entry.Size, 0);
+        count = count < 0 ? size - offset : count;
+        if (offset < 0 || count < 0 || offset + count > size)
+        {
+            throw new InvalidDataException("CFB stream range out of bounds");
+        }
+
+        if (entry.Size >= _miniStreamCutoff)
+        {
+            return new CfbChainStream(_stream, _sectorSize, _fat, entry.StartSector, offset, offset + count);
+        }
+
+        var bytes = ReadStream(entry, MaxMiniStreamBytes);
+        return offset + count <= bytes.Length
+            ? new MemoryStream(bytes, (int)offset, (int)count, writable: false)
+            : throw new InvalidDataException("CFB mini stream truncated");
+    }
 
     /// <summary>Finds a stream by name (case-insensitive, as CFB compares names).</summary>
     public CfbEntry? FindStream(string name) =>
@@ -125,7 +211,8 @@ internal sealed class CompoundFile
                 size &= 0xFFFFFFFF; // version 3 files leave the high half undefined
             }
 
-            entries.Add(new CfbEntry(name, type, new Guid(span.Slice(80, 16)), BinaryPrimitives.ReadUInt32LittleEndian(span[116..]), size));
+            entries.Add(new CfbEntry(offset / DirectoryEntrySize, name, type, new Guid(span.Slice(80, 16)), BinaryPrimitives.ReadUInt32LittleEndian(span[116..]), size,
+                BinaryPrimitives.ReadUInt32LittleEndian(span[68..]), BinaryPrimitives.ReadUInt32LittleEndian(span[72..]), BinaryPrimitives.ReadUInt32LittleEndian(span[76..])));
         }
 
         if (entries.Count == 0 || entries[0].Type != CfbEntryType.Root)
@@ -160,8 +247,13 @@ internal sealed class CompoundFile
             return bytes.Length > wanted ? bytes[..wanted] : bytes;
         }
 
-        // Small streams live in 64-byte mini sectors inside the root entry's mini stream.
-        var miniStream = ReadChain(_stream, _sectorSize, _fat, _root.StartSector, (int)Math.Min(_root.Size, 64L * 1024 * 1024));
+        // Small streams live in 64-byte mini sectors inside the root entry's mini stream (read once, then kept).
+        var miniStream = _miniStream ??= ReadChain(_stream, _sectorSize, _fat, _root.StartSector, (int)Math.Clamp(_root.Size, 0, MaxMiniStreamBytes));
+        if (entry.Size > miniStream.Length)
+        {
+            throw new InvalidDataException("CFB mini stream shorter than the stream in it");
+        }
+
         var result = new byte[wanted];
         var written = 0;
         var miniSector = entry.StartSector;
@@ -209,7 +301,8 @@ internal sealed class CompoundFile
         return output.ToArray();
     }
 
-    private static void ReadSector(Stream stream, int sectorSize, uint index, byte[] buffer)
+    /// <summary>Reads sector <paramref name="index"/>; a short last sector is padded with zeros.</summary>
+    internal static void ReadSector(Stream stream, int sectorSize, uint index, byte[] buffer)
     {
         var offset = ((long)index + 1) * sectorSize;
         if (offset + sectorSize > stream.Length)

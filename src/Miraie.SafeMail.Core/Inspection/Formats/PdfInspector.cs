@@ -8,11 +8,15 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 /// PDF: protected only when a user password is needed to open it. An owner (permissions) password alone does not
 /// protect anything — every viewer opens the file. PdfPig decides whether opening needs a password (it implements
 /// the standard security handler R2–R6); a handler other than <c>/Standard</c> is unknown, never protected.
+/// A PDF that opens without a password is readable, and the files it carries (<see cref="PdfAttachments"/>) are its
+/// items, read (decrypted with the empty user password when only an owner password is set) and inspected in turn.
 /// </summary>
 internal static class PdfInspector
 {
-    public static Assessment Assess(Stream stream, InspectionLimits limits)
+    public static async Task<Assessment> AssessAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
     {
+        using var stream = content.OpenRead();
+        var limits = inspector.Limits;
         PdfDocument document;
         try
         {
@@ -39,7 +43,7 @@ internal static class PdfInspector
         {
             if (!document.IsEncrypted)
             {
-                return Assessment.Plain(FileKind.Pdf);
+                return Assessment.Document(FileKind.Pdf, await ItemsAsync(document, content, site, inspector).ConfigureAwait(false));
             }
 
             var filter = EncryptFilter(document);
@@ -49,8 +53,29 @@ internal static class PdfInspector
             }
 
             var algorithm = PdfEncryptionScanner.Describe(stream)?.Algorithm ?? "standard security handler";
-            return new Assessment(FileKind.Pdf, ProtectionStatus.NotProtected, InspectionTexts.PdfOwnerOnly) { Encryption = algorithm };
+            var items = await ItemsAsync(document, content, site, inspector).ConfigureAwait(false);
+            return Assessment.Document(FileKind.Pdf, items, InspectionTexts.PdfOwnerOnly) with { Encryption = algorithm };
         }
+    }
+
+    /// <summary>The files the PDF carries, each inspected as an item (nothing is decoded when there are none).</summary>
+    private static async Task<List<AttachmentNode>> ItemsAsync(PdfDocument document, ContentBuffer content, NodeSite site, ContentInspector inspector)
+    {
+        var found = PdfAttachments.Find(document, inspector.Limits.MaxEntries, inspector.Context.ThrowIfExpired);
+        var nodes = new List<AttachmentNode>(found.Count);
+        if (found.Count == 0)
+        {
+            return nodes;
+        }
+
+        var meter = new ExpansionMeter(inspector.Context, content.Length);
+        foreach (var item in found)
+        {
+            inspector.Context.ThrowIfExpired();
+            nodes.Add(await inspector.ExpandAsync(() => PdfAttachments.Open(item.Stream), site.Child(item.Name), item.StatedSize, meter).ConfigureAwait(false));
+        }
+
+        return nodes;
     }
 
     private static string? EncryptFilter(PdfDocument document)

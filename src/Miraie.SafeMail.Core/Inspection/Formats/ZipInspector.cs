@@ -3,7 +3,8 @@ namespace Miraie.SafeMail.Core.Inspection.Formats;
 /// <summary>
 /// ZIP archives: every file entry encrypted (ZipCrypto or WinZip AES) is protected; plain entries are expanded
 /// and inspected in turn, so a plain ZIP holding only an encrypted ZIP is protected and one holding a plain file
-/// is not. A ZIP holding <c>[Content_Types].xml</c> is an OOXML document.
+/// is not. A ZIP holding <c>[Content_Types].xml</c> is an OOXML document: readable, and the files embedded in it
+/// (<c>word/embeddings/</c>, <c>xl/embeddings/</c>, <c>ppt/embeddings/</c>: whole packages, OLE objects) are its items.
 /// </summary>
 internal static class ZipInspector
 {
@@ -15,7 +16,11 @@ internal static class ZipInspector
 
         if (files.Any(e => e.Encryption == ZipEntryEncryption.None && e.Name.Equals("[Content_Types].xml", StringComparison.OrdinalIgnoreCase)))
         {
-            return Assessment.Plain(FileKind.Ooxml);
+            // Only the embeddings are expanded: a document without them costs no more than its central directory.
+            var embedded = files.Where(IsEmbedding).ToList();
+            return embedded.Count == 0
+                ? Assessment.Plain(FileKind.Ooxml)
+                : Assessment.Document(FileKind.Ooxml, await ExpandAsync(directory, embedded, site, inspector, new ExpansionMeter(inspector.Context, content.Length)).ConfigureAwait(false));
         }
 
         var encrypted = files.Where(e => e.Encryption != ZipEntryEncryption.None).ToList();
@@ -30,9 +35,20 @@ internal static class ZipInspector
             };
         }
 
-        var meter = new ExpansionMeter(inspector.Context, content.Length);
-        var nodes = new List<AttachmentNode>(files.Count);
-        foreach (var entry in files)
+        var nodes = await ExpandAsync(directory, files, site, inspector, new ExpansionMeter(inspector.Context, content.Length)).ConfigureAwait(false);
+        var result = Assessment.Transparent(FileKind.Zip, nodes);
+        var plain = files.Count - encrypted.Count;
+        return encrypted.Count > 0 && result.Protection == ProtectionStatus.NotProtected
+            ? result with { Detail = InspectionTexts.SomeEntriesPlain(plain, files.Count) }
+            : result;
+    }
+
+    /// <summary>Inspects each entry as an item: encrypted ones as such, plain ones expanded (charging the limits).</summary>
+    internal static async Task<List<AttachmentNode>> ExpandAsync(
+        ZipDirectory directory, IReadOnlyList<ZipEntryInfo> entries, NodeSite site, ContentInspector inspector, ExpansionMeter meter)
+    {
+        var nodes = new List<AttachmentNode>(entries.Count);
+        foreach (var entry in entries)
         {
             inspector.Context.ThrowIfExpired();
             var childSite = site.Child(entry.Name);
@@ -41,11 +57,15 @@ internal static class ZipInspector
                 : await inspector.ExpandAsync(() => directory.OpenEntry(entry), childSite, entry.UncompressedSize, meter).ConfigureAwait(false));
         }
 
-        var result = Assessment.Transparent(FileKind.Zip, nodes);
-        var plain = files.Count - encrypted.Count;
-        return encrypted.Count > 0 && result.Protection == ProtectionStatus.NotProtected
-            ? result with { Detail = InspectionTexts.SomeEntriesPlain(plain, files.Count) }
-            : result;
+        return nodes;
+    }
+
+    /// <summary>A part under an <c>embeddings/</c> folder of an OOXML package (any application's: word, xl, ppt, visio …).</summary>
+    private static bool IsEmbedding(ZipEntryInfo entry)
+    {
+        var slash = entry.Name.LastIndexOf('/');
+        var folder = slash > 0 ? entry.Name.AsSpan(0, slash) : [];
+        return folder.Equals("embeddings", StringComparison.OrdinalIgnoreCase) || folder.EndsWith("/embeddings", StringComparison.OrdinalIgnoreCase);
     }
 
     internal static string MethodName(ZipEntryEncryption encryption) => encryption switch
