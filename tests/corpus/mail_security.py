@@ -134,7 +134,7 @@ def tb_top(sid: str, subject: str, content_type: list[str], frm=TANAKA, to=(BUYE
 def single(top: list[str], part: str) -> bytes:
     """A message whose body is one leaf: the leaf's header lines join the message header."""
     head, body = part.split(CRLF + CRLF, 1)
-    return bm.message(top + head.split(CRLF), body)
+    return bm.message(top + head.split(CRLF), body if body.endswith(CRLF) else body + CRLF)
 
 
 def ol_top(sid: str, subject: str, content_type: list[str]) -> list[str]:
@@ -527,7 +527,7 @@ def build_messages(files: str, work: str, out: str) -> None:
     html = bm.html_paras("地図です。") + f'\n<p class="MsoNormal"><img width="64" height="48" src="cid:{cid}" alt="地図"></p>'
     rel = bm.multipart([f'Content-Type: multipart/related;{CRLF}\tboundary="{rb}";{CRLF}\ttype="multipart/alternative"'], rb,
                        [bm.outlook_alternative("t2i", "地図です。", html), bm.att_outlook("image/png", "image001.png", png, inline_cid=cid)])
-    fwd_inner = bm.message(bm.outlook_headers("t2i", ("山本 次郎", "yamamoto@example.co.jp"), [bm.COLLEAGUE], "会場の地図") + ["MIME-Version: 1.0"], rel).decode("ascii")
+    fwd_inner = single(bm.outlook_headers("t2i", ("山本 次郎", "yamamoto@example.co.jp"), [bm.COLLEAGUE], "会場の地図") + ["MIME-Version: 1.0"], rel).decode("ascii")
     fwd = bm.leaf([f'Content-Type: message/rfc822; name="{" ".join(bm.ew_utf8("会場の地図.eml"))}"',
                    "Content-Disposition: attachment; filename*=UTF-8''" + bm.pct("会場の地図.eml")], fwd_inner)
     o.write("ext-forwarded-message-inline-image.eml", bm.thunderbird_mail("t2", TANAKA, [BUYER], "Fw: 会場の地図", "転送します。", [fwd]), {

@@ -34,4 +34,8 @@ public enum FileKind
     Tnef,
     /// <summary>An RFC 5322 message (message/rfc822 or an attached .eml).</summary>
     Message,
+    /// <summary>A CMS (PKCS #7) object as S/MIME sends it: encrypted (EnvelopedData, AuthEnvelopedData) or signed (SignedData, .p7m/.p7s).</summary>
+    Smime,
+    /// <summary>OpenPGP data by its packets, binary or armored: an encrypted message (.gpg, .pgp, .asc), a signature.</summary>
+    OpenPgp,
 }

@@ -21,6 +21,8 @@ public static class FileKindNames
         [FileKind.Executable] = "executable",
         [FileKind.Tnef] = "tnef",
         [FileKind.Message] = "message",
+        [FileKind.Smime] = "smime",
+        [FileKind.OpenPgp] = "openpgp",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, FileKind> Kinds =
