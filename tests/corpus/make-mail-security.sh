@@ -72,6 +72,12 @@ cms -sign -binary -nodetach -in "$F/pdf/plain.pdf" -signer "$W/tanaka.crt" -inke
 cms -sign -binary -nodetach -in "$F/zip/utf8-flag-names-aes256.zip" -signer "$W/tanaka.crt" -inkey "$W/tanaka.key" -outform DER -out "$D/見積書.zip.p7m"
 cms -sign -binary -nodetach -in "$F/executable/setup.exe" -signer "$W/tanaka.crt" -inkey "$W/tanaka.key" -outform DER -out "$D/請求書.pdf.p7m"
 cms -sign -binary -nodetach -in "$W/inner-plain-xlsx.mime" -signer "$W/tanaka.crt" -inkey "$W/tanaka.key" -outform DER -out "$D/signed-mime-entity.p7m"
+# -stream: BER with indefinite lengths and constructed OCTET STRINGs, as Thunderbird (NSS) writes
+cms -encrypt -binary -stream -aes256 -in "$W/inner-plain-xlsx.mime" -outform DER -out "$D/enveloped-ber-streamed.p7m" "$W/buyer.crt"
+cms -sign -binary -stream -nodetach -in "$F/office/customers.xlsx" -signer "$W/tanaka.crt" -inkey "$W/tanaka.key" -outform DER -out "$D/customers-ber-streamed.xlsx.p7m"
+for f in enveloped-ber-streamed.p7m customers-ber-streamed.xlsx.p7m; do
+  [ "$(head -c 2 "$D/$f" | od -An -tx1 | tr -d ' ')" == 3080 ] || die "$f is not BER with an indefinite length"
+done
 half "$D/enveloped-aes256.p7m" "$D/truncated-enveloped.p7m"
 cp "$W/random.bin" "$D/random.p7m"
 # what was meant: each decrypts with the recipient's key to its input, each signature verifies over its content
@@ -85,6 +91,7 @@ cms -verify -binary -inform DER -in "$D/signed-detached.p7s" -content "$W/inner-
 vfy() { cms -verify -binary -inform DER -in "$1" -CAfile "$W/tanaka.crt" -out "$W/dec"; same "$W/dec" "$2" "$1 does not verify to $2"; }
 vfy "$D/申請書.pdf.p7m" "$F/pdf/plain.pdf"; vfy "$D/見積書.zip.p7m" "$F/zip/utf8-flag-names-aes256.zip"
 vfy "$D/請求書.pdf.p7m" "$F/executable/setup.exe"; vfy "$D/signed-mime-entity.p7m" "$W/inner-plain-xlsx.mime"
+dec "$D/enveloped-ber-streamed.p7m" buyer "$W/inner-plain-xlsx.mime"; vfy "$D/customers-ber-streamed.xlsx.p7m" "$F/office/customers.xlsx"
 fails openssl cms -cmsout -inform DER -in "$D/truncated-enveloped.p7m"
 fails openssl cms -cmsout -inform DER -in "$D/random.p7m"
 expect "$D/enveloped-aes256.p7m" <<'EOF'
@@ -95,6 +102,13 @@ expect "$D/auth-enveloped-aes256-gcm.p7m" <<'EOF'
 EOF
 expect "$D/two-recipients-aes128.p7m" <<'EOF'
 {"kind": "smime", "protection": "protected", "disguised": false, "note": "EnvelopedData, AES-128-CBC, two key-transport recipients, content a bare xlsx"}
+EOF
+expect "$D/enveloped-ber-streamed.p7m" <<'EOF'
+{"kind": "smime", "protection": "protected", "disguised": false, "note": "EnvelopedData in BER with indefinite lengths (openssl cms -encrypt -stream), the encoding NSS/Thunderbird uses"}
+EOF
+expect "$D/customers-ber-streamed.xlsx.p7m" <<'EOF'
+{"kind": "smime", "protection": "not-protected", "disguised": false, "note": "opaque-signed xlsx in BER (openssl cms -sign -stream -nodetach): the content is read through the indefinite-length, constructed OCTET STRING",
+ "entries": [{"name": "customers-ber-streamed.xlsx", "kind": "ooxml", "protection": "not-protected"}]}
 EOF
 expect "$D/signed-detached.p7s" <<'EOF'
 {"kind": "smime", "protection": "protected", "disguised": false, "note": "a detached CMS signature on its own: it carries no content, nothing to read (like an empty file, ADR-003)"}

@@ -199,8 +199,16 @@ internal static partial class MessageWalker
             return;
         }
 
-        if (walk.Unwrapped < walk.Inspector.Limits.MaxDepth && await OpaqueSignature.TryUnwrapAsync(part, walk.Inspector.Context).ConfigureAwait(false) is var (entity, content))
+        var site = Site(walk.Parent, part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
+        if (await OpaqueSignature.TryUnwrapAsync(part, walk.Inspector.Context).ConfigureAwait(false) is var (entity, content))
         {
+            // Each unwrapping is a nesting level, counted with the attached messages and archives this walk sits in.
+            if (walk.Unwrapped + (walk.Parent?.Depth + 1 ?? 0) >= walk.Inspector.Limits.MaxDepth)
+            {
+                walk.Result.Attachments.Add(walk.Inspector.LimitedEntry(site, content.Length, UnknownReason.LimitDepth));
+                return;
+            }
+
             walk.Exclude(new ExcludedPart(part.FileName, part.ContentType.MimeType, ExclusionReason.Signature) { Detail = InspectionTexts.SmimeOpaqueSignature });
             if (await BoundaryChecker.AnyUnclosedAsync(new MemoryStream(content, writable: false), entity, token).ConfigureAwait(false))
             {
@@ -214,7 +222,6 @@ internal static partial class MessageWalker
             return;
         }
 
-        var site = Site(walk.Parent, part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
         walk.Result.Attachments.Add(await InspectPartAsync(part, site, walk.Inspector, topLevel: walk.Parent is null).ConfigureAwait(false));
     }
 

@@ -20,6 +20,12 @@ internal static class OpaqueSignature
             return null;
         }
 
+        if (part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { } encoded
+            && !await Base64Validator.IsValidAsync(encoded, context.Token).ConfigureAwait(false))
+        {
+            return null; // damaged: inspected as an attachment, which reports the broken encoding
+        }
+
         using var decoded = part.Content.Open();
         var head = new byte[HeadBytes];
         var read = await decoded.ReadAtLeastAsync(head, HeadBytes, throwOnEndOfStream: false, context.Token).ConfigureAwait(false);

@@ -134,8 +134,12 @@ internal static class OpenPgpPackets
 
         if (i == 0)
         {
-            // No session key: readable OpenPGP (compressed, literal, one-pass signed, keys) when every tag is a defined one.
-            return packets.All(p => p.Tag is >= 1 and <= 14 or >= 17 and <= 21) ? new OpenPgpSummary(OpenPgpContent.NotEncrypted) : OpenPgpSummary.Invalid;
+            // No session key first: readable OpenPGP (compressed, literal, one-pass signed, keys) when every tag is a defined one
+            // and none is encrypted data or a session key (encrypted data whose key is not given is malformed, not readable).
+            return packets.All(p => p.Tag is >= 1 and <= 14 or >= 17 and <= 21
+                    && p.Tag is not (PublicKeySessionKey or SymmetricKeySessionKey or SymmetricallyEncrypted or IntegrityProtected or AeadEncrypted))
+                ? new OpenPgpSummary(OpenPgpContent.NotEncrypted)
+                : OpenPgpSummary.Invalid;
         }
 
         if (i != packets.Count - 1)
