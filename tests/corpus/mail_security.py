@@ -92,20 +92,27 @@ PR_ATTACH_FLAGS = 0x3714
 ATT_MHTML_REF = 4
 
 
-def tnef_inline_image(png: bytes, aes: bytes) -> bytes:
-    """winmail.dat of an HTML mail sent as TNEF: PR_BODY_HTML referring to cid:image001.png@…, the picture as an
-    attachment with PR_ATTACH_CONTENT_ID and ATT_MHTML_REF (rendered in the body), and an AES zip attached."""
+def tnef_inline_image(png: bytes, aes: bytes, rtf: bool = False) -> bytes:
+    """winmail.dat of an HTML mail sent as TNEF: the body refers to cid:image001.png@… - as PR_BODY_HTML, or (rtf) as
+    HTML encapsulated in PR_RTF_COMPRESSED ({\\rtf1 … \\fromhtml1 … {\\*\\htmltag …}}, what Outlook and Exchange write)
+    - the picture as an attachment with PR_ATTACH_CONTENT_ID and ATT_MHTML_REF (rendered in the body), and an AES zip."""
     cid = "image001.png@01DB6F2A.C3D4E5F0"
     html = ('<html><body><p>いつもお世話になっております。地図を添えてお送りします。</p>'
             f'<p><img width="64" height="48" src="cid:{cid}" alt="地図"></p></body></html>').encode("utf-8")
+    encapsulated = ("{\\rtf1\\ansi\\ansicpg932\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss MS PGothic;}}\n"
+                    "{\\*\\htmltag19 <html>}{\\*\\htmltag50 <body>}{\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 "
+                    "\\u12356?\\u12388?\\u12418?\\u12362?\\u19990?\\u35441?\\u12395?\\u12394?\\u12387?\\u12390?\\u12362?\\u12426?\\u12414?\\u12377?\\u12290?"
+                    "{\\*\\htmltag72 </p>}{\\*\\htmltag64 <p>}"
+                    f'{{\\*\\htmltag84 <img width="64" height="48" src="cid:{cid}" alt="map">}}'
+                    "{\\*\\htmltag72 </p>}{\\*\\htmltag58 </body>}{\\*\\htmltag27 </html>}}}\n").encode("ascii")
     out = tw.struct.pack("<IH", tw.TNEF_SIGNATURE, tw.LEGACY_KEY)
     out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_TNEF_VERSION, tw.struct.pack("<I", 0x00010000))
     out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_OEM_CODEPAGE, tw.struct.pack("<II", tw.OEM_CODEPAGE, 0))
     out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_MESSAGE_CLASS, b"IPM.Note\0")
     out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_SUBJECT, "会場のご案内".encode("cp932") + b"\0")
     out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_DATE_SENT, tw.tnef_date(*tw.FIXED_DATE))
-    out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_MSG_PROPS, tw.mapi_props([
-        (tw.PR_SUBJECT, tw.PT_UNICODE, "会場のご案内"), (PR_BODY_HTML, tw.PT_BINARY, html)]))
+    body = (tw.PR_RTF_COMPRESSED, tw.PT_BINARY, tw.rtf_uncompressed(encapsulated)) if rtf else (PR_BODY_HTML, tw.PT_BINARY, html)
+    out += tw.attribute(tw.LVL_MESSAGE, tw.ATT_MSG_PROPS, tw.mapi_props([(tw.PR_SUBJECT, tw.PT_UNICODE, "会場のご案内"), body]))
     for name, data, mime, content_id in (("image001.png", png, "image/png", cid), ("見積書.zip", aes, ZIPCT, None)):
         out += tw.attribute(tw.LVL_ATTACHMENT, tw.ATT_ATTACH_REND_DATA, tw.struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0xFFFF, 0xFFFF, 0))
         out += tw.attribute(tw.LVL_ATTACHMENT, tw.ATT_ATTACH_TITLE, name.encode("cp932") + b"\0")
@@ -522,6 +529,11 @@ def build_messages(files: str, work: str, out: str) -> None:
         "envelope": env(), **pass_, "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "protected"}],
         "excluded": [{"name": "image001.png", "why": "inline-image", "within": "winmail.dat"}],
         "note": "winmail.dat of an HTML mail: PR_BODY_HTML refers to cid:image001.png@..., the picture is an attachment with that Content-ID (ATT_MHTML_REF) - body, and listed as such (it was dropped from the report silently before issue 12); the AES zip is the attachment"})
+    o.write("ext-tnef-rtf-inline-image-and-aes-zip.eml", bm.outlook_mail("t3", TANAKA, [BUYER], "会場のご案内", bm.BODY_PW,
+                                                                          [bm.att_tnef(w("inline-image-rtf.dat"))], tnef=True), {
+        "envelope": env(), **pass_, "attachments": [{"name": "winmail.dat", "kind": "tnef", "protection": "protected"}],
+        "excluded": [{"name": "image001.png", "why": "inline-image", "within": "winmail.dat"}],
+        "note": "the same winmail.dat with the HTML encapsulated in compressed RTF (\\fromhtml1, the cid: reference inside an \\htmltag group), as Outlook writes it: the picture is body, not a plain image attachment"})
     cid = "image001.png@01DB6F2A.C3D4E5F0"
     rb = "_005_" + bm.boundary_id("t2i")
     html = bm.html_paras("地図です。") + f'\n<p class="MsoNormal"><img width="64" height="48" src="cid:{cid}" alt="地図"></p>'
@@ -543,6 +555,7 @@ def main() -> int:
     e = sub.add_parser("entities"); e.add_argument("--files", required=True); e.add_argument("--work", required=True)  # noqa: E702
     p = sub.add_parser("p7m-entity"); p.add_argument("der"); p.add_argument("out"); p.add_argument("smime_type")  # noqa: E702
     t = sub.add_parser("tnef"); t.add_argument("--files", required=True); t.add_argument("--out", required=True)  # noqa: E702
+    t.add_argument("--rtf", action="store_true")
     m = sub.add_parser("messages")
     m.add_argument("--files", required=True); m.add_argument("--work", required=True); m.add_argument("--out", required=True)  # noqa: E702
     a = ap.parse_args()
@@ -551,7 +564,7 @@ def main() -> int:
     elif a.cmd == "p7m-entity":
         write(a.out, p7m_entity(read(a.der), a.smime_type).encode("ascii"))
     elif a.cmd == "tnef":
-        write(a.out, tnef_inline_image(read(f"{a.files}/image/image001.png"), read(f"{a.files}/zip/utf8-flag-names-aes256.zip")))
+        write(a.out, tnef_inline_image(read(f"{a.files}/image/image001.png"), read(f"{a.files}/zip/utf8-flag-names-aes256.zip"), a.rtf))
     else:
         build_messages(a.files, a.work, a.out)
     return 0

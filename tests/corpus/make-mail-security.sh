@@ -220,7 +220,12 @@ q "${G[@]}" --verify "$W/pgp-sig-aes.asc" "$W/inner-aes-zip.mime"
 q "${GPGPW[@]}" -c -a -o "$W/pdf-sym.asc" "$F/pdf/plain.pdf"
 printf 'お世話になっております。暗号化した本文をお送りします。\n' | "${G[@]}" -a -r buyer@customer.example.com -e > "$W/inline.asc"
 $MS tnef --files "$F" --out "$W/inline-image.dat"
-q tnef -t "$W/inline-image.dat"; grep -q 'image001.png' "$LOG" || die "inline-image.dat: tnef does not list image001.png"
+$MS tnef --files "$F" --out "$W/inline-image-rtf.dat" --rtf
+for t in inline-image.dat inline-image-rtf.dat; do
+  q tnef -t "$W/$t"; grep -q 'image001.png' "$LOG" || die "$t: tnef does not list image001.png"
+done
+q tnef --save-body --body-pref=R -C "$W" "$W/inline-image-rtf.dat"   # tnef decompresses the RTF body: the cid: reference is in it
+grep -rqs 'cid:image001.png@' "$W"/*.rtf || die "inline-image-rtf.dat: no cid: reference in the RTF body tnef extracts"
 
 # ============================================================================================ messages
 $MS messages --files "$F" --work "$W" --out "$OUT/messages"

@@ -294,7 +294,7 @@ internal static partial class MessageWalker
         return head[..read];
     }
 
-    /// <summary>Every <c>cid:</c> reference in the HTML body parts of this message (not of attached messages).</summary>
+    /// <summary>Every <c>cid:</c> reference in the HTML body parts of this message (not of attached messages), HTML in RTF included.</summary>
     private static HashSet<string> CollectCidReferences(MimeEntity body)
     {
         var cids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -310,12 +310,22 @@ internal static partial class MessageWalker
 
                     break;
                 case TextPart { IsHtml: true } html when !html.IsAttachment:
-                    foreach (Match match in CidReference().Matches(html.Text ?? ""))
-                    {
-                        cids.Add(Uri.UnescapeDataString(match.Groups[1].Value));
-                    }
-
+                    AddCids(html.Text);
                     break;
+
+                // Outlook's TNEF body: HTML encapsulated in RTF (\fromhtml1), its tags, cid: references included, kept in
+                // {\*\htmltag …} groups ([MS-OXRTFEX]).
+                case TextPart { IsRichText: true } rtf when !rtf.IsAttachment && rtf.Text is { } text && text.Contains("\\fromhtml", StringComparison.Ordinal):
+                    AddCids(text);
+                    break;
+            }
+        }
+
+        void AddCids(string? text)
+        {
+            foreach (Match match in CidReference().Matches(text ?? ""))
+            {
+                cids.Add(Uri.UnescapeDataString(match.Groups[1].Value));
             }
         }
 
