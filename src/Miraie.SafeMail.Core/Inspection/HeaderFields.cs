@@ -15,8 +15,10 @@ internal static class HeaderFields
     /// </summary>
     public static List<HashSet<string>>? Blocks(ReadOnlySpan<byte> bytes)
     {
+        // Control characters other than TAB, CR, LF and ESC (raw ISO-2022-JP, which old Japanese mailers put in headers) mean binary.
         if (!System.Text.Unicode.Utf8.IsValid(bytes) || bytes.IndexOfAnyInRange((byte)0, (byte)8) >= 0
-            || bytes.IndexOfAnyInRange((byte)0x0B, (byte)0x0C) >= 0 || bytes.IndexOfAnyInRange((byte)0x0E, (byte)0x1F) >= 0 || bytes.Contains((byte)0x7F))
+            || bytes.IndexOfAnyInRange((byte)0x0B, (byte)0x0C) >= 0 || bytes.IndexOfAnyInRange((byte)0x0E, (byte)0x1A) >= 0
+            || bytes.IndexOfAnyInRange((byte)0x1C, (byte)0x1F) >= 0 || bytes.Contains((byte)0x7F))
         {
             return null;
         }
