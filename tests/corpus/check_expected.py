@@ -15,11 +15,13 @@ KINDS = {"pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "tex
          "lzh", "cab", "iso"}  # issue 12: containers
 KINDS |= {"odf"}  # OpenDocument (issue 12, make-documents.sh)
 DOCUMENTS = {"pdf", "ooxml", "odf"}  # readable themselves whatever files they carry (ADR-003), so their entries do not decide
+KINDS |= {"smime", "openpgp"}  # issue 12: signed and encrypted mail (make-mail-security.sh)
 PROTECTIONS = {"protected", "not-protected", "unknown"}
 REASONS = {"corrupt", "unrecognised", "limit-depth", "limit-entries", "limit-size", "limit-ratio", "unsupported"}
 VERDICT_OF_RULE = {"disguised": "quarantine", "executable": "quarantine", "external-unknown": "quarantine",
                    "external-unprotected": "quarantine", "too-large": "reject", "default-pass": "pass"}
 WHY_EXCLUDED = {"inline-image", "calendar"}
+WHY_EXCLUDED |= {"signature", "encryption-control", "report"}  # issue 12 (make-mail-security.sh)
 WHY_REASON = {"not-protected", "unknown", "disguised", "executable"}
 INTERNAL = "example.co.jp"
 
@@ -99,7 +101,7 @@ def check_message(path: str, e: dict) -> None:
             err(p, f"protection {a.get('protection')!r}")
     for i, x in enumerate(e.get("excluded", [])):
         p = f"{path} excluded[{i}]"
-        keys(p, x, {"name", "why"}, set())
+        keys(p, x, {"name", "why"}, {"within"})
         if x.get("why") not in WHY_EXCLUDED:
             err(p, f"why {x.get('why')!r}")
     for i, r in enumerate(e.get("reasons", [])):

@@ -1058,6 +1058,8 @@ if [ $WRITE_SAMPLES = 1 ]; then
   echo "wrote docs/samples/*.eml: review and commit them"
 fi
 "$PY" "$HERE/build_messages.py" --files "$F" --check-samples "$REPO/docs/samples" --out "$OUT/messages/samples"
+# issue 12: S/MIME and OpenPGP files and mail, bounces / read receipts / feedback reports (openssl, gnupg)
+bash "$HERE/make-mail-security.sh" "$OUT"
 
 # ====================================================================================== final checks
 section "final checks"

@@ -44,8 +44,9 @@ internal sealed class ReportPrinter(TextWriter output, CultureInfo culture)
             output.WriteLine(T("本文として扱った部分:", "Treated as body:"));
             foreach (var part in report.Excluded)
             {
-                var why = part.Why == ExclusionReason.InlineImage ? T("本文中のインライン画像", "inline image in the HTML body") : T("会議出席依頼の予定データ", "meeting request calendar data");
-                output.WriteLine($"  {Safe(part.Name ?? "-")} ({part.ContentType}): {why}");
+                // Inside an attached message or winmail.dat, the part is named by its path: 会場の地図.eml › image001.png
+                var name = part.Within is null ? part.Name ?? "-" : part.Within + AttachmentNode.PathSeparator + (part.Name ?? "-");
+                output.WriteLine($"  {Safe(name)} ({Safe(part.ContentType)}): {L(part.Detail)}");
             }
         }
 

@@ -192,6 +192,10 @@ internal sealed class ContentInspector(InspectionContext context)
                 return await MessageWalker.AssessTnefAsync(content, site, this).ConfigureAwait(false);
             case FileKind.Message:
                 return await MessageWalker.AssessAttachedMessageAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.Smime:
+                return await CmsInspector.AssessAsync(content, site, this).ConfigureAwait(false);
+            case FileKind.OpenPgp:
+                return await OpenPgpInspector.AssessAsync(content, this).ConfigureAwait(false);
             case FileKind.Executable:
                 return new Assessment(FileKind.Executable, ProtectionStatus.NotProtected, InspectionTexts.ExecutableFile(sniff.Format));
             case FileKind.Text when IsScriptName(site.Name):

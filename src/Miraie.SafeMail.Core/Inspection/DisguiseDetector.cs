@@ -95,6 +95,9 @@ public static class DisguiseDetector
         Claim([FileKind.Image], "jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif");
         Claim([FileKind.Text], "txt", "csv", "tsv", "log", "md", "json", "xml", "html", "htm", "rtf", "ics", "vcf", "ini", "yaml", "yml");
         Claim([FileKind.Message, FileKind.Text], "eml");
+        Claim([FileKind.Smime], "p7m", "p7s", "p7c");
+        Claim([FileKind.OpenPgp], "gpg", "pgp");
+        Claim([FileKind.OpenPgp, FileKind.Text], "asc");
         return claims.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

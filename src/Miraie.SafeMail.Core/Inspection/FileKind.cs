@@ -42,4 +42,8 @@ public enum FileKind
     Iso,
     /// <summary>OpenDocument package (odt, ods, odp …): a ZIP whose first entry is a stored <c>mimetype</c>.</summary>
     Odf,
+    /// <summary>A CMS (PKCS #7) object as S/MIME sends it: encrypted (EnvelopedData, AuthEnvelopedData) or signed (SignedData, .p7m/.p7s).</summary>
+    Smime,
+    /// <summary>OpenPGP data by its packets, binary or armored: an encrypted message (.gpg, .pgp, .asc), a signature.</summary>
+    OpenPgp,
 }

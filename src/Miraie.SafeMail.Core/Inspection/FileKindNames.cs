@@ -25,6 +25,8 @@ public static class FileKindNames
         [FileKind.Cab] = "cab",
         [FileKind.Iso] = "iso",
         [FileKind.Odf] = "odf",
+        [FileKind.Smime] = "smime",
+        [FileKind.OpenPgp] = "openpgp",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, FileKind> Kinds =

@@ -29,6 +29,12 @@ internal sealed class InspectionContext : IDisposable
 
     private bool Expired => System.Diagnostics.Stopwatch.GetTimestamp() > _deadlineTimestamp;
 
+    /// <summary>
+    /// Every part found to be body rather than attachment, in walk order, including those inside attached messages and
+    /// winmail.dat (<see cref="ExcludedPart.Within"/> says where): the report lists them all.
+    /// </summary>
+    public List<ExcludedPart> Excluded { get; } = [];
+
     /// <summary>Bytes produced by decompression so far, all archives together.</summary>
     public long ExpandedBytes { get; private set; }
 

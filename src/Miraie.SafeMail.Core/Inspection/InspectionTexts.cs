@@ -88,6 +88,69 @@ public static class InspectionTexts
     /// <summary>Something that runs.</summary>
     public static LocalizedText ExecutableFile(string format) => new($"実行ファイルです（{format}）", $"an executable file ({format})");
 
+    /// <summary>An S/MIME (CMS) envelope: only the recipients' private keys open it.</summary>
+    public static LocalizedText SmimeEncrypted(string algorithm, int recipients) => new(
+        string.Create(Invariant, $"S/MIME で暗号化されています（{algorithm}、宛先の鍵 {recipients}件）"),
+        string.Create(Invariant, $"encrypted with S/MIME ({algorithm}, {recipients} recipient key{(recipients == 1 ? "" : "s")})"));
+
+    /// <summary>OpenPGP encrypted data: session keys for recipients' keys and/or passwords, then the encrypted packet.</summary>
+    public static LocalizedText OpenPgpEncrypted(int publicKeys, int passwords)
+    {
+        var ja = new List<string>();
+        var en = new List<string>();
+        if (publicKeys > 0)
+        {
+            ja.Add(string.Create(Invariant, $"宛先の公開鍵 {publicKeys}件"));
+            en.Add(string.Create(Invariant, $"{publicKeys} public key{(publicKeys == 1 ? "" : "s")}"));
+        }
+
+        if (passwords > 0)
+        {
+            ja.Add("パスワード");
+            en.Add("a password");
+        }
+
+        return new($"OpenPGP で暗号化されています（{string.Join("・", ja)}）", $"encrypted with OpenPGP ({string.Join(", ", en)})");
+    }
+
+    /// <summary>A signature on its own: it carries no document, so nothing can be read from it.</summary>
+    public static LocalizedText SignatureOnly { get; } = new("電子署名のみで、文書の内容を含みません（読み取れる内容はありません）", "a signature only, without the document: nothing to read");
+
+    /// <summary>OpenPGP data anyone can read (signed or compressed, not encrypted).</summary>
+    public static LocalizedText OpenPgpNotEncrypted { get; } = new(
+        "OpenPGP 形式ですが暗号化されていません（署名・圧縮のみ）", "OpenPGP data that is not encrypted (signed or compressed only)");
+
+    /// <summary>Body items (PRODUCT.md, "Attachment"), by why they are body.</summary>
+    public static LocalizedText Excluded(ExclusionReason reason) => reason switch
+    {
+        ExclusionReason.InlineImage => new("本文中のインライン画像（HTML から cid: で参照）", "inline image referenced from the HTML body (cid:)"),
+        ExclusionReason.Calendar => new("会議出席依頼の予定データ", "meeting request calendar data"),
+        ExclusionReason.Signature => new("電子署名", "signature"),
+        ExclusionReason.EncryptionControl => new("PGP/MIME の暗号化制御情報（Version: 1）", "PGP/MIME control information (Version: 1)"),
+        ExclusionReason.Report => new("配送状況通知・開封確認などの機械可読な報告", "machine-readable report (delivery status, read receipt …)"),
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
+    /// <summary>A detached S/MIME signature part (smime.p7s).</summary>
+    public static LocalizedText SmimeSignature { get; } = new("S/MIME の電子署名（CMS SignedData、分離署名）", "S/MIME signature (CMS SignedData, detached)");
+
+    /// <summary>The wrapper of an opaque-signed S/MIME part, whose content was inspected in its place.</summary>
+    public static LocalizedText SmimeOpaqueSignature { get; } = new(
+        "S/MIME 署名付きの本文（署名を外し、中身を本文・添付ファイルとして検査しました）",
+        "S/MIME signed content (unwrapped: what it holds was inspected as body and attachments)");
+
+    /// <summary>An OpenPGP signature part.</summary>
+    public static LocalizedText OpenPgpSignature { get; } = new("OpenPGP の電子署名", "OpenPGP signature");
+
+    /// <summary>A machine-readable report part, by its type.</summary>
+    public static LocalizedText ReportPart(string mimeType) => mimeType.ToLowerInvariant() switch
+    {
+        "message/delivery-status" or "message/global-delivery-status" => new($"配送状況通知（{mimeType}）", $"delivery status ({mimeType})"),
+        "message/disposition-notification" or "message/global-disposition-notification" => new($"開封確認（{mimeType}）", $"read receipt ({mimeType})"),
+        "message/feedback-report" => new($"迷惑メール等の報告（{mimeType}）", $"feedback report ({mimeType})"),
+        _ => new($"元のメールのヘッダー（{mimeType}）", $"headers of the original message ({mimeType})"),
+    };
+
     /// <summary>Why a node is unknown, with the limit's value where there is one.</summary>
     public static LocalizedText Unknown(UnknownReason reason, InspectionLimits limits, string? detail = null)
     {
@@ -155,6 +218,8 @@ public static class InspectionTexts
         FileKind.Cab => new("CAB", "CAB"),
         FileKind.Iso => new("ISO イメージ", "ISO image"),
         FileKind.Odf => new("ODF 文書", "OpenDocument file"),
+        FileKind.Smime => new("S/MIME（CMS）", "S/MIME (CMS)"),
+        FileKind.OpenPgp => new("OpenPGP", "OpenPGP"),
         _ => new("不明", "unknown"),
     };
 

@@ -97,6 +97,11 @@ internal static class KindSniffer
             return new SniffResult(FileKind.Image, image);
         }
 
+        if (SniffSecureMail(head) is { } secure)
+        {
+            return secure;
+        }
+
         // Viewers accept a PDF header anywhere in the first 1 KB; checked only after every exact magic number,
         // because archives, executables and winmail.dat often carry a PDF near their start.
         if (head.IndexOf("%PDF-"u8) is > 0 and < 1024)
@@ -241,7 +246,26 @@ internal static class KindSniffer
             return "audio/video";
         }
 
-        return head.StartsWith("-----BEGIN PGP MESSAGE-----"u8) ? "OpenPGP" : null;
+        return null;
+    }
+
+    /// <summary>
+    /// S/MIME's CMS objects (a DER/BER ContentInfo naming a PKCS #7 or S/MIME content type) and OpenPGP data (binary:
+    /// a session-key or signature packet header; armored: a BEGIN PGP MESSAGE / SIGNATURE line). The readers confirm.
+    /// </summary>
+    private static SniffResult? SniffSecureMail(ReadOnlySpan<byte> head)
+    {
+        if (head.Length > 0 && head[0] == 0x30 && Formats.CmsReader.ContentTypeOf(head) is not null)
+        {
+            return new SniffResult(FileKind.Smime, "CMS");
+        }
+
+        if (Formats.OpenPgpPackets.StartsLikeOpenPgp(head) || Formats.OpenPgpArmor.StartsArmored(head))
+        {
+            return new SniffResult(FileKind.OpenPgp, "OpenPGP");
+        }
+
+        return null;
     }
 
     /// <summary>An LZH header: a method like <c>-lh5-</c> (or LArc's <c>-lz5-</c>) at offset 2 and a header level 0 to 3.</summary>

@@ -142,7 +142,7 @@ public sealed class MessageInspector
         return new InspectionReport
         {
             Attachments = walked.Attachments,
-            Excluded = walked.Excluded,
+            Excluded = context.Excluded,
             Problems = walked.Problems.DistinctBy(p => p.Code).ToList(),
             MessageSize = input.CanSeek ? input.Length : 0,
             Subject = message.Subject,

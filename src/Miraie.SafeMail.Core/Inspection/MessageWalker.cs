@@ -8,8 +8,11 @@ namespace Miraie.SafeMail.Core.Inspection;
 /// <summary>
 /// Walks a message's MIME tree as PRODUCT.md defines "attachment": every leaf that is not the text/plain or
 /// text/html body, including inside attached messages and TNEF; inline images referenced from the HTML by
-/// <c>cid:</c> and meeting-request calendar data count as body. Whatever is excluded must prove it (an image
-/// really is an image, a calendar really holds VCALENDAR); otherwise it is inspected as an attachment.
+/// <c>cid:</c>, meeting-request calendar data, signatures, the PGP/MIME control part and the machine-readable parts of
+/// reports count as body. Whatever is excluded must prove it (an image really is an image, a calendar really holds
+/// VCALENDAR, a signature parses as one: <see cref="BodyItemProof"/>); otherwise it is inspected as an attachment.
+/// Excluded parts are collected in <see cref="InspectionContext.Excluded"/>, wherever they sit. An S/MIME opaque-signed
+/// part is unwrapped and its content walked in its place (<see cref="OpaqueSignature"/>).
 /// </summary>
 internal static partial class MessageWalker
 {
@@ -18,8 +21,27 @@ internal static partial class MessageWalker
     public sealed class Result
     {
         public List<AttachmentNode> Attachments { get; } = [];
-        public List<ExcludedPart> Excluded { get; } = [];
         public List<InspectionProblem> Problems { get; } = [];
+    }
+
+    /// <summary>The state of one walk: where it is, what the HTML refers to, what it found.</summary>
+    private sealed class Walk(NodeSite? parent, ContentInspector inspector, HashSet<string> cids, Result result)
+    {
+        public NodeSite? Parent => parent;
+        public ContentInspector Inspector => inspector;
+        public HashSet<string> Cids => cids;
+        public Result Result => result;
+
+        /// <summary>Leaves seen so far, for naming unnamed parts.</summary>
+        public int Leaves { get; set; }
+
+        /// <summary>Opaque signatures unwrapped on the way down to here, bounded by the nesting limit.</summary>
+        public int Unwrapped { get; set; }
+
+        /// <summary>Where body items of this walk sit: null for the message itself, else the attachment's path.</summary>
+        public string? Within => parent is null ? null : string.Join(AttachmentNode.PathSeparator, parent.Path);
+
+        public void Exclude(ExcludedPart part) => inspector.Context.Excluded.Add(part with { Within = Within });
     }
 
     /// <summary>Walks <paramref name="message"/>; attachments are placed under <paramref name="parent"/> (null: top level).</summary>
@@ -41,18 +63,24 @@ internal static partial class MessageWalker
             result.Problems.Add(new InspectionProblem("mime-incomplete", InspectionTexts.MimeIncomplete));
         }
 
-        var referencedCids = CollectCidReferences(message.Body);
-        var counter = 0;
-        await VisitAsync(message.Body, parent, inspector, referencedCids, result, () => ++counter).ConfigureAwait(false);
+        var walk = new Walk(parent, inspector, CollectCidReferences(message.Body), result);
+        await VisitAsync(message.Body, container: null, walk).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>An attached message (message/rfc822 or an .eml file): transparent over its own attachments.</summary>
-    public static async Task<Assessment> AssessAttachedMessageAsync(ContentBuffer content, NodeSite site, ContentInspector inspector)
+    public static Task<Assessment> AssessAttachedMessageAsync(ContentBuffer content, NodeSite site, ContentInspector inspector) =>
+        AssessEnclosedAsync(content, site, inspector, FileKind.Message);
+
+    /// <summary>
+    /// A message or MIME entity inside <paramref name="site"/> (an attached message, the content of a signed .p7m):
+    /// transparent over its own attachments; with none, only a body, which is body.
+    /// </summary>
+    public static async Task<Assessment> AssessEnclosedAsync(ContentBuffer content, NodeSite site, ContentInspector inspector, FileKind kind)
     {
         if (site.Depth + 1 > inspector.Limits.MaxDepth)
         {
-            return Assessment.Unknown(FileKind.Message, UnknownReason.LimitDepth, inspector.Limits);
+            return Assessment.Unknown(kind, UnknownReason.LimitDepth, inspector.Limits);
         }
 
         using var stream = content.OpenRead();
@@ -61,7 +89,7 @@ internal static partial class MessageWalker
         var inner = await WalkAsync(message, stream, site, inspector).ConfigureAwait(false);
         if (inner.Problems.Count > 0)
         {
-            return new Assessment(FileKind.Message, ProtectionStatus.Unknown, inner.Problems[0].Text)
+            return new Assessment(kind, ProtectionStatus.Unknown, inner.Problems[0].Text)
             {
                 UnknownReason = UnknownReason.Corrupt,
                 Children = inner.Attachments,
@@ -69,8 +97,8 @@ internal static partial class MessageWalker
         }
 
         return inner.Attachments.Count == 0
-            ? new Assessment(FileKind.Message, ProtectionStatus.Protected, InspectionTexts.AttachedMessageBody)
-            : Assessment.Transparent(FileKind.Message, inner.Attachments);
+            ? new Assessment(kind, ProtectionStatus.Protected, InspectionTexts.AttachedMessageBody)
+            : Assessment.Transparent(kind, inner.Attachments);
     }
 
     /// <summary>
@@ -98,25 +126,32 @@ internal static partial class MessageWalker
             : Assessment.Transparent(FileKind.Tnef, inner.Attachments);
     }
 
-    private static async Task VisitAsync(MimeEntity entity, NodeSite? parent, ContentInspector inspector, HashSet<string> cids, Result result, Func<int> next)
+    private static async Task VisitAsync(MimeEntity entity, Multipart? container, Walk walk)
     {
+        var inspector = walk.Inspector;
         inspector.Context.ThrowIfExpired();
         switch (entity)
         {
             case Multipart multipart:
                 foreach (var child in multipart)
                 {
-                    await VisitAsync(child, parent, inspector, cids, result, next).ConfigureAwait(false);
+                    await VisitAsync(child, multipart, walk).ConfigureAwait(false);
                 }
 
                 break;
 
             case MessagePart messagePart:
                 {
-                    var index = next();
+                    var index = ++walk.Leaves;
+                    if (BodyItemProof.ProveHeaders(messagePart, container) is { } headers)
+                    {
+                        walk.Exclude(headers);
+                        break;
+                    }
+
                     var name = messagePart.ContentDisposition?.FileName ?? MessageName(messagePart.Message, index);
-                    var site = Site(parent, name, messagePart.ContentType.MimeType);
-                    var writer = new ContentBufferWriter(hash: parent is null);
+                    var site = Site(walk.Parent, name, messagePart.ContentType.MimeType);
+                    var writer = new ContentBufferWriter(hash: walk.Parent is null);
                     await using (writer.ConfigureAwait(false))
                     {
                         if (messagePart.Message is not null)
@@ -126,37 +161,68 @@ internal static partial class MessageWalker
 
                         var sha = writer.Sha256Hex;
                         using var buffer = writer.ToBuffer();
-                        result.Attachments.Add(await inspector.InspectAsync(buffer, site, sha, FileKind.Message).ConfigureAwait(false));
+                        walk.Result.Attachments.Add(await inspector.InspectAsync(buffer, site, sha, FileKind.Message).ConfigureAwait(false));
                     }
 
                     break;
                 }
 
             case MimePart part:
-                {
-                    var index = next();
-                    if (IsBody(part))
-                    {
-                        break;
-                    }
-
-                    if (await IsCalendarAsync(part).ConfigureAwait(false))
-                    {
-                        result.Excluded.Add(new ExcludedPart(part.FileName, part.ContentType.MimeType, ExclusionReason.Calendar));
-                        break;
-                    }
-
-                    if (await IsReferencedInlineImageAsync(part, cids).ConfigureAwait(false))
-                    {
-                        result.Excluded.Add(new ExcludedPart(part.FileName ?? part.ContentId, part.ContentType.MimeType, ExclusionReason.InlineImage));
-                        break;
-                    }
-
-                    var site = Site(parent, part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
-                    result.Attachments.Add(await InspectPartAsync(part, site, inspector, topLevel: parent is null).ConfigureAwait(false));
-                    break;
-                }
+                await VisitLeafAsync(part, container, walk, ++walk.Leaves).ConfigureAwait(false);
+                break;
         }
+    }
+
+    private static async Task VisitLeafAsync(MimePart part, Multipart? container, Walk walk, int index)
+    {
+        if (IsBody(part))
+        {
+            return;
+        }
+
+        if (await IsCalendarAsync(part).ConfigureAwait(false))
+        {
+            walk.Exclude(new ExcludedPart(part.FileName, part.ContentType.MimeType, ExclusionReason.Calendar));
+            return;
+        }
+
+        if (await IsReferencedInlineImageAsync(part, walk.Cids).ConfigureAwait(false))
+        {
+            walk.Exclude(new ExcludedPart(part.FileName ?? part.ContentId, part.ContentType.MimeType, ExclusionReason.InlineImage));
+            return;
+        }
+
+        var token = walk.Inspector.Context.Token;
+        if (await BodyItemProof.ProveAsync(part, container, token).ConfigureAwait(false) is { } item)
+        {
+            walk.Exclude(item);
+            return;
+        }
+
+        var site = Site(walk.Parent, part.FileName ?? UnnamedPart(index), part.ContentType.MimeType);
+        if (await OpaqueSignature.TryUnwrapAsync(part, walk.Inspector.Context).ConfigureAwait(false) is var (entity, content))
+        {
+            // Each unwrapping is a nesting level, counted with the attached messages and archives this walk sits in.
+            if (walk.Unwrapped + (walk.Parent?.Depth + 1 ?? 0) >= walk.Inspector.Limits.MaxDepth)
+            {
+                walk.Result.Attachments.Add(walk.Inspector.LimitedEntry(site, content.Length, UnknownReason.LimitDepth));
+                return;
+            }
+
+            walk.Exclude(new ExcludedPart(part.FileName, part.ContentType.MimeType, ExclusionReason.Signature) { Detail = InspectionTexts.SmimeOpaqueSignature });
+            if (await BoundaryChecker.AnyUnclosedAsync(new MemoryStream(content, writable: false), entity, token).ConfigureAwait(false))
+            {
+                walk.Result.Problems.Add(new InspectionProblem("mime-incomplete", InspectionTexts.MimeIncomplete));
+            }
+
+            walk.Cids.UnionWith(CollectCidReferences(entity));
+            walk.Unwrapped++;
+            await VisitAsync(entity, container: null, walk).ConfigureAwait(false);
+            walk.Unwrapped--;
+            return;
+        }
+
+        walk.Result.Attachments.Add(await InspectPartAsync(part, site, walk.Inspector, topLevel: walk.Parent is null).ConfigureAwait(false));
     }
 
     /// <summary>Decodes a leaf and inspects it; damaged base64 makes it unknown rather than silently repaired.</summary>
@@ -230,7 +296,7 @@ internal static partial class MessageWalker
         return head[..read];
     }
 
-    /// <summary>Every <c>cid:</c> reference in the HTML body parts of this message (not of attached messages).</summary>
+    /// <summary>Every <c>cid:</c> reference in the HTML body parts of this message (not of attached messages), HTML in RTF included.</summary>
     private static HashSet<string> CollectCidReferences(MimeEntity body)
     {
         var cids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -246,12 +312,22 @@ internal static partial class MessageWalker
 
                     break;
                 case TextPart { IsHtml: true } html when !html.IsAttachment:
-                    foreach (Match match in CidReference().Matches(html.Text ?? ""))
-                    {
-                        cids.Add(Uri.UnescapeDataString(match.Groups[1].Value));
-                    }
-
+                    AddCids(html.Text);
                     break;
+
+                // Outlook's TNEF body: HTML encapsulated in RTF (\fromhtml1), its tags, cid: references included, kept in
+                // {\*\htmltag …} groups ([MS-OXRTFEX]).
+                case TextPart { IsRichText: true } rtf when !rtf.IsAttachment && rtf.Text is { } text && text.Contains("\\fromhtml", StringComparison.Ordinal):
+                    AddCids(text);
+                    break;
+            }
+        }
+
+        void AddCids(string? text)
+        {
+            foreach (Match match in CidReference().Matches(text ?? ""))
+            {
+                cids.Add(Uri.UnescapeDataString(match.Groups[1].Value));
             }
         }
 

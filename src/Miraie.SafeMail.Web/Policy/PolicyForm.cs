@@ -43,8 +43,8 @@ public sealed class PolicyForm
     /// <summary>Why the admin changes it (kept in the history).</summary>
     public string? Comment { get; set; }
 
-    /// <summary>Every kind the policy knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["pdf", "ooxml", "cfb", "zip", "7z", "rar", "gzip", "tar", "image", "text", "executable", "tnef", "message", "lzh", "cab", "iso", "odf"];
+    /// <summary>Every kind the policy knows, in the specification's order ("unknown", which is never allowed, left out).</summary>
+    public static IReadOnlyList<string> Kinds { get; } = FileKindNames.All.Where(k => k != FileKindNames.Name(FileKind.Unknown)).ToArray();
 
     /// <summary>The form showing <paramref name="policy"/>.</summary>
     public static PolicyForm From(PolicyOptions policy)

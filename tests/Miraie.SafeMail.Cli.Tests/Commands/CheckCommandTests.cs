@@ -91,6 +91,24 @@ public class CheckCommandTests
         english.Out.Should().Contain("Verdict: quarantine");
     }
 
+    [TestCase("en", "Treated as body:", "winmail.dat › image001.png (image/png): inline image referenced from the HTML body (cid:)",
+        "smime.p7s (application/pkcs7-signature): S/MIME signature (CMS SignedData, detached)")]
+    [TestCase("ja", "本文として扱った部分:", "winmail.dat › image001.png (image/png): 本文中のインライン画像（HTML から cid: で参照）",
+        "smime.p7s (application/pkcs7-signature): S/MIME の電子署名（CMS SignedData、分離署名）")]
+    public async Task Body_items_are_listed_with_where_they_sit_and_what_they_are(string language, string heading, string tnefImage, string signature)
+    {
+        // Issue 12: a winmail.dat's inline picture was dropped from the output; a signed mail was quarantined for smime.p7s.
+        var corpus = Path.Combine(SafemailProcess.RepositoryRoot, "tests", "corpus", "out", "messages");
+        var tnef = await SafemailProcess.RunAsync("--lang", language, "check", Path.Combine(corpus, "ext-tnef-inline-image-and-aes-zip.eml"), "--policy", Sample);
+        tnef.ExitCode.Should().Be(0, tnef.Out + tnef.Error);
+        tnef.Out.Should().Contain(heading).And.Contain("  " + tnefImage);
+        var signed = await SafemailProcess.RunAsync("--lang", language, "check", Path.Combine(corpus, "ext-smime-signed-aes-zip.eml"), "--policy", Sample);
+        signed.ExitCode.Should().Be(0, signed.Out + signed.Error);
+        signed.Out.Should().Contain("  " + signature);
+        var json = await SafemailProcess.RunAsync("check", Path.Combine(corpus, "ext-tnef-inline-image-and-aes-zip.eml"), "--policy", Sample, "--json");
+        json.Out.Should().Contain("\"within\": \"winmail.dat\"").And.Contain("\"why\": \"inline-image\"");
+    }
+
     [Test]
     public async Task Internal_recipients_from_the_command_line_override_the_headers_and_pass()
     {

@@ -91,4 +91,5 @@ internal sealed class ExpectedExcluded
 {
     public string? Name { get; set; }
     public string Why { get; set; } = "";
+    public string? Within { get; set; }
 }

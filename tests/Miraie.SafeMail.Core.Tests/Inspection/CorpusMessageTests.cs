@@ -42,8 +42,8 @@ public class CorpusMessageTests
             }
         }
 
-        report.Excluded.Select(e => (e.Name, Why: JsonNamingPolicy.KebabCaseLower.ConvertName(e.Why.ToString())))
-            .Should().BeEquivalentTo(expected.Excluded.Select(e => (e.Name, e.Why)), because);
+        report.Excluded.Select(e => (e.Name, Why: JsonNamingPolicy.KebabCaseLower.ConvertName(e.Why.ToString()), e.Within))
+            .Should().BeEquivalentTo(expected.Excluded.Select(e => (e.Name, e.Why, e.Within)), because);
 
         foreach (var reason in expected.Reasons)
         {

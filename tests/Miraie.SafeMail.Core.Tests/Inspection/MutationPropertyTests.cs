@@ -113,6 +113,68 @@ public class MutationPropertyTests
         }, iter: 300, threads: 1);
     }
 
+    /// <summary>Issue 12's files and messages: S/MIME, OpenPGP, reports, body items inside containers.</summary>
+    private static byte[][] SecureMailSeeds(string folder, Func<string, bool> take)
+    {
+        var root = Path.Combine(TestPaths.CorpusOutput, folder);
+        var seeds = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".expected.json", StringComparison.Ordinal) && take(Path.GetRelativePath(root, f)))
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllBytes)
+            .ToArray();
+        seeds.Should().NotBeEmpty("run tests/corpus/make-corpus.sh");
+        return seeds;
+    }
+
+    private static bool IsSecureMailMessage(string name) =>
+        name.StartsWith("ext-smime-", StringComparison.Ordinal) || name.StartsWith("ext-pgp", StringComparison.Ordinal)
+        || name.StartsWith("ext-dsn-", StringComparison.Ordinal) || name.StartsWith("ext-ndr-", StringComparison.Ordinal)
+        || name.StartsWith("ext-mdn-", StringComparison.Ordinal) || name.StartsWith("ext-arf-", StringComparison.Ordinal)
+        || name.Contains("inline-image", StringComparison.Ordinal) || name.Contains("delivery-status", StringComparison.Ordinal);
+
+    [Test]
+    public async Task Mutated_signed_and_encrypted_files_always_yield_a_node()
+    {
+        var seeds = SecureMailSeeds("files", f => f.StartsWith("smime", StringComparison.Ordinal) || f.StartsWith("openpgp", StringComparison.Ordinal));
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var node = await Inspector.InspectFileAsync(new MemoryStream(bytes), "mutated.p7m");
+            node.Protection.Should().BeDefined();
+            if (node.Protection == ProtectionStatus.Unknown && node.Children.Count == 0)
+            {
+                node.UnknownReason.Should().NotBeNull();
+            }
+        }, iter: 400, threads: 1);
+    }
+
+    [Test]
+    public async Task Mutated_signed_encrypted_and_report_messages_always_yield_a_report()
+    {
+        var seeds = SecureMailSeeds("messages", IsSecureMailMessage);
+        await Mutated(seeds).SampleAsync(async bytes =>
+        {
+            var report = await Inspector.InspectAsync(bytes);
+            report.AllNodes.Where(n => n.Protection == ProtectionStatus.Unknown && n.Children.Count == 0)
+                .Should().NotContain(n => n.UnknownReason == null);
+        }, iter: 300, threads: 1);
+    }
+
+    [Test]
+    public void The_hand_written_readers_never_throw_on_mutated_input()
+    {
+        var seeds = SecureMailSeeds("files", f => f.StartsWith("smime", StringComparison.Ordinal) || f.StartsWith("openpgp", StringComparison.Ordinal));
+        Mutated(seeds).Sample(bytes =>
+        {
+            _ = Core.Inspection.Formats.CmsReader.Read(bytes);
+            _ = Core.Inspection.Formats.CmsReader.ContentTypeOf(bytes);
+            _ = Core.Inspection.Formats.OpenPgpPackets.Read(new MemoryStream(bytes), CancellationToken.None);
+            _ = Core.Inspection.Formats.OpenPgpPackets.StartsLikeOpenPgp(bytes);
+            _ = Core.Inspection.Formats.OpenPgpArmor.Decode(bytes);
+            _ = HeaderFields.Blocks(bytes);
+            _ = HeaderFields.StartsMimeEntity(bytes);
+        }, iter: 2000, threads: 1);
+    }
+
     [Test]
     public async Task Random_bytes_are_unknown_never_protected()
     {

@@ -141,6 +141,14 @@ internal sealed class TestGateway : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Delivery to a plain-SMTP smarthost on 127.0.0.1 (a <see cref="CapturingSmtpServer"/>) at <paramref name="port"/>.</summary>
+    public static Dictionary<string, string?> Smarthost(int port) => new()
+    {
+        ["SafeMail:Delivery:Smarthost:Host"] = "127.0.0.1",
+        ["SafeMail:Delivery:Smarthost:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["SafeMail:Delivery:Smarthost:Tls"] = "None",
+    };
+
     /// <summary>A policy that rejects executables (rule <c>no-executables</c>) and passes the rest.</summary>
     public static Dictionary<string, string?> RejectExecutables() => new()
     {

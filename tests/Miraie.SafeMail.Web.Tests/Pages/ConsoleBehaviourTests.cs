@@ -36,6 +36,33 @@ public class ConsoleBehaviourTests
     }
 
     [Test]
+    public async Task The_message_page_lists_the_parts_treated_as_body_in_the_reader_s_language()
+    {
+        // Issue 12: a signed mail with a plain xlsx is quarantined for the xlsx; its smime.p7s is body, and the page says so.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Miraie.SafeMail.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var corpus = Path.Combine(root.FullName, "tests", "corpus", "out", "messages", "ext-smime-signed-plain-xlsx.eml");
+        var id = await Mail.SendAsync(_host.Smtp, MimeKit.MimeMessage.Load(corpus));
+        using var op = await _host.SignedInAsync("operator1");
+        foreach (var (language, heading, detail) in new[]
+        {
+            ("ja-JP", "本文として扱った部分", "S/MIME の電子署名（CMS SignedData、分離署名）"),
+            ("en-US", "Treated as body", "S/MIME signature (CMS SignedData, detached)"),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/quarantine/" + id);
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            var html = WebUtility.HtmlDecode(await (await op.SendAsync(request)).Content.ReadAsStringAsync());
+            html.Should().Contain($"<h2>{heading}</h2>").And.Contain("smime.p7s").And.Contain("application/pkcs7-signature").And.Contain(detail);
+            html.Should().Contain("顧客一覧.xlsx", "the xlsx is the attachment");
+        }
+    }
+
+    [Test]
     public async Task The_dashboard_shows_every_node_with_its_state_last_report_and_the_queue_it_holds()
     {
         // A second node that died holding two leased messages, and a third that stopped on purpose, beside this host's own node.
