@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -28,6 +29,7 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly bool _bytesInDatabase;
     private readonly StorageMetrics? _metrics;
     private readonly RecentBytes? _recent;
+    private bool _committing; // set when a batch's COMMIT is sent: past that point its outcome is unknown, never run again
 
     /// <summary>
     /// Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured; with
@@ -88,7 +90,24 @@ public sealed class StoreWriter : IAsyncDisposable
                     AppendAndSync(batch);
                 }
 
-                await CommitAsync(connection, batch).ConfigureAwait(false);
+                _committing = false;
+                try
+                {
+                    await CommitAsync(connection, batch).ConfigureAwait(false);
+                }
+                catch (Exception lost) when (_bytesInDatabase && !_committing && connection.State != ConnectionState.Open && batch.TrueForAll(i => !i.Failed))
+                {
+                    // The connection this writer keeps died while idle (PostgreSQL restarted, a failover): the batch's first
+                    // statement found it so, before anything of it ran and long before the commit. Run it once more on a new
+                    // connection rather than answer 451 to every message in it.
+                    _logger.LogWarning("the store writer's database connection was lost ({Error}); the batch of {Count} runs again on a new one",
+                        lost.Message, batch.Count);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = null;
+                    connection = await _database.OpenAsync().ConfigureAwait(false);
+                    await CommitAsync(connection, batch).ConfigureAwait(false);
+                }
+
                 _metrics?.Committed(started);
             }
             catch (Exception e)
@@ -177,6 +196,7 @@ public sealed class StoreWriter : IAsyncDisposable
             }
         }
 
+        _committing = true;
         await transaction.CommitAsync().ConfigureAwait(false);
         foreach (var item in batch.Where(i => !i.Failed))
         {
@@ -224,6 +244,7 @@ public sealed class StoreWriter : IAsyncDisposable
                 }
             }
 
+            _committing = true;
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 

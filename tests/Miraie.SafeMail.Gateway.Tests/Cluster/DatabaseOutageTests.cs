@@ -120,6 +120,25 @@ public class DatabaseOutageTests
         (await SendBurstAsync("after")).Should().OnlyContain(code => code == 250, "after the first failure the dead connections are let go, not tried one by one");
     }
 
+    [Test]
+    public async Task The_first_message_after_a_restart_is_taken_not_refused_for_the_dead_connection_the_writer_kept()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>(server.Settings));
+        await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "before"),
+            "tanaka@example.co.jp", "suzuki@example.co.jp");
+
+        await server.HaltAsync();
+        await server.ResumeAsync();
+
+        // The server is back; the store writer's own connection died with the old one. Nothing of the batch ran on it, so
+        // the batch runs again on a new connection instead of answering 451.
+        var reply = await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "after"),
+            "tanaka@example.co.jp", "suzuki@example.co.jp");
+        Mailer.QueueIdOf(reply).Should().NotBeNullOrEmpty();
+        (await gateway.WaitForPickupAsync(2, TimeSpan.FromSeconds(30))).Should().HaveCount(2);
+    }
+
     /// <summary>A little more than the readiness result's reuse time, so that every answer is a new probe.</summary>
     private static readonly TimeSpan ReadinessProbeGap = Miraie.SafeMail.Gateway.Observability.ReadinessChecks.Reuse + TimeSpan.FromMilliseconds(100);
 }
