@@ -17,18 +17,8 @@ internal static class IsoInspector
 
         // Files are stored, but many records may point at the same extent: the ratio limit stops that multiplying.
         var meter = new ExpansionMeter(inspector.Context, content.Length);
-        var nodes = new List<AttachmentNode>(listing.Files.Count);
-        foreach (var file in listing.Files)
-        {
-            inspector.Context.ThrowIfExpired();
-            var childSite = site.Child(file.Name);
-            nodes.Add(file.Unsupported is { } why
-                ? ContentInspector.UnsupportedEntry(childSite, file.Size, why, inspector.Limits)
-                : await inspector.ExpandAsync(() => new BoundedReadStream(stream, file.Offset, file.Size), childSite, file.Size, meter).ConfigureAwait(false));
-        }
-
-        return listing.Corruption is { } corruption
-            ? Assessment.Unknown(FileKind.Iso, UnknownReason.Corrupt, inspector.Limits, $"ISO 9660: {corruption}") with { Children = nodes }
-            : Assessment.Transparent(FileKind.Iso, nodes);
+        return await ListedItems.AssessAsync(FileKind.Iso, "ISO 9660",
+            listing.Files.Select(f => new ListedItem(f.Name, f.Size, f.Unsupported, () => new BoundedReadStream(stream, f.Offset, f.Size))),
+            listing.Corruption, site, inspector, meter).ConfigureAwait(false);
     }
 }

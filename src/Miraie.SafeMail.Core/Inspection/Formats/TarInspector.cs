@@ -14,18 +14,8 @@ internal static class TarInspector
 
         // Stored members cannot expand beyond the archive, but sparse ones can (a 1 KB member may claim 1 TB of holes).
         var meter = new ExpansionMeter(inspector.Context, content.Length);
-        var nodes = new List<AttachmentNode>(listing.Files.Count);
-        foreach (var member in listing.Files)
-        {
-            inspector.Context.ThrowIfExpired();
-            var childSite = site.Child(member.Name);
-            nodes.Add(member.Unsupported is { } why
-                ? ContentInspector.UnsupportedEntry(childSite, member.Size, why, inspector.Limits)
-                : await inspector.ExpandAsync(() => member.Open(stream), childSite, member.Size, meter).ConfigureAwait(false));
-        }
-
-        return listing.Corruption is { } corruption
-            ? Assessment.Unknown(FileKind.Tar, UnknownReason.Corrupt, inspector.Limits, $"tar: {corruption}") with { Children = nodes }
-            : Assessment.Transparent(FileKind.Tar, nodes);
+        return await ListedItems.AssessAsync(FileKind.Tar, "tar",
+            listing.Files.Select(m => new ListedItem(m.Name, m.Size, m.Unsupported, () => m.Open(stream))),
+            listing.Corruption, site, inspector, meter).ConfigureAwait(false);
     }
 }
