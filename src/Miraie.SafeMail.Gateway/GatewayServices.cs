@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
@@ -38,6 +39,7 @@ public static class GatewayServices
         AddChecked<ConfirmationOptions>(services, configuration, c => SettingsChecker.Bind<ConfirmationOptions>(c.GetSection(ConfirmationOptions.SectionName)));
         AddChecked<PolicyOptions>(services, configuration, PolicyConfiguration.Bind);
         AddChecked<PasswordDeliveryOptions>(services, configuration, c => SettingsChecker.Bind<PasswordDeliveryOptions>(c.GetSection(PasswordDeliveryOptions.SectionName)));
+        AddChecked<Waiting.WaitingOptions>(services, configuration, c => SettingsChecker.Bind<Waiting.WaitingOptions>(c.GetSection(Waiting.WaitingOptions.SectionName)));
         services.AddSingleton<IValidateOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<DeliveryOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<QuarantineOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
@@ -94,6 +96,15 @@ public static class GatewayServices
         services.AddSingleton<Func<GraphSendOptions, GraphPasswordSender>>(_ => graph => GraphPasswordSender.Create(graph));
         services.AddSingleton<PasswordMailService>();
         services.AddSingleton<QuarantineService>();
+        services.AddSingleton(sp => new Waiting.WaitingNotices(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
+        services.TryAddSingleton<Waiting.IManagerDirectory, Waiting.NoManagerDirectory>();
+        services.AddSingleton<Waiting.ApproverDirectory>();
+        services.AddSingleton<Waiting.WaitingNotifier>();
+        services.AddSingleton<Waiting.WaitingStore>();
+        services.AddSingleton<Waiting.HeldMailService>();
+        services.AddSingleton<Waiting.ApprovalService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<RetentionService>();

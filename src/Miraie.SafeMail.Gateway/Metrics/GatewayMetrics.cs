@@ -92,6 +92,8 @@ public sealed class GatewayMetrics
     {
         AcceptOutcome.Queued => "passed",
         AcceptOutcome.Quarantined => "quarantined",
+        AcceptOutcome.Held => "held",
+        AcceptOutcome.AwaitingApproval => "awaiting_approval",
         AcceptOutcome.Rejected => "rejected",
         AcceptOutcome.TemporaryFailure => "tempfail",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),

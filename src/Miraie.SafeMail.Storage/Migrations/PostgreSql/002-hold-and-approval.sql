@@ -1,0 +1,7 @@
+-- Version 2: 送信保留 (hold) and 上長承認 (approval), as SQLite's version 11 (ADR-017). The due index of held mail is
+-- partial, like the queue's: only held rows, by the time they leave.
+ALTER TABLE messages ADD COLUMN approvers TEXT;
+ALTER TABLE messages ADD COLUMN decided_by TEXT;
+ALTER TABLE messages ADD COLUMN decided_at BIGINT;
+ALTER TABLE messages ADD COLUMN decision_note TEXT;
+CREATE INDEX ix_messages_held ON messages (next_attempt_at) WHERE state = 'held';
