@@ -181,7 +181,7 @@ public sealed class MessageAcceptor(
         record = record with { State = MessageState.Held, NextAttemptAt = until, ExpiresAt = until + delivery.Value.MaxLifetime };
         await StoreWaitingAsync(message, record, claims, AuditActions.Hold, "until " + until.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         await notifier.HeldAsync(record).ConfigureAwait(false);
-        return new AcceptResult(AcceptOutcome.Held, record.Id, $"2.0.0 Ok: queued as {record.Id} (held)");
+        return new AcceptResult(AcceptOutcome.Held, record.Id, $"2.0.0 Ok: held for the sender to cancel, queued as {record.Id}");
     }
 
     /// <summary>
@@ -203,7 +203,7 @@ public sealed class MessageAcceptor(
         await StoreWaitingAsync(message, record, claims, AuditActions.ApprovalRequest,
             who.Count == 0 ? "approvers: none found, an admin decides" : "approvers: " + string.Join(", ", who)).ConfigureAwait(false);
         await notifier.ApprovalRequestedAsync(record).ConfigureAwait(false);
-        return new AcceptResult(AcceptOutcome.AwaitingApproval, record.Id, $"2.0.0 Ok: queued as {record.Id} (awaiting approval)");
+        return new AcceptResult(AcceptOutcome.AwaitingApproval, record.Id, $"2.0.0 Ok: awaiting approval, queued as {record.Id}");
     }
 
     /// <summary>Held and approval mail is stored as queued mail is (group commit), with an audit entry, and not handed to delivery.</summary>
