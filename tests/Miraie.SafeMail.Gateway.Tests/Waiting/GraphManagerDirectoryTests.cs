@@ -171,6 +171,18 @@ public class GraphManagerDirectoryTests
         (await gateway.WaitForPickupAsync(1, TimeSpan.FromMilliseconds(100))).Should().BeEmpty("nothing is sent: not the message, and there is no approver to ask");
     }
 
+    [Test]
+    public void A_half_configured_Graph_names_each_missing_key()
+    {
+        var errors = new WaitingOptionsValidator().Validate(null, new WaitingOptions { Graph = new GraphSendOptions { TenantId = "11111111-2222-3333-4444-555555555555" } }).Failures;
+        errors.Should().HaveCount(2);
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Waiting:Graph:ClientId: ", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("SafeMail:Waiting:Graph:ClientSecret: ", StringComparison.Ordinal));
+        new WaitingOptionsValidator().Validate(null, new WaitingOptions { Graph = Options("http://graph.example.com/v1.0") }).Failures.Should().ContainSingle()
+            .Which.Should().StartWith("SafeMail:Waiting:Graph:BaseUrl: ");
+        new WaitingOptionsValidator().Validate(null, new WaitingOptions()).Succeeded.Should().BeTrue("no Graph: manager finds nobody");
+    }
+
     private static string QueueIdOf(string reply) => reply.Split(' ')[4];
 
     private static int FreePort()
