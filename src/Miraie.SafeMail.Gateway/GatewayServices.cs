@@ -46,6 +46,7 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
+        services.AddSingleton<IValidateOptions<Waiting.WaitingOptions>, Waiting.WaitingOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
@@ -99,7 +100,13 @@ public static class GatewayServices
         services.AddSingleton(sp => new Waiting.WaitingNotices(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
             sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
-        services.TryAddSingleton<Waiting.IManagerDirectory, Waiting.NoManagerDirectory>();
+        // The sender's manager (approvers "manager") from Entra ID through Microsoft Graph when SafeMail:Waiting:Graph names an
+        // app registration (read at start); otherwise nobody is found and an admin decides (README, 上長承認).
+        services.TryAddSingleton<Func<GraphSendOptions, Microsoft.Graph.GraphServiceClient>>(_ => graph => GraphClients.Create(graph));
+        services.TryAddSingleton<Waiting.IManagerDirectory>(sp => sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value is { HasGraph: true } waiting
+            ? new Waiting.GraphManagerDirectory(sp.GetRequiredService<Func<GraphSendOptions, Microsoft.Graph.GraphServiceClient>>()(waiting.Graph),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Waiting.GraphManagerDirectory>>())
+            : new Waiting.NoManagerDirectory());
         services.AddSingleton<Waiting.ApproverDirectory>();
         services.AddSingleton<Waiting.WaitingNotifier>();
         services.AddSingleton<Waiting.WaitingStore>();

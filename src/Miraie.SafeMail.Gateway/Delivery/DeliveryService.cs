@@ -209,7 +209,7 @@ public sealed class DeliveryService(
         try
         {
             outcomes = pending.Count == 0 ? [] : await transport.DeliverAsync(
-                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), token => store.OpenAsync(message, token)), cancellationToken)
+                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), token => OpenAsync(message, token)), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -220,6 +220,15 @@ public sealed class DeliveryService(
         }
 
         await RecordAsync(message, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bytes that go out: as stored, but with To and Cc hidden when the verdict was BCC変換 (ADR-018).</summary>
+    private async Task<Stream> OpenAsync(MessageRecord message, CancellationToken cancellationToken)
+    {
+        var stored = await store.OpenAsync(message, cancellationToken).ConfigureAwait(false);
+        return message.Origin == MessageOrigin.Smtp && message.Verdict == UndisclosedRecipients.Verdict
+            ? await UndisclosedRecipients.OpenAsync(stored, cancellationToken).ConfigureAwait(false)
+            : stored;
     }
 
     private static string AddedHeaders(MessageRecord message)

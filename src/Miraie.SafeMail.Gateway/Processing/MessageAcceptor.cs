@@ -79,6 +79,7 @@ public sealed class MessageAcceptor(
                 PolicyAction.Quarantine => await QuarantineAsync(message, record, claims).ConfigureAwait(false),
                 PolicyAction.Hold => await HoldAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 PolicyAction.Approve => await AwaitApprovalAsync(message, record, now, verdict, claims, cancellationToken).ConfigureAwait(false),
+                PolicyAction.ConvertToBcc => await ConvertToBccAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
             metrics.Received(result.Outcome);
@@ -152,7 +153,20 @@ public sealed class MessageAcceptor(
         }
     }
 
-    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims)
+    /// <summary>
+    /// BCC変換: queued as any message, its To/Cc hidden when it is delivered (ADR-018). Audited once, in the commit that
+    /// stores it; the sender is told once, right after that commit (a courtesy, like the held notice).
+    /// </summary>
+    private async Task<AcceptResult> ConvertToBccAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, Verdict verdict, ArchiveClaims claims)
+    {
+        var why = verdict.Findings.FirstOrDefault(f => f.Code == "visible-recipients")?.Line.En;
+        var result = await QueueAsync(message, record, now, claims, (AuditActions.ConvertToBcc, why is null ? record.Rule : $"{record.Rule}: {why}")).ConfigureAwait(false);
+        await notifier.ConvertedToBccAsync(record).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims,
+        (string Action, string? Detail)? audit = null)
     {
         record = record with
         {
@@ -164,6 +178,11 @@ public sealed class MessageAcceptor(
         {
             var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
             await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + delivery.Value.LeaseTime).ConfigureAwait(false);
+            if (audit is { } entry)
+            {
+                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, entry.Action, record.Id, entry.Detail).ConfigureAwait(false);
+            }
+
             await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
         }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);

@@ -61,26 +61,26 @@ public sealed class WaitingNotices
         {
             case WaitingNotice.Held:
                 prefix = new("【送信保留】", "[Held]");
-                ja.AppendLine($"次のメールは {until} まで送信を保留しています。宛先に誤りがあれば、それまでに取り消してください。");
-                ja.AppendLine("取り消しとすぐに送信は、Outlook の SafeMail 作業ウィンドウの「送信保留中」" + (link is null ? "からできます。" : $"か、次のページからできます:\r\n  {link}"));
+                ja.AppendLine($"次のメールは {until} まで送信を保留しています。宛先に誤りがある場合は、それまでに送信を取り消してください。");
+                ja.AppendLine("取り消し・すぐに送信は、Outlook の SafeMail 作業ウィンドウの「送信保留中」" + (link is null ? "から行えます。" : $"または次のページから行えます:\r\n  {link}"));
                 en.AppendLine($"The message below is held until {until}. If a recipient is wrong, cancel it before then.");
-                en.AppendLine("Cancel it or send it now in the SafeMail pane in Outlook (\"Held\")" + (link is null ? "." : $" or on this page:\r\n  {link}"));
+                en.AppendLine("Cancel it or send it now under \"Held\" in the SafeMail pane in Outlook" + (link is null ? "." : $" or on this page:\r\n  {link}"));
                 break;
             case WaitingNotice.ApprovalRequest:
                 prefix = new("【承認依頼】", "[Approval requested]");
-                ja.AppendLine($"次のメールの送信には、あなたの承認が必要です。{deadline} までに承認または却下してください。期限を過ぎると送信されません。");
-                ja.AppendLine(link is null ? "SafeMail の管理画面「承認待ち」で判断できます。" : $"判断はこちらから:\r\n  {link}");
+                ja.AppendLine($"次のメールの送信には、あなたの承認が必要です。{deadline} までに承認または却下してください。期限を過ぎたメールは送信されません。");
+                ja.AppendLine(link is null ? "SafeMail の管理画面の「承認待ち」から承認または却下できます。" : $"次のページから承認または却下できます:\r\n  {link}");
                 en.AppendLine($"The message below needs your approval to be sent. Approve or reject it by {deadline}; after that it is not sent.");
-                en.AppendLine(link is null ? "Decide in the SafeMail console (\"Approvals\")." : $"Decide here:\r\n  {link}");
+                en.AppendLine(link is null ? "Approve or reject it under \"Approvals\" in the SafeMail console." : $"Approve or reject it on this page:\r\n  {link}");
                 break;
             case WaitingNotice.Approved:
                 prefix = new("【承認されました】", "[Approved]");
-                ja.AppendLine($"次のメールは {Who(m)} が承認しました。送信します。");
+                ja.AppendLine($"次のメールは承認されました（承認者: {Who(m)}）。これから送信します。");
                 en.AppendLine($"The message below was approved by {Who(m)} and is being sent.");
                 break;
             case WaitingNotice.Rejected:
                 prefix = new("【却下されました】", "[Not approved]");
-                ja.AppendLine($"次のメールは {Who(m)} が却下しました。送信されていません。");
+                ja.AppendLine($"次のメールは却下されました（承認者: {Who(m)}）。このメールは送信されていません。");
                 en.AppendLine($"The message below was rejected by {Who(m)}. It has not been sent.");
                 if (note is not null)
                 {
@@ -91,13 +91,17 @@ public sealed class WaitingNotices
                 break;
             case WaitingNotice.Expired:
                 prefix = new("【承認期限切れ】", "[Approval expired]");
-                ja.AppendLine("次のメールは承認期限までに承認されなかったため、送信されていません。必要なら、承認者に連絡のうえ送り直してください。");
+                ja.AppendLine("次のメールは承認期限までに承認されなかったため、送信されていません。必要な場合は、承認者に連絡のうえ、あらためて送信してください。");
                 en.AppendLine("The message below was not approved in time and has not been sent. If it is still needed, talk to your approver and send it again.");
                 break;
             case WaitingNotice.ConvertedToBcc:
-                prefix = new("【BCCに変換しました】", "[Moved to Bcc]");
-                ja.AppendLine("次のメールは、社外の多数の宛先が To/Cc で互いに見える状態だったため、宛先を非表示（BCC）にして送信しました。宛先はすべてそのままです。");
-                en.AppendLine("The message below showed many external addresses to each other in To/Cc, so it was sent with the recipients hidden (Bcc). Every recipient still gets it.");
+                prefix = new("【BCC変換】", "[Moved to Bcc]");
+                ja.AppendLine("次のメールは、社外の宛先が多数 To/Cc に入っており、受信者どうしでメールアドレスが見える状態でした。"
+                    + "誤送信防止のため、To/Cc を表示しない形（BCC）に変えて送信します。受信者は変わりません。");
+                ja.AppendLine("社外の多くの方に一斉に送る場合は、宛先を BCC に入れてください。");
+                en.AppendLine("The message below showed many external addresses to every recipient in To/Cc. To protect them, it is sent with "
+                    + "To/Cc hidden (as Bcc); every recipient still gets it.");
+                en.AppendLine("When you write to many people outside the company at once, put them in Bcc.");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

@@ -10,9 +10,9 @@ using Miraie.SafeMail.Storage.Messages;
 namespace Miraie.SafeMail.Gateway.Waiting;
 
 /// <summary>
-/// Queues the mails that follow the 250 of held and approval mail: the optional held notice to the sender, and the
-/// approval request to each approver. A courtesy: failing to queue one is logged and never changes the message's fate
-/// (the pane and the console list it all the same).
+/// Queues the mails that follow the 250 of held, approval and BCC変換 mail: the optional held notice to the sender, the
+/// approval request to each approver, the BCC変換 notice to the sender. A courtesy: failing to queue one is logged and
+/// never changes the message's fate (the pane and the console list it all the same).
 /// </summary>
 public sealed class WaitingNotifier(SafeMailDatabase database, OutboundMail outbound, WaitingNotices notices, IOptions<WaitingOptions> options,
     ILogger<WaitingNotifier> logger)
@@ -23,6 +23,9 @@ public sealed class WaitingNotifier(SafeMailDatabase database, OutboundMail outb
 
     /// <summary>Asks each approver of the message to decide.</summary>
     public Task ApprovalRequestedAsync(MessageRecord message) => SendAsync(message, WaitingNotice.ApprovalRequest, message.Approvers);
+
+    /// <summary>Tells the sender the gateway hides the message's To/Cc (BCC変換); every recipient still gets it.</summary>
+    public Task ConvertedToBccAsync(MessageRecord message) => SendAsync(message, WaitingNotice.ConvertedToBcc, [message.EnvelopeFrom]);
 
     private async Task SendAsync(MessageRecord message, WaitingNotice kind, IReadOnlyList<string> recipients)
     {

@@ -1,3 +1,5 @@
+using Miraie.SafeMail.Gateway.Passwords;
+
 namespace Miraie.SafeMail.Gateway.Waiting;
 
 /// <summary>Settings of held mail and approvals (<c>SafeMail:Waiting</c>); the durations themselves are in the policy's rules.</summary>
@@ -17,4 +19,15 @@ public sealed class WaitingOptions
 
     /// <summary>The From of approval requests and decision notices (default: the quarantine notices' sender).</summary>
     public string? NoticeFrom { get; set; }
+
+    /// <summary>
+    /// Microsoft Graph, to find a sender's manager for approvers <c>manager</c> (<c>GET /users/{sender}/manager</c>): an app
+    /// registration with the application permission User.Read.All (it may be the password mail's registration, given
+    /// again here). Set when TenantId or ClientId is set; otherwise <c>manager</c> finds nobody and an admin decides.
+    /// The secret only through the environment (<c>SafeMail__Waiting__Graph__ClientSecret</c>). SaveToSentItems is not used here.
+    /// </summary>
+    public GraphSendOptions Graph { get; set; } = new();
+
+    /// <summary>True when <see cref="Graph"/> names an app registration.</summary>
+    public bool HasGraph => !string.IsNullOrWhiteSpace(Graph.TenantId) || !string.IsNullOrWhiteSpace(Graph.ClientId);
 }
