@@ -80,6 +80,18 @@ public class EntraSignInTests
     }
 
     [Test]
+    public async Task A_user_without_a_console_role_whose_sign_in_name_is_not_an_address_is_refused()
+    {
+        _entra.WillSignIn("yamada", []);
+        using var browser = _host.Client();
+        using var callback = await _entra.SignInAsync(browser);
+
+        callback.Headers.Location!.OriginalString.Should().Be("/denied?entra=no-role");
+        await ShouldNotBeSignedInAsync(browser);
+        (await AuditAsync()).Should().Contain(row => row.Action == AuditActions.SignInFailed && row.Detail.Contains("sign-in name is not a mail address", StringComparison.Ordinal));
+    }
+
+    [Test]
     public async Task A_user_of_another_tenant_is_refused()
     {
         _entra.WillSignIn("intruder@other.example.com", ["SafeMail.Admin"], claims =>
