@@ -144,6 +144,7 @@ public static class ConsoleServices
         app.MapSafeMailAddIn();
         app.MapSafeMailArchives();
         app.MapSafeMailAddInSignIn();
+        app.MapSafeMailAddInWaiting();
         return app;
     }
 }
