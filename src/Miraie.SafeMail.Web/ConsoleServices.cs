@@ -145,6 +145,7 @@ public static class ConsoleServices
         app.MapSafeMailAddIn();
         app.MapSafeMailArchives();
         app.MapSafeMailAddInSignIn();
+        app.MapSafeMailAddInWaiting();
         return app;
     }
 }

@@ -35,8 +35,6 @@ internal static class Mail
         await client.ConnectAsync(server.Address.ToString(), server.Port, MailKit.Security.SecureSocketOptions.None);
         var reply = await client.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse));
         await client.DisconnectAsync(true);
-        // "2.0.0 Ok: queued as ID", with " (held)" or " (awaiting approval)" after it for waiting mail.
-        var id = reply[(reply.IndexOf("queued as ", StringComparison.Ordinal) + "queued as ".Length)..];
-        return id.Split(' ')[0];
+        return System.Text.RegularExpressions.Regex.Match(reply, @"queued as (\S+)").Groups[1].Value; // the id follows "queued as"
     }
 }
