@@ -322,7 +322,9 @@ public sealed class MessageAcceptor(
     public static Verdict Judge(PolicyEvaluator evaluator, InspectionReport report, Envelope envelope, ConfirmationStatus stamp)
     {
         var verdict = evaluator.Evaluate(report, envelope, stamp);
-        return verdict.Action == PolicyAction.Pass && InspectionFailed(report) ? ForceQuarantine(verdict) : verdict;
+        // Anything that would let the message out — pass, and also hold, approval and Bcc conversion, which end in delivery —
+        // is a quarantine when the message could not be fully read.
+        return verdict.Action is not (PolicyAction.Quarantine or PolicyAction.Reject) && InspectionFailed(report) ? ForceQuarantine(verdict) : verdict;
     }
 
     private static string? KindsOf(InspectionReport report)

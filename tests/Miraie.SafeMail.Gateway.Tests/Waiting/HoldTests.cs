@@ -164,6 +164,33 @@ public class HoldTests
         TestContext.Out.WriteLine($"cancelled {results.Count(r => r.Done)}, left {moved.Count}");
     }
 
+    [TestCase("Hold")]
+    [TestCase("Approve")]
+    [TestCase("ConvertToBcc")]
+    public async Task Mail_that_cannot_be_read_is_quarantined_not_held_approved_or_converted(string action)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["SafeMail:Policy:Rules:0:Name"] = "everything",
+            ["SafeMail:Policy:Rules:0:Action"] = action,
+        };
+        if (action == "Hold")
+        {
+            settings["SafeMail:Policy:Rules:0:HoldFor"] = "00:00:01";
+        }
+        else if (action == "Approve")
+        {
+            settings["SafeMail:Policy:Rules:0:Approvers:0"] = "boss@example.co.jp";
+        }
+
+        _gateway = await TestGateway.StartAsync(settings);
+        var reply = await RawMail.SendAsync(_gateway.Smtp, "Content-Type: multipart/mixed\r\n\r\nno boundary at all\r\n"u8.ToArray(), Sender, Customer);
+        reply.Code.Should().Be(250);
+        var record = await GetAsync(Mailer.QueueIdOf(reply.Text));
+        record.State.Should().Be(MessageState.Quarantined, "fail closed: a message that could not be fully read never leaves by a rule");
+        record.Rule.Should().Be("inspection-failed");
+    }
+
     private async Task<MessageRecord> GetAsync(string id) => (await _gateway.RecordAsync(id))!;
 
     private Task<IReadOnlyList<AuditEntry>> HistoryAsync(string id) => _gateway.HistoryAsync(id);
