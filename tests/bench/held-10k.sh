@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # held-10k.sh - does mail held for its senders (送信保留, issue 13) slow the gateway down? Two gateways side by side in one
-# run, same build, same policy, same machine: "plain" with nothing held, "held" with HELD (10,000) messages held for a day.
+# run, same build, same policy, same machine: "plain" with nothing held, "held" with HELD (10,000) messages held for a day
+# (each has first taken the same HELD messages: "plain" delivered them).
 # Both relay ordinary 10 KB mail to a sink through the shared relay benchmark (../shared/bench/relay-bench.sh, targets
 # interleaved); the table gives throughput, CPU per message and memory (RSS, and VmHWM over the measured runs) of each.
 #
@@ -46,18 +47,25 @@ start() {  # $1 label
   PORT[$label]=$port; PID[$label]=$(listener_pid "$port"); METRICS[$label]=$metrics
   log "$label: gateway pid ${PID[$label]} on 127.0.0.1:$port, metrics on $metrics"
 }
-gauge() { curl -s "http://127.0.0.1:${METRICS[$1]}/metrics" | awk -v name="$2" '$1 == name {print $2}'; }
+gauge() { curl -s "http://127.0.0.1:${METRICS[$1]}/metrics" | awk -v name="$2" '$1 == name || index($1, name "{") == 1 {print $2}'; }
 status_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/${PID[$1]}/status"; }
 
 start plain
 start held
 
-# The held gateway's 10,000: sent like any mail (so they sit in the spool segments or message_bytes as they would), into a
-# sink that is not listening — nothing leaves anyway, they are held.
-log "holding $HELD messages in 'held'"
-timeout 900 smtp-source -4 -c -s 8 -m "$HELD" -l 10240 -f held@hold.example.co.jp -t buyer@customer.example.com "127.0.0.1:${PORT[held]}" > "$OUT/preload.log" 2>&1 \
-  || die "preloading failed (see $OUT/preload.log)"
-for i in $(seq 1 60); do [ "$(gauge held safemail_held_messages)" = "$HELD" ] && break; sleep 1; done
+# Both gateways take the same HELD messages first, so that both have handled the same traffic (a .NET heap grows with
+# what a process has done): "held" holds them (they sit in the spool segments or message_bytes as they would), "plain"
+# passes and delivers them into a sink that runs only for this.
+log "sending $HELD messages to each: held by 'held', delivered by 'plain'"
+smtp-sink -4 -c -u nobody "127.0.0.1:$SINK_PORT" 256 > "$OUT/preload-sink.log" 2>&1 &
+SINK=$!
+timeout 900 smtp-source -4 -s 8 -m "$HELD" -l 10240 -f held@hold.example.co.jp -t buyer@customer.example.com "127.0.0.1:${PORT[held]}" > "$OUT/preload-held.log" 2>&1 \
+  || die "preloading 'held' failed (see $OUT/preload-held.log)"
+timeout 900 smtp-source -4 -s 8 -m "$HELD" -l 10240 -f sender@example.co.jp -t buyer@customer.example.com "127.0.0.1:${PORT[plain]}" > "$OUT/preload-plain.log" 2>&1 \
+  || die "preloading 'plain' failed (see $OUT/preload-plain.log)"
+for i in $(seq 1 120); do [ "$(gauge plain safemail_queue_messages)" = 0 ] && [ "$(gauge held safemail_held_messages)" = "$HELD" ] && break; sleep 1; done
+kill "$SINK" 2>/dev/null; wait "$SINK" 2>/dev/null
+log "plain: queue $(gauge plain safemail_queue_messages) after delivering its $HELD"
 log "held: safemail_held_messages = $(gauge held safemail_held_messages), plain: $(gauge plain safemail_held_messages)"
 [ "$(gauge held safemail_held_messages)" = "$HELD" ] || die "the held gateway does not report $HELD held messages"
 
@@ -67,7 +75,7 @@ for label in plain held; do echo 5 > "/proc/${PID[$label]}/clear_refs"; done   #
 bash "$SHARED_BENCH/relay-bench.sh" -r "$RUNS" -q "$QPCT" \
   "plain=127.0.0.1:${PORT[plain]}@${PID[plain]},held=127.0.0.1:${PORT[held]}@${PID[held]}" 10k "$COUNT" 8 | tee "$OUT/bench.txt" >&2
 
-field() { awk -v t="$1" -v f="$2" '$1 == "median" { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } if (v["target"] == t) print v[f] }' "$OUT/bench.txt"; }
+field() { awk -v t="$1" -v f="$2" '$1 == "median" { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } if (v["label"] == t) print v[f] }' "$OUT/bench.txt"; }
 echo "| gateway ($PROVIDER) | held messages | accepted msg/s | end-to-end msg/s | CPU ms/msg | RSS after | VmHWM during runs |"
 echo "|---|---|---|---|---|---|---|"
 for label in plain held; do

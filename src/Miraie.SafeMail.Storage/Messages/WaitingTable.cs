@@ -74,8 +74,14 @@ public static class WaitingTable
     public static Task<IReadOnlyList<MessageRecord>> ListAsync(DbConnection connection, string state, string? sender, string? approver, int limit,
         CancellationToken cancellationToken = default)
     {
-        var where = "state = @state";
-        var parameters = new Dictionary<string, object?> { ["@state"] = state };
+        // The state as a literal (one of two constants), so that SQLite and PostgreSQL can use the partial indexes of waiting mail.
+        var where = state switch
+        {
+            MessageState.Held => "state = 'held'",
+            MessageState.AwaitingApproval => "state = 'awaiting-approval'",
+            _ => throw new ArgumentOutOfRangeException(nameof(state), state, "only held or awaiting-approval mail is listed here"),
+        };
+        var parameters = new Dictionary<string, object?>();
         if (sender is not null)
         {
             where += " AND lower(envelope_from) = @sender";

@@ -8,7 +8,9 @@ ALTER TABLE messages ADD COLUMN decided_by TEXT;
 ALTER TABLE messages ADD COLUMN decided_at BIGINT;
 ALTER TABLE messages ADD COLUMN decision_note TEXT;
 -- A sender's own waiting mail (the Outlook pane's held list, refreshed every 15 s by every open pane; the approvals a
--- sender sent): by sender as WaitingTable compares it, then state, newest first. Without it the list reads every held row
--- (~20 ms at 10,000 held, growing with them); with it ~0.3 ms (docs/benchmarks.md, "Issue 13: the pane's held list").
--- Not partial: SQLite uses a partial index only when the query names the state as a literal, and the list binds it.
-CREATE INDEX ix_messages_sender_state ON messages (lower(envelope_from), state, received_at);
+-- sender sent): by sender as WaitingTable compares it, newest first. Without it the list reads every held row (~20 ms at
+-- 10,000 held, growing with them); with it ~0.3 ms (docs/benchmarks.md, "Issue 13: the pane's held list"). Partial, one
+-- per waiting state, so that ordinary mail (inserted, then delivered) writes no entry in them; WaitingTable names the state
+-- as a literal, which is what lets SQLite use a partial index.
+CREATE INDEX ix_messages_sender_held ON messages (lower(envelope_from), received_at) WHERE state = 'held';
+CREATE INDEX ix_messages_sender_approval ON messages (lower(envelope_from), received_at) WHERE state = 'awaiting-approval';
