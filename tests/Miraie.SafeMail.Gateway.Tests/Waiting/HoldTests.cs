@@ -49,6 +49,12 @@ public class HoldTests
         var files = await _gateway.WaitForPickupAsync(1, TimeSpan.FromSeconds(15));
         files.Should().ContainSingle();
         var delivered = await GetAsync(id);
+        for (var i = 0; i < 100 && delivered.State != MessageState.Delivered; i++)
+        {
+            await Task.Delay(100); // the pickup file is written before the delivery is recorded
+            delivered = await GetAsync(id);
+        }
+
         delivered.State.Should().Be(MessageState.Delivered);
         delivered.FinishedAt.Should().BeOnOrAfter(record.NextAttemptAt!.Value, "never early");
         (await File.ReadAllTextAsync(files[0])).Should().Contain($"X-SafeMail-Verdict: hold; rule=hold-external; id={id}");
