@@ -25,6 +25,12 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     public QuarantineService Quarantine => _services.GetRequiredService<QuarantineService>();
 
+    /// <summary>Held mail (送信保留).</summary>
+    public Gateway.Waiting.HeldMailService Held => _services.GetRequiredService<Gateway.Waiting.HeldMailService>();
+
+    /// <summary>Mail awaiting approval (上長承認).</summary>
+    public Gateway.Waiting.ApprovalService Approvals => _services.GetRequiredService<Gateway.Waiting.ApprovalService>();
+
     /// <summary>The data directory (full path) the settings name.</summary>
     public string DataDirectory => Path.GetFullPath(_services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);
 

@@ -26,6 +26,8 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     CheckCommand.Create(settings),
     ProtectCommand.Create(),
     QuarantineCommand.Create(settings),
+    WaitingCommand.CreateHeld(settings),
+    WaitingCommand.CreateApprovals(settings),
     SmtpUsersCommand.Create(settings),
     UsersCommand.Create(settings),
     HealthCommand.Create(settings),

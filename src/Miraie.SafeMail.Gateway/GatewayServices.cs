@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Miraie.SafeMail.Core.Confirmation;
@@ -38,12 +39,14 @@ public static class GatewayServices
         AddChecked<ConfirmationOptions>(services, configuration, c => SettingsChecker.Bind<ConfirmationOptions>(c.GetSection(ConfirmationOptions.SectionName)));
         AddChecked<PolicyOptions>(services, configuration, PolicyConfiguration.Bind);
         AddChecked<PasswordDeliveryOptions>(services, configuration, c => SettingsChecker.Bind<PasswordDeliveryOptions>(c.GetSection(PasswordDeliveryOptions.SectionName)));
+        AddChecked<Waiting.WaitingOptions>(services, configuration, c => SettingsChecker.Bind<Waiting.WaitingOptions>(c.GetSection(Waiting.WaitingOptions.SectionName)));
         services.AddSingleton<IValidateOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<DeliveryOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<QuarantineOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => sp.GetRequiredService<GatewayOptionsValidator>());
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
+        services.AddSingleton<IValidateOptions<Waiting.WaitingOptions>, Waiting.WaitingOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
@@ -94,6 +97,21 @@ public static class GatewayServices
         services.AddSingleton<Func<GraphSendOptions, GraphPasswordSender>>(_ => graph => GraphPasswordSender.Create(graph));
         services.AddSingleton<PasswordMailService>();
         services.AddSingleton<QuarantineService>();
+        services.AddSingleton(sp => new Waiting.WaitingNotices(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
+        // The sender's manager (approvers "manager") from Entra ID through Microsoft Graph when SafeMail:Waiting:Graph names an
+        // app registration (read at start); otherwise nobody is found and an admin decides (README, 上長承認).
+        services.TryAddSingleton<Func<GraphSendOptions, Microsoft.Graph.GraphServiceClient>>(_ => graph => GraphClients.Create(graph));
+        services.TryAddSingleton<Waiting.IManagerDirectory>(sp => sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value is { HasGraph: true } waiting
+            ? new Waiting.GraphManagerDirectory(sp.GetRequiredService<Func<GraphSendOptions, Microsoft.Graph.GraphServiceClient>>()(waiting.Graph),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Waiting.GraphManagerDirectory>>())
+            : new Waiting.NoManagerDirectory());
+        services.AddSingleton<Waiting.ApproverDirectory>();
+        services.AddSingleton<Waiting.WaitingNotifier>();
+        services.AddSingleton<Waiting.WaitingStore>();
+        services.AddSingleton<Waiting.HeldMailService>();
+        services.AddSingleton<Waiting.ApprovalService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<RetentionService>();

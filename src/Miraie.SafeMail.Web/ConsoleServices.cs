@@ -19,6 +19,7 @@ public static class ConsoleServices
         services.AddSingleton(new SignInThrottleLimits());
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SignInDevices>();
+        services.AddSingleton<Waiting.WaitingAccess>();
         // Forwarded headers only from the configured proxies, and only the nearest hop (ADR-011). None configured: the
         // middleware is not added at all.
         var proxies = ConsoleSettings.KnownProxyNetworks(options);
@@ -144,6 +145,7 @@ public static class ConsoleServices
         app.MapSafeMailAddIn();
         app.MapSafeMailArchives();
         app.MapSafeMailAddInSignIn();
+        app.MapSafeMailAddInWaiting();
         return app;
     }
 }

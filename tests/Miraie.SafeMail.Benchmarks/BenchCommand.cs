@@ -19,6 +19,8 @@ internal static class BenchCommand
                    prints "median_ms mean_ms MB_per_s allocated_MiB peak_working_set_MiB protection"
                safemail-bench seed-quarantine DATA_DIR COUNT
                    a gateway database in DATA_DIR with COUNT quarantined messages over 30 days (console benchmarks)
+               safemail-bench seed-held DATA_DIR COUNT OWN
+                   a gateway database in DATA_DIR with COUNT held messages, OWN of them from bench.sender@example.co.jp
         """;
 
     internal static async Task<int> RunAsync(string[] args)
@@ -28,6 +30,8 @@ internal static class BenchCommand
             "gen-random" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteRandom),
             "gen-text" when args.Length == 3 => Generate(args[2], long.Parse(args[1], CultureInfo.InvariantCulture), InputGenerators.WriteText),
             "seed-quarantine" when args.Length == 3 => await QuarantineSeeder.SeedAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
+            "seed-held" when args.Length == 4 => await HeldSeeder.SeedAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
+                int.Parse(args[3], CultureInfo.InvariantCulture)),
             "inspect" when args.Length >= 2 => await InspectAsync(args[1], Option(args, "--runs", 10), args.Contains("--message")),
             _ => Fail(Usage),
         };

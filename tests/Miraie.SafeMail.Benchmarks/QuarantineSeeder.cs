@@ -25,7 +25,40 @@ internal static class QuarantineSeeder
             "\"detail\":{\"ja\":\"暗号化されていません\",\"en\":\"not encrypted\"},\"disguise\":\"none\"," +
             "\"sha256\":\"2ec8be3a6cf981af5c949887659c9fe71edf5e76246c41ceed074aa964f0c902\",\"children\":[]}")) + "]}";
 
-    public static async Task<int> SeedAsync(string dataDirectory, int count)
+    public static Task<int> SeedAsync(string dataDirectory, int count) => FillAsync(dataDirectory, count, "quarantined messages", (i, random, now, postgres) =>
+    {
+        var received = now - TimeSpan.FromSeconds(random.Next(0, 30 * 86_400));
+        var sender = $"user{random.Next(500):000}@example.co.jp";
+        var domain = $"customer{random.Next(50):00}.example.com";
+        var id = $"B{i:D15}";
+        return new MessageRecord
+        {
+            Id = id,
+            ReceivedAt = received,
+            NodeId = "bench",
+            ClientAddress = "10.1.2.10",
+            EnvelopeFrom = sender,
+            Subject = $"御見積書送付の件 No.{i}",
+            Size = random.Next(2_000, 5_000_000),
+            FilePath = postgres ? null : $"quarantine/{id}.eml",
+            State = MessageState.Quarantined,
+            Verdict = "quarantine",
+            Rule = Rules[random.Next(Rules.Length)],
+            Confirmation = "absent",
+            External = true,
+            FindingsJson = Findings,
+            InspectionJson = Inspection.Replace("{id}", id, StringComparison.Ordinal),
+            Origin = MessageOrigin.Smtp,
+            AttachmentKinds = Kinds[random.Next(Kinds.Length)],
+            Recipients = [new RecipientRecord($"buyer{random.Next(20)}@{domain}", true, RecipientState.Pending, null)],
+        };
+    });
+
+    /// <summary>
+    /// Inserts <paramref name="count"/> rows made by <paramref name="make"/> (index, a seeded random, now, PostgreSQL?) in
+    /// batches, into the database the hosts would open from the same environment; then, on PostgreSQL, VACUUM ANALYZE.
+    /// </summary>
+    public static async Task<int> FillAsync(string dataDirectory, int count, string what, Func<int, Random, DateTimeOffset, bool, MessageRecord> make)
     {
         var postgres = string.Equals(Environment.GetEnvironmentVariable("SafeMail__Gateway__DatabaseProvider"), nameof(DatabaseProvider.PostgreSql),
             StringComparison.OrdinalIgnoreCase);
@@ -45,31 +78,7 @@ internal static class QuarantineSeeder
             await using var transaction = (System.Data.Common.DbTransaction)await connection.BeginTransactionAsync();
             for (var i = done; i < Math.Min(count, done + batch); i++)
             {
-                var received = now - TimeSpan.FromSeconds(random.Next(0, 30 * 86_400));
-                var sender = $"user{random.Next(500):000}@example.co.jp";
-                var domain = $"customer{random.Next(50):00}.example.com";
-                var id = $"B{i:D15}";
-                await MessageTable.InsertAsync(connection, transaction, new MessageRecord
-                {
-                    Id = id,
-                    ReceivedAt = received,
-                    NodeId = "bench",
-                    ClientAddress = "10.1.2.10",
-                    EnvelopeFrom = sender,
-                    Subject = $"御見積書送付の件 No.{i}",
-                    Size = random.Next(2_000, 5_000_000),
-                    FilePath = postgres ? null : $"quarantine/{id}.eml",
-                    State = MessageState.Quarantined,
-                    Verdict = "quarantine",
-                    Rule = Rules[random.Next(Rules.Length)],
-                    Confirmation = "absent",
-                    External = true,
-                    FindingsJson = Findings,
-                    InspectionJson = Inspection.Replace("{id}", id, StringComparison.Ordinal),
-                    Origin = MessageOrigin.Smtp,
-                    AttachmentKinds = Kinds[random.Next(Kinds.Length)],
-                    Recipients = [new RecipientRecord($"buyer{random.Next(20)}@{domain}", true, RecipientState.Pending, null)],
-                });
+                await MessageTable.InsertAsync(connection, transaction, make(i, random, now, postgres));
             }
 
             await transaction.CommitAsync();
@@ -88,7 +97,7 @@ internal static class QuarantineSeeder
             }
         }
 
-        Console.WriteLine($"seeded {count} quarantined messages in {stopwatch.Elapsed.TotalSeconds:0.0} s: " +
+        Console.WriteLine($"seeded {count} {what} in {stopwatch.Elapsed.TotalSeconds:0.0} s: " +
             (postgres ? "PostgreSQL" : Path.Combine(Path.GetFullPath(dataDirectory), "safemail.db")));
         return 0;
     }

@@ -5,6 +5,7 @@ using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Quarantine;
 using Miraie.SafeMail.Gateway.Smtp;
+using Miraie.SafeMail.Gateway.Waiting;
 
 namespace Miraie.SafeMail.Gateway.Tests;
 
@@ -74,6 +75,11 @@ public class SampleSettingsTests
         var passwords = SettingsChecker.Bind<PasswordDeliveryOptions>(sample.GetSection(PasswordDeliveryOptions.SectionName));
         new PasswordDeliveryOptionsValidator().Validate(null, passwords).Succeeded.Should().BeTrue();
         passwords.Should().BeEquivalentTo(new PasswordDeliveryOptions());
+
+        var waiting = SettingsChecker.Bind<WaitingOptions>(sample.GetSection(WaitingOptions.SectionName));
+        new WaitingOptionsValidator().Validate(null, waiting).Succeeded.Should().BeTrue();
+        waiting.Should().BeEquivalentTo(new WaitingOptions());
+        waiting.HasGraph.Should().BeFalse("no manager lookup unless configured");
 
         var observability = SettingsChecker.Bind<ObservabilityOptions>(sample.GetSection(ObservabilityOptions.SectionName));
         new ObservabilityUrls().Validate(null, observability).Succeeded.Should().BeTrue();

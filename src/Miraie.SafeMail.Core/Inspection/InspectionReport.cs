@@ -33,6 +33,9 @@ public sealed record InspectionReport
     /// <summary>Addresses in To, Cc and Bcc (used as the envelope recipients when none are given).</summary>
     public IReadOnlyList<string> HeaderRecipients { get; init; } = [];
 
+    /// <summary>Addresses in To and Cc: those every recipient sees (BCC漏れ).</summary>
+    public IReadOnlyList<string> VisibleRecipients { get; init; } = [];
+
     /// <summary>The raw value of the add-in's confirmation stamp header, when present.</summary>
     public string? ConfirmationStamp { get; init; }
 

@@ -151,6 +151,8 @@ public sealed class MessageInspector
             HeaderFromName = message.From.Mailboxes.FirstOrDefault()?.Name ?? "",
             HeaderRecipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes)
                 .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            VisibleRecipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes)
+                .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
             ConfirmationStamp = message.Headers[ConfirmationHeader],
             ArchiveIds = ArchiveIds(message.Headers),
         };

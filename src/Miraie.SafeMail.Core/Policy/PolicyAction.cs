@@ -9,4 +9,10 @@ public enum PolicyAction
     Quarantine,
     /// <summary>Refuse it at end of DATA with a 5xx reply and the reason (拒否).</summary>
     Reject,
+    /// <summary>Keep it for <see cref="PolicyRule.HoldFor"/>, cancellable by its sender, then deliver it (送信保留).</summary>
+    Hold,
+    /// <summary>Deliver it only when an approver (<see cref="PolicyRule.Approvers"/>) approves it in time (上長承認).</summary>
+    Approve,
+    /// <summary>Deliver it with its visible To/Cc replaced by an undisclosed-recipients group, every envelope recipient kept (BCC変換).</summary>
+    ConvertToBcc,
 }

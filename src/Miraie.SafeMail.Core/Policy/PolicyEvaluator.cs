@@ -55,10 +55,17 @@ public sealed class PolicyEvaluator
                 findings.Add(new Finding("too-large", null, PolicyTexts.TooLarge(report.MessageSize, limit), Decisive: true));
             }
 
+            if (compiled.Rule.When.VisibleRecipients is not null)
+            {
+                var (addresses, domains) = VisibleExternal(report);
+                findings.Add(new Finding("visible-recipients", null, PolicyTexts.VisibleRecipients(addresses, domains), Decisive: true));
+            }
+
             return new Verdict
             {
                 Action = compiled.Rule.Action,
                 Rule = compiled.Rule.Name,
+                DecidingRule = compiled.Rule,
                 Findings = findings.OrderByDescending(f => f.Decisive).ToList(),
                 ExternalRecipients = external,
                 Confirmation = confirmation,
@@ -66,6 +73,14 @@ public sealed class PolicyEvaluator
         }
 
         throw new InvalidOperationException("unreachable: the last rule has no conditions");
+    }
+
+    /// <summary>How many distinct external addresses, from how many domains, the To and Cc headers show to every recipient.</summary>
+    public (int Addresses, int Domains) VisibleExternal(InspectionReport report)
+    {
+        var external = report.VisibleRecipients.Where(a => a.Contains('@', StringComparison.Ordinal) && !_internal.Contains(a))
+            .Select(a => a.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        return (external.Count, external.Select(a => a[(a.LastIndexOf('@') + 1)..]).Distinct(StringComparer.Ordinal).Count());
     }
 
     /// <summary>Every reason in the report: one candidate per node property and per message-level problem.</summary>
@@ -159,6 +174,16 @@ public sealed class PolicyEvaluator
             if (when.Confirmation is { } required && !Satisfies(required, confirmation))
             {
                 return null;
+            }
+
+            if (when.VisibleRecipients is { } visible)
+            {
+                var (addresses, domains) = policy.VisibleExternal(report);
+                if (visible.ExternalMoreThan is null && visible.DomainsMoreThan is null
+                    || addresses <= (visible.ExternalMoreThan ?? -1) || domains <= (visible.DomainsMoreThan ?? -1))
+                {
+                    return null;
+                }
             }
 
             if (when.Attachment is not { } attachment)

@@ -69,8 +69,11 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 
             if (!Enum.IsDefined(rule.Action))
             {
-                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject のいずれかです", "the action must be Pass, Quarantine or Reject"));
+                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc のいずれかです",
+                    "the action must be Pass, Quarantine, Reject, Hold, Approve or ConvertToBcc"));
             }
+
+            CheckAction(errors, key, rule);
 
             foreach (var (field, text) in new[] { ("Description", rule.Description), ("DescriptionJa", rule.DescriptionJa), ("DescriptionEn", rule.DescriptionEn) })
             {
@@ -92,6 +95,74 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
         }
 
         return errors;
+    }
+
+    /// <summary>The longest hold: a cancel window, not a parking place.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromDays(7);
+
+    /// <summary>The longest time an approver may take.</summary>
+    public static readonly TimeSpan MaxDecideWithin = TimeSpan.FromDays(30);
+
+    /// <summary>HoldFor only with Hold, Approvers and DecideWithin only with Approve, each in range.</summary>
+    private static void CheckAction(List<string> errors, string key, PolicyRule rule)
+    {
+        if (rule.Action == PolicyAction.Hold)
+        {
+            if (rule.HoldFor is not { } hold)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:HoldFor", "Hold には保留時間（例: \"00:05:00\"）が必要です", "Hold needs a duration (for example \"00:05:00\")"));
+            }
+            else if (hold < TimeSpan.FromSeconds(1) || hold > MaxHold)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:HoldFor", "保留時間は1秒から7日の間で指定してください", "the hold must be between 1 second and 7 days"));
+            }
+        }
+        else if (rule.HoldFor is not null)
+        {
+            errors.Add(PolicyTexts.Invalid($"{key}:HoldFor", "保留時間は動作が Hold のルールにだけ指定できます", "only a rule whose action is Hold takes a duration"));
+        }
+
+        if (rule.Action == PolicyAction.Approve)
+        {
+            if (rule.Approvers.Count == 0)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:Approvers", "承認者がいません（manager かメールアドレスを指定してください）",
+                    "there are no approvers (give manager and/or addresses)"));
+            }
+
+            for (var i = 0; i < rule.Approvers.Count; i++)
+            {
+                var approver = rule.Approvers[i].Trim();
+                if (!approver.Equals(PolicyRule.Manager, StringComparison.OrdinalIgnoreCase) && !IsAddress(approver))
+                {
+                    errors.Add(PolicyTexts.Invalid($"{key}:Approvers:{i}", $"「{rule.Approvers[i]}」は manager でもメールアドレスでもありません",
+                        $"'{rule.Approvers[i]}' is neither manager nor an address"));
+                }
+            }
+
+            if (rule.DecideWithin is { } within && (within < TimeSpan.FromMinutes(1) || within > MaxDecideWithin))
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:DecideWithin", "承認期限は1分から30日の間で指定してください", "the time to decide must be between 1 minute and 30 days"));
+            }
+        }
+        else
+        {
+            if (rule.Approvers.Count > 0)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:Approvers", "承認者は動作が Approve のルールにだけ指定できます", "only a rule whose action is Approve takes approvers"));
+            }
+
+            if (rule.DecideWithin is not null)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:DecideWithin", "承認期限は動作が Approve のルールにだけ指定できます", "only a rule whose action is Approve takes a time to decide"));
+            }
+        }
+    }
+
+    private static bool IsAddress(string text)
+    {
+        var at = text.LastIndexOf('@');
+        return at > 0 && at == text.IndexOf('@', StringComparison.Ordinal) && !text.Any(char.IsWhiteSpace) && DomainList.TryNormalize(text[(at + 1)..], out _);
     }
 
     private static void CheckConditions(List<string> errors, string key, RuleConditions when)
@@ -126,6 +197,25 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
         if (when.Confirmation is { } confirmation && !Enum.IsDefined(confirmation))
         {
             errors.Add(PolicyTexts.Invalid($"{key}:Confirmation", "Valid、NotValid、Absent、Invalid のいずれかです", "must be Valid, NotValid, Absent or Invalid"));
+        }
+
+        if (when.VisibleRecipients is { } visible)
+        {
+            if (visible.ExternalMoreThan is null && visible.DomainsMoreThan is null)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:VisibleRecipients", "ExternalMoreThan か DomainsMoreThan を指定してください",
+                    "give ExternalMoreThan and/or DomainsMoreThan"));
+            }
+
+            if (visible.ExternalMoreThan is < 0)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:VisibleRecipients:ExternalMoreThan", "0以上の数を指定してください", "must not be negative"));
+            }
+
+            if (visible.DomainsMoreThan is < 0)
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:VisibleRecipients:DomainsMoreThan", "0以上の数を指定してください", "must not be negative"));
+            }
         }
 
         if (when.Attachment is { } attachment)

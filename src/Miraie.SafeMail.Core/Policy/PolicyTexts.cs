@@ -13,6 +13,9 @@ public static class PolicyTexts
         PolicyAction.Pass => new("通過", "pass"),
         PolicyAction.Quarantine => new("隔離", "quarantine"),
         PolicyAction.Reject => new("拒否", "reject"),
+        PolicyAction.Hold => new("送信保留", "hold"),
+        PolicyAction.Approve => new("上長承認", "approval"),
+        PolicyAction.ConvertToBcc => new("BCC変換", "convert to Bcc"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -59,6 +62,11 @@ public static class PolicyTexts
     public static LocalizedText TooLarge(long size, long limit) => new(
         $"メールのサイズ（{InspectionTexts.FormatBytes(size)}）が上限（{InspectionTexts.FormatBytes(limit)}）を超えています",
         $"the message ({InspectionTexts.FormatBytes(size)}) is over the size limit ({InspectionTexts.FormatBytes(limit)})");
+
+    /// <summary>BCC漏れ: external addresses in To/Cc that every recipient sees.</summary>
+    public static LocalizedText VisibleRecipients(int addresses, int domains) => new(
+        $"社外のメールアドレス{addresses}件（{domains}ドメイン）が To/Cc に入っており、受信者どうしで見えます（BCC漏れ）",
+        $"{addresses} external addresses from {domains} domains are in To/Cc, visible to every recipient (should be Bcc)");
 
     /// <summary>A validation message naming the setting, in both languages on one line (for logs and the console).</summary>
     public static string Invalid(string key, string ja, string en) => string.Create(CultureInfo.InvariantCulture, $"{key}: {ja} / {en}");

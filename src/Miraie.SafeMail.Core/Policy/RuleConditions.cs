@@ -21,7 +21,10 @@ public sealed class RuleConditions
     /// <summary>The add-in's confirmation stamp is (or is not) valid.</summary>
     public ConfirmationRequirement? Confirmation { get; set; }
 
+    /// <summary>Many external addresses visible to each other in To/Cc (BCC漏れ).</summary>
+    public VisibleRecipientsCondition? VisibleRecipients { get; set; }
+
     /// <summary>True when no condition is set.</summary>
     public bool IsEmpty => Recipients is null && RecipientDomains.Count == 0 && Senders.Count == 0 && Attachment is null
-        && MessageLargerThanBytes is null && Confirmation is null;
+        && MessageLargerThanBytes is null && Confirmation is null && VisibleRecipients is null;
 }

@@ -21,6 +21,9 @@ public sealed class Verdict
     /// <summary>The confirmation stamp's status as given to the evaluator.</summary>
     public required ConfirmationStatus Confirmation { get; init; }
 
+    /// <summary>The rule that decided, for what its action needs (<see cref="PolicyRule.HoldFor"/>, <see cref="PolicyRule.Approvers"/>); null in verdicts made up by a host.</summary>
+    public PolicyRule? DecidingRule { get; init; }
+
     /// <summary>True when at least one recipient is external.</summary>
     public bool IsExternal => ExternalRecipients.Count > 0;
 

@@ -28,6 +28,8 @@ public sealed class DeliveryService(
     FailureReporter reporter,
     GatewayIdentity identity,
     IOptions<DeliveryOptions> options,
+    Waiting.HeldMailService held,
+    Waiting.ApprovalService approvals,
     TimeProvider time,
     ILogger<DeliveryService> logger,
     Metrics.GatewayMetrics metrics) : BackgroundService
@@ -35,6 +37,7 @@ public sealed class DeliveryService(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SegmentSweepInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ApprovalSweepInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>The last delivery's result, for health reports.</summary>
     public (DateTimeOffset At, bool Ok, string Note)? LastDelivery { get; private set; }
@@ -54,9 +57,10 @@ public sealed class DeliveryService(
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.MaxParallel)).Select(_ => WorkAsync(stoppingToken)).ToList();
         var poller = PollAsync(stoppingToken);
         var sweeper = SweepAsync(stoppingToken);
+        var expiry = ExpireApprovalsAsync(stoppingToken);
         try
         {
-            await Task.WhenAll([.. workers, poller, sweeper]).ConfigureAwait(false);
+            await Task.WhenAll([.. workers, poller, sweeper, expiry]).ConfigureAwait(false);
         }
         finally
         {
@@ -128,6 +132,9 @@ public sealed class DeliveryService(
                 var room = (options.Value.MaxParallel * 8) - handoff.Count;
                 if (room > 0)
                 {
+                    // Held mail whose time has come joins the queue first (held → queued, once across the cluster), so this
+                    // claim can take it: it leaves within a poll of its time, never before.
+                    await held.ReleaseDueAsync(room, stoppingToken).ConfigureAwait(false);
                     await using var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false);
                     var now = time.GetUtcNow();
                     foreach (var id in await MessageTable.ClaimDueAsync(connection, identity.NodeId, now, options.Value.LeaseTime, room, stoppingToken)
@@ -147,6 +154,33 @@ public sealed class DeliveryService(
             {
                 logger.LogError(e, "polling the queue failed; trying again");
                 await Task.Delay(PollInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Every half minute: mail whose approvers did not decide in time is declined (and its sender told), once across the cluster.</summary>
+    private async Task ExpireApprovalsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var expired = await approvals.ExpireDueAsync(100, stoppingToken).ConfigureAwait(false);
+                if (expired > 0)
+                {
+                    logger.LogInformation("{Count} messages ran out of time for approval and will not be sent", expired);
+                }
+
+                await Task.Delay(expired >= 100 ? TimeSpan.Zero : ApprovalSweepInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException)
+            {
+                logger.LogError(e, "declining mail out of time for approval failed; trying again");
+                await Task.Delay(ApprovalSweepInterval, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -175,7 +209,7 @@ public sealed class DeliveryService(
         try
         {
             outcomes = pending.Count == 0 ? [] : await transport.DeliverAsync(
-                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), token => store.OpenAsync(message, token)), cancellationToken)
+                new OutboundMessage(message.Id, message.EnvelopeFrom, pending, AddedHeaders(message), token => OpenAsync(message, token)), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -186,6 +220,15 @@ public sealed class DeliveryService(
         }
 
         await RecordAsync(message, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bytes that go out: as stored, but with To and Cc hidden when the verdict was BCC変換 (ADR-018).</summary>
+    private async Task<Stream> OpenAsync(MessageRecord message, CancellationToken cancellationToken)
+    {
+        var stored = await store.OpenAsync(message, cancellationToken).ConfigureAwait(false);
+        return message.Origin == MessageOrigin.Smtp && message.Verdict == UndisclosedRecipients.Verdict
+            ? await UndisclosedRecipients.OpenAsync(stored, cancellationToken).ConfigureAwait(false)
+            : stored;
     }
 
     private static string AddedHeaders(MessageRecord message)

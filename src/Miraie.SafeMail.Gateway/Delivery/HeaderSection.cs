@@ -110,7 +110,10 @@ internal static class HeaderSection
     }
 
     /// <summary>field-name = 1*ftext (printable ASCII but ':'), then optional white space and ':' (RFC 5322 §3.6.8, obs-optional).</summary>
-    private static bool IsField(ReadOnlySpan<byte> line)
+    private static bool IsField(ReadOnlySpan<byte> line) => !FieldName(line).IsEmpty;
+
+    /// <summary>The name of the field <paramref name="line"/> starts (without the white space before its ':'); empty when it starts none.</summary>
+    internal static ReadOnlySpan<byte> FieldName(ReadOnlySpan<byte> line)
     {
         var i = 0;
         while (i < line.Length && line[i] is >= 33 and <= 126 and not (byte)':')
@@ -118,17 +121,13 @@ internal static class HeaderSection
             i++;
         }
 
-        if (i == 0)
-        {
-            return false;
-        }
-
+        var name = line[..i];
         while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
         {
             i++;
         }
 
-        return i < line.Length && line[i] == (byte)':';
+        return i < line.Length && line[i] == (byte)':' ? name : [];
     }
 
     private static bool EndsHeaders(ReadOnlySpan<byte> bytes) =>

@@ -28,7 +28,7 @@ public sealed class GatewayMetrics
     {
         var meter = meters.Create(MeterName);
         _messages = meter.CreateCounter<long>("safemail.messages", "{message}",
-            "Messages received over SMTP, by what became of them: passed (queued for delivery), quarantined, rejected (5xx), tempfail (4xx, not stored)");
+            "Messages received over SMTP, by what became of them: passed (queued for delivery), quarantined, held, awaiting_approval, rejected (5xx), tempfail (4xx, not stored)");
         _deliveries = meter.CreateCounter<long>("safemail.deliveries", "{recipient}",
             "Delivery attempts per recipient, by result: delivered, deferred (to be retried), bounced (refused for good or expired; the sender gets a report)");
         _refused = meter.CreateCounter<long>("safemail.smtp.sessions.refused", "{session}",
@@ -40,6 +40,10 @@ public sealed class GatewayMetrics
             "{message}", "Messages waiting for delivery in the shared database (every node reports the same queue)");
         meter.CreateObservableGauge<double>("safemail.queue.oldest.age", () => queue.Current() is { } now ? [new Measurement<double>(now.OldestAge.TotalSeconds)] : [],
             "s", "Age of the oldest message waiting for delivery; 0 when the queue is empty");
+        meter.CreateObservableGauge<long>("safemail.held.messages", () => queue.Waiting() is { } now ? [new Measurement<long>(now.Held)] : [],
+            "{message}", "Messages held for their senders to cancel (送信保留), in the shared database");
+        meter.CreateObservableGauge<long>("safemail.approval.messages", () => queue.Waiting() is { } now ? [new Measurement<long>(now.AwaitingApproval)] : [],
+            "{message}", "Messages waiting for an approver (上長承認), in the shared database");
     }
 
     /// <summary>
@@ -87,11 +91,13 @@ public sealed class GatewayMetrics
 
     private IEnumerable<Measurement<int>> ObserveOpenSessions() => _openSessions is { } open ? [new Measurement<int>(open())] : [];
 
-    // "held" (issue 13) joins these when AcceptOutcome gains its value; an unknown value would throw in a test, not pass silently.
+    // Every outcome has its name; an unknown value would throw in a test, not pass silently.
     private static string Name(AcceptOutcome outcome) => outcome switch
     {
         AcceptOutcome.Queued => "passed",
         AcceptOutcome.Quarantined => "quarantined",
+        AcceptOutcome.Held => "held",
+        AcceptOutcome.AwaitingApproval => "awaiting_approval",
         AcceptOutcome.Rejected => "rejected",
         AcceptOutcome.TemporaryFailure => "tempfail",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),

@@ -29,7 +29,9 @@ public sealed class QueueStatistics(SafeMailDatabase database, TimeProvider time
     /// <param name="Depth">Messages waiting for delivery.</param>
     /// <param name="Oldest">When the oldest of them arrived; null when the queue is empty.</param>
     /// <param name="At">When the database was read.</param>
-    public sealed record Reading(long Depth, DateTimeOffset? Oldest, DateTimeOffset At);
+    /// <param name="Held">Messages held for their senders (送信保留).</param>
+    /// <param name="AwaitingApproval">Messages waiting for an approver (上長承認).</param>
+    public sealed record Reading(long Depth, DateTimeOffset? Oldest, DateTimeOffset At, long Held = 0, long AwaitingApproval = 0);
 
     /// <summary>The queue now: depth and the oldest message's age (zero when empty); null when the database never answered.</summary>
     public (long Depth, TimeSpan OldestAge)? Current()
@@ -37,6 +39,9 @@ public sealed class QueueStatistics(SafeMailDatabase database, TimeProvider time
         var reading = Read();
         return reading is null ? null : (reading.Depth, reading.Oldest is { } oldest ? Max(time.GetUtcNow() - oldest, TimeSpan.Zero) : TimeSpan.Zero);
     }
+
+    /// <summary>Held mail and mail awaiting approval now; null when the database never answered.</summary>
+    public (long Held, long AwaitingApproval)? Waiting() => Read() is { } reading ? (reading.Held, reading.AwaitingApproval) : null;
 
     private Reading? Read()
     {
@@ -83,7 +88,8 @@ public sealed class QueueStatistics(SafeMailDatabase database, TimeProvider time
     {
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         var (depth, oldest) = await NodeStatusTable.QueueAsync(connection).ConfigureAwait(false);
-        return new Reading(depth, oldest, time.GetUtcNow());
+        var (held, awaiting) = await Storage.Messages.WaitingTable.CountAsync(connection).ConfigureAwait(false);
+        return new Reading(depth, oldest, time.GetUtcNow(), held, awaiting);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

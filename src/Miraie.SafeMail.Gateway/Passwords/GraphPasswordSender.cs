@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Graph;
@@ -6,7 +5,6 @@ using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Graph.Users.Item.SendMail;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Authentication.Azure;
 using MimeKit;
 
 namespace Miraie.SafeMail.Gateway.Passwords;
@@ -20,27 +18,8 @@ namespace Miraie.SafeMail.Gateway.Passwords;
 public sealed class GraphPasswordSender(GraphServiceClient client, bool saveToSentItems)
 {
     /// <summary>A sender for the configured app registration (client secret or certificate through Azure.Identity).</summary>
-    public static GraphPasswordSender Create(GraphSendOptions options, TokenCredential? credential = null)
-    {
-        credential ??= Credential(options);
-        var baseUrl = new Uri(options.BaseUrl.TrimEnd('/'));
-        var scope = $"{baseUrl.Scheme}://{baseUrl.Authority}/.default";
-        var http = GraphClientFactory.Create(new GraphClientOptions());
-        var auth = new AzureIdentityAuthenticationProvider(credential, [baseUrl.Host], null, true, scope);
-        return new GraphPasswordSender(new GraphServiceClient(http, auth, baseUrl.ToString()), options.SaveToSentItems);
-    }
-
-    private static TokenCredential Credential(GraphSendOptions options)
-    {
-        var authority = new Uri(options.AuthorityHost);
-        if (!string.IsNullOrEmpty(options.CertificatePath))
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath, options.CertificatePassword);
-            return new ClientCertificateCredential(options.TenantId, options.ClientId, certificate, new ClientCertificateCredentialOptions { AuthorityHost = authority });
-        }
-
-        return new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret, new ClientSecretCredentialOptions { AuthorityHost = authority });
-    }
+    public static GraphPasswordSender Create(GraphSendOptions options, TokenCredential? credential = null) =>
+        new(GraphClients.Create(options, credential), options.SaveToSentItems);
 
     /// <summary>Sends <paramref name="mail"/> from <paramref name="mailbox"/>'s mailbox; the outcome, never an exception for a Graph or network error.</summary>
     public async Task<GraphSendResult> SendAsync(string mailbox, MimeMessage mail, CancellationToken cancellationToken)

@@ -28,32 +28,37 @@ public sealed class PasswordDeliveryOptionsValidator : IValidateOptions<Password
 
         if (options.Mode == PasswordDeliveryOptions.GraphMode)
         {
-            var graph = options.Graph;
-            if (!Guid.TryParse(graph.TenantId, out _))
-            {
-                errors.Add(PolicyTexts.Invalid($"{key}:Graph:TenantId", "テナント ID (GUID) を設定してください", "set the tenant id (a GUID)"));
-            }
-
-            if (!Guid.TryParse(graph.ClientId, out _))
-            {
-                errors.Add(PolicyTexts.Invalid($"{key}:Graph:ClientId", "アプリケーション (クライアント) ID (GUID) を設定してください", "set the application (client) id (a GUID)"));
-            }
-
-            if (string.IsNullOrEmpty(graph.ClientSecret) == string.IsNullOrEmpty(graph.CertificatePath))
-            {
-                errors.Add(PolicyTexts.Invalid($"{key}:Graph:ClientSecret", "ClientSecret か CertificatePath のどちらか一方を設定してください",
-                    "set exactly one of ClientSecret and CertificatePath"));
-            }
-
-            foreach (var (field, value) in new[] { ("BaseUrl", graph.BaseUrl), ("AuthorityHost", graph.AuthorityHost) })
-            {
-                if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback))
-                {
-                    errors.Add(PolicyTexts.Invalid($"{key}:Graph:{field}", $"「{value}」は https:// のアドレスではありません", $"'{value}' is not an https:// address"));
-                }
-            }
+            CheckGraph(errors, $"{key}:Graph", options.Graph);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>An app registration's settings under <paramref name="key"/>: GUIDs, exactly one of secret and certificate, https addresses.</summary>
+    internal static void CheckGraph(List<string> errors, string key, GraphSendOptions graph)
+    {
+        if (!Guid.TryParse(graph.TenantId, out _))
+        {
+            errors.Add(PolicyTexts.Invalid($"{key}:TenantId", "テナント ID (GUID) を設定してください", "set the tenant id (a GUID)"));
+        }
+
+        if (!Guid.TryParse(graph.ClientId, out _))
+        {
+            errors.Add(PolicyTexts.Invalid($"{key}:ClientId", "アプリケーション (クライアント) ID (GUID) を設定してください", "set the application (client) id (a GUID)"));
+        }
+
+        if (string.IsNullOrEmpty(graph.ClientSecret) == string.IsNullOrEmpty(graph.CertificatePath))
+        {
+            errors.Add(PolicyTexts.Invalid($"{key}:ClientSecret", "ClientSecret か CertificatePath のどちらか一方を設定してください",
+                "set exactly one of ClientSecret and CertificatePath"));
+        }
+
+        foreach (var (field, value) in new[] { ("BaseUrl", graph.BaseUrl), ("AuthorityHost", graph.AuthorityHost) })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback))
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:{field}", $"「{value}」は https:// のアドレスではありません", $"'{value}' is not an https:// address"));
+            }
+        }
     }
 }

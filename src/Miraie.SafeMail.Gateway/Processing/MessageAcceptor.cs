@@ -32,6 +32,8 @@ public sealed class MessageAcceptor(
     Quarantine.QuarantineService quarantineService,
     Storage.Passwords.ArchivePasswords archives,
     IOptionsMonitor<Passwords.PasswordDeliveryOptions> passwordDelivery,
+    Waiting.ApproverDirectory approvers,
+    Waiting.WaitingNotifier notifier,
     TimeProvider time,
     ILogger<MessageAcceptor> logger,
     Metrics.GatewayMetrics metrics)
@@ -75,6 +77,9 @@ public sealed class MessageAcceptor(
             {
                 PolicyAction.Reject => await RejectAsync(record, verdict).ConfigureAwait(false),
                 PolicyAction.Quarantine => await QuarantineAsync(message, record, claims).ConfigureAwait(false),
+                PolicyAction.Hold => await HoldAsync(message, record, now, verdict, claims).ConfigureAwait(false),
+                PolicyAction.Approve => await AwaitApprovalAsync(message, record, now, verdict, claims, cancellationToken).ConfigureAwait(false),
+                PolicyAction.ConvertToBcc => await ConvertToBccAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
             metrics.Received(result.Outcome);
@@ -148,7 +153,20 @@ public sealed class MessageAcceptor(
         }
     }
 
-    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims)
+    /// <summary>
+    /// BCC変換: queued as any message, its To/Cc hidden when it is delivered (ADR-018). Audited once, in the commit that
+    /// stores it; the sender is told once, right after that commit (a courtesy, like the held notice).
+    /// </summary>
+    private async Task<AcceptResult> ConvertToBccAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, Verdict verdict, ArchiveClaims claims)
+    {
+        var why = verdict.Findings.FirstOrDefault(f => f.Code == "visible-recipients")?.Line.En;
+        var result = await QueueAsync(message, record, now, claims, (AuditActions.ConvertToBcc, why is null ? record.Rule : $"{record.Rule}: {why}")).ConfigureAwait(false);
+        await notifier.ConvertedToBccAsync(record).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims,
+        (string Action, string? Detail)? audit = null)
     {
         record = record with
         {
@@ -160,12 +178,63 @@ public sealed class MessageAcceptor(
         {
             var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
             await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + delivery.Value.LeaseTime).ConfigureAwait(false);
+            if (audit is { } entry)
+            {
+                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, entry.Action, record.Id, entry.Detail).ConfigureAwait(false);
+            }
+
             await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
         }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
         queue.Enqueue(record.Id, stored);
         return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
     }
+
+    /// <summary>
+    /// 送信保留: stored like queued mail (the spool segment or message_bytes, in the group commit) but in state held,
+    /// leaving at its time; no node delivers it before <see cref="Waiting.HeldMailService.ReleaseDueAsync"/> moves it to the queue.
+    /// </summary>
+    private async Task<AcceptResult> HoldAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, Verdict verdict, ArchiveClaims claims)
+    {
+        var until = now + (verdict.DecidingRule?.HoldFor ?? TimeSpan.Zero);
+        record = record with { State = MessageState.Held, NextAttemptAt = until, ExpiresAt = until + delivery.Value.MaxLifetime };
+        await StoreWaitingAsync(message, record, claims, AuditActions.Hold, "until " + until.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        await notifier.HeldAsync(record).ConfigureAwait(false);
+        return new AcceptResult(AcceptOutcome.Held, record.Id, $"2.0.0 Ok: held for the sender to cancel, queued as {record.Id}");
+    }
+
+    /// <summary>
+    /// 上長承認: stored like queued mail, in state awaiting-approval until its deadline, with the approvers found for it
+    /// (none: an admin decides). The approvers are asked by mail after the commit.
+    /// </summary>
+    private async Task<AcceptResult> AwaitApprovalAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, Verdict verdict, ArchiveClaims claims,
+        CancellationToken cancellationToken)
+    {
+        var rule = verdict.DecidingRule;
+        var who = await approvers.FindAsync(rule?.Approvers ?? [], record.EnvelopeFrom, cancellationToken).ConfigureAwait(false);
+        record = record with
+        {
+            State = MessageState.AwaitingApproval,
+            NextAttemptAt = null,
+            ExpiresAt = now + (rule?.DecideWithin ?? PolicyRule.DefaultDecideWithin),
+            Approvers = who,
+        };
+        await StoreWaitingAsync(message, record, claims, AuditActions.ApprovalRequest,
+            who.Count == 0 ? "approvers: none found, an admin decides" : "approvers: " + string.Join(", ", who)).ConfigureAwait(false);
+        await notifier.ApprovalRequestedAsync(record).ConfigureAwait(false);
+        return new AcceptResult(AcceptOutcome.AwaitingApproval, record.Id, $"2.0.0 Ok: awaiting approval, queued as {record.Id}");
+    }
+
+    /// <summary>Held and approval mail is stored as queued mail is (group commit), with an audit entry, and not handed to delivery.</summary>
+    private async Task StoreWaitingAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims, string action, string detail) =>
+        await writer.RunAsync(async (connection, transaction, location) =>
+        {
+            var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
+            await MessageTable.InsertAsync(connection, transaction, located).ConfigureAwait(false);
+            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, action, record.Id, detail).ConfigureAwait(false);
+            await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
+            return located;
+        }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
 
     private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims)
     {
@@ -253,7 +322,9 @@ public sealed class MessageAcceptor(
     public static Verdict Judge(PolicyEvaluator evaluator, InspectionReport report, Envelope envelope, ConfirmationStatus stamp)
     {
         var verdict = evaluator.Evaluate(report, envelope, stamp);
-        return verdict.Action == PolicyAction.Pass && InspectionFailed(report) ? ForceQuarantine(verdict) : verdict;
+        // Anything that would let the message out — pass, and also hold, approval and Bcc conversion, which end in delivery —
+        // is a quarantine when the message could not be fully read.
+        return verdict.Action is not (PolicyAction.Quarantine or PolicyAction.Reject) && InspectionFailed(report) ? ForceQuarantine(verdict) : verdict;
     }
 
     private static string? KindsOf(InspectionReport report)

@@ -48,7 +48,7 @@ internal sealed class GatewayMessageStore(MessageAcceptor acceptor, ILogger<Gate
         var result = await acceptor.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            AcceptOutcome.Queued or AcceptOutcome.Quarantined => new SmtpResponse(SmtpReplyCode.Ok, result.Reply),
+            AcceptOutcome.Queued or AcceptOutcome.Quarantined or AcceptOutcome.Held or AcceptOutcome.AwaitingApproval => new SmtpResponse(SmtpReplyCode.Ok, result.Reply),
             AcceptOutcome.Rejected => new SmtpResponse(SmtpReplyCode.TransactionFailed, result.Reply),
             _ => new SmtpResponse(SmtpReplyCode.Aborted, result.Reply),
         };

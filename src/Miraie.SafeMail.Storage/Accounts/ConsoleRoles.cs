@@ -12,7 +12,13 @@ public static class ConsoleRoles
     /// <summary>Reads: the dashboard, the audit log and its export.</summary>
     public const string Auditor = "auditor";
 
-    /// <summary>Every role.</summary>
+    /// <summary>
+    /// Not a console role: an employee signed in with Microsoft Entra ID who holds no console role. Reaches only their own
+    /// held mail and the approvals naming them (ADR-017); never a local account's role, so not in <see cref="All"/>.
+    /// </summary>
+    public const string Sender = "sender";
+
+    /// <summary>Every console role (the roles of local accounts and of console staff signing in with Entra ID).</summary>
     public static IReadOnlyList<string> All { get; } = [Operator, Admin, Auditor];
 
     /// <summary>The role in Japanese and English.</summary>
@@ -21,6 +27,7 @@ public static class ConsoleRoles
         Operator => new("オペレーター", "operator"),
         Admin => new("管理者", "admin"),
         Auditor => new("監査担当", "auditor"),
+        Sender => new("送信者・承認者", "sender / approver"),
         _ => new(role, role),
     };
 }

@@ -54,11 +54,29 @@ public static class AuditActions
     /// <summary>A message named an archive it may not claim (another sender's, or a file it does not carry): no password mail.</summary>
     public const string PasswordRefused = "password-refused";
 
+    /// <summary>The policy held a message for its sender to cancel (送信保留).</summary>
+    public const string Hold = "hold";
+    /// <summary>The sender (or an operator) cancelled a held message: it is never sent.</summary>
+    public const string Cancel = "cancel";
+    /// <summary>The sender (or an operator) sent a held message before its time.</summary>
+    public const string SendNow = "send-now";
+    /// <summary>The policy asked an approver to decide on a message (上長承認).</summary>
+    public const string ApprovalRequest = "approval-request";
+    /// <summary>An approver (or an admin) approved a message: it goes out.</summary>
+    public const string Approve = "approve";
+    /// <summary>An approver (or an admin) rejected a message, or no one decided in time: it is never sent.</summary>
+    public const string Decline = "decline";
+    /// <summary>A cancel, send-now, approval or rejection was refused (not the sender's or approver's, already decided, already sent).</summary>
+    public const string DecisionRefused = "decision-refused";
+    /// <summary>The gateway moved the visible To/Cc of a message to Bcc (BCC変換).</summary>
+    public const string ConvertToBcc = "convert-to-bcc";
+
     /// <summary>Every action, in the order the audit log's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
+        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc,
     ];
 
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
@@ -85,6 +103,14 @@ public static class AuditActions
         PasswordMail => new("パスワード通知の送信", "password mail sent"),
         PasswordMailFailed => new("パスワード通知の失敗", "password mail failed"),
         PasswordRefused => new("パスワード通知の拒否", "password mail refused"),
+        Hold => new("送信保留", "held"),
+        Cancel => new("送信取り消し", "cancelled"),
+        SendNow => new("すぐに送信", "sent now"),
+        ApprovalRequest => new("承認依頼", "approval requested"),
+        Approve => new("承認", "approved"),
+        Decline => new("却下", "not approved"),
+        DecisionRefused => new("操作の拒否", "action refused"),
+        ConvertToBcc => new("BCC変換", "moved to Bcc"),
         _ => new(action, action),
     };
 }

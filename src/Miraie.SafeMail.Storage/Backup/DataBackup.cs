@@ -107,8 +107,10 @@ public static class DataBackup
         var needed = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var live = connection.CreateCommand())
         {
-            live.CommandText = "SELECT segment, segment_offset, size, file_path FROM messages WHERE state IN (@queued, @quarantined)";
+            live.CommandText = "SELECT segment, segment_offset, size, file_path FROM messages WHERE state IN (@queued, @held, @awaiting, @quarantined)";
             live.Parameters.AddWithValue("@queued", MessageState.Queued);
+            live.Parameters.AddWithValue("@held", MessageState.Held);
+            live.Parameters.AddWithValue("@awaiting", MessageState.AwaitingApproval);
             live.Parameters.AddWithValue("@quarantined", MessageState.Quarantined);
             await using var reader = await live.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -104,4 +104,16 @@ public sealed record MessageRecord
 
     /// <summary>The kinds found in the attachments and inside them, comma-separated with commas at both ends (<c>,pdf,zip,</c>), for filtering; null when none.</summary>
     public string? AttachmentKinds { get; init; }
+
+    /// <summary>Who may approve a message awaiting approval: lower-case addresses; empty for admins only.</summary>
+    public IReadOnlyList<string> Approvers { get; init; } = [];
+
+    /// <summary>Who cancelled, sent now, approved or rejected it (<c>system</c> when its time ran out).</summary>
+    public string? DecidedBy { get; init; }
+
+    /// <summary>When that decision was taken.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The reason given with the decision (a rejection's reason), if any.</summary>
+    public string? DecisionNote { get; init; }
 }

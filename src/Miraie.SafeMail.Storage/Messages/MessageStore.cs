@@ -149,7 +149,7 @@ public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool, Re
         await using var delete = connection.CreateCommand();
         delete.CommandText = """
             DELETE FROM message_bytes b
-            WHERE EXISTS (SELECT 1 FROM messages m WHERE m.id = b.message_id AND m.state NOT IN ('queued', 'quarantined'))
+            WHERE EXISTS (SELECT 1 FROM messages m WHERE m.id = b.message_id AND m.state NOT IN ('queued', 'held', 'awaiting-approval', 'quarantined'))
                OR (b.created_at < @orphan AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = b.message_id))
             """;
         Sql.Add(delete, "@orphan", (now - OrphanAge).ToUnixTimeMilliseconds());

@@ -9,14 +9,15 @@ public static class MessageTable
         id, received_at, node_id, client_address, client_helo, received_header, auth_user, envelope_from, subject, header_from,
         message_id_header, size, segment, segment_offset, file_path, state, verdict, rule, confirmation, external,
         findings_json, inspection_json, attempts, next_attempt_at, expires_at, last_error, finished_at, origin,
-        released_at, released_by, attachment_kinds, recipient_domains, header_from_name
+        released_at, released_by, attachment_kinds, recipient_domains, header_from_name, approvers, decided_by, decided_at, decision_note
         """;
 
     private const string InsertMessage = $"""
         INSERT INTO messages ({Columns}, lease_owner, lease_until) VALUES (@id, @received_at, @node_id, @client_address, @client_helo, @received_header, @auth_user,
           @envelope_from, @subject, @header_from, @message_id_header, @size, @segment, @segment_offset, @file_path, @state,
           @verdict, @rule, @confirmation, @external, @findings_json, @inspection_json, @attempts, @next_attempt_at,
-          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @header_from_name, @lease_owner, @lease_until)
+          @expires_at, @last_error, @finished_at, @origin, @released_at, @released_by, @attachment_kinds, @recipient_domains, @header_from_name, @approvers, @decided_by, @decided_at,
+          @decision_note, @lease_owner, @lease_until)
         """;
 
     /// <summary>Inserts a message and its recipients, leased to <paramref name="leaseOwner"/> when given (the node that will deliver it).</summary>
@@ -57,6 +58,10 @@ public static class MessageTable
         Sql.Add(insert, "@attachment_kinds", m.AttachmentKinds);
         Sql.Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
         Sql.Add(insert, "@header_from_name", m.HeaderFromName);
+        Sql.Add(insert, "@approvers", ListText(m.Approvers));
+        Sql.Add(insert, "@decided_by", m.DecidedBy);
+        Sql.Add(insert, "@decided_at", m.DecidedAt?.ToUnixTimeMilliseconds());
+        Sql.Add(insert, "@decision_note", m.DecisionNote);
         Sql.Add(insert, "@lease_owner", leaseOwner);
         Sql.Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -252,11 +257,11 @@ public static class MessageTable
         return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>How many queued messages still need bytes in <paramref name="segment"/>.</summary>
+    /// <summary>How many waiting messages (queued, held, awaiting approval) still need bytes in <paramref name="segment"/>.</summary>
     public static async Task<long> CountLiveInSegmentAsync(DbConnection connection, string segment, CancellationToken cancellationToken = default)
     {
         await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM messages WHERE segment = @s AND state = 'queued'";
+        count.CommandText = $"SELECT COUNT(*) FROM messages WHERE segment = @s AND state IN {MessageState.WaitingSql}";
         Sql.Add(count, "@s", segment);
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
@@ -303,7 +308,15 @@ public static class MessageTable
         ReleasedBy = Text(r, 29),
         AttachmentKinds = Text(r, 30),
         HeaderFromName = Text(r, 32),
+        Approvers = Text(r, 33) is { } approvers ? approvers.Split(',', StringSplitOptions.RemoveEmptyEntries) : [],
+        DecidedBy = Text(r, 34),
+        DecidedAt = Time(r, 35),
+        DecisionNote = Text(r, 36),
     };
+
+    /// <summary>Lower-case entries, comma-separated with commas at both ends (so <c>LIKE '%,' || x || ',%'</c> finds one); null for none.</summary>
+    public static string? ListText(IReadOnlyList<string> entries) =>
+        entries.Count == 0 ? null : "," + string.Join(',', entries.Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal)) + ",";
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -101,7 +101,7 @@ public static class PasswordMailTable
                 p.created_at < @old
                 OR (EXISTS (SELECT 1 FROM message_archives a WHERE a.archive_id = p.id)
                     AND NOT EXISTS (SELECT 1 FROM message_archives a JOIN messages m ON m.id = a.message_id
-                                    WHERE a.archive_id = p.id AND m.state IN ('queued', 'quarantined'))
+                                    WHERE a.archive_id = p.id AND m.state IN ('queued', 'held', 'awaiting-approval', 'quarantined'))
                     AND NOT EXISTS (SELECT 1 FROM password_mails w WHERE w.archive_id = p.id AND w.state = 'pending')))
             LIMIT 100
             """;

@@ -25,9 +25,11 @@ internal static class MessageBytesCopier
         select.Transaction = read;
         select.CommandText = """
             SELECT id, state, received_at, size, segment, segment_offset, file_path FROM messages
-            WHERE state IN (@queued, @quarantined) ORDER BY received_at, id
+            WHERE state IN (@queued, @held, @awaiting, @quarantined) ORDER BY received_at, id
             """;
         select.Parameters.AddWithValue("@queued", MessageState.Queued);
+        select.Parameters.AddWithValue("@held", MessageState.Held);
+        select.Parameters.AddWithValue("@awaiting", MessageState.AwaitingApproval);
         select.Parameters.AddWithValue("@quarantined", MessageState.Quarantined);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var importer = await target.BeginBinaryImportAsync("COPY message_bytes (message_id, created_at, content) FROM STDIN (FORMAT BINARY)",

@@ -15,6 +15,12 @@ public static class ConsolePolicies
     /// <summary>Auditors and admins: the audit log and its export.</summary>
     public const string Auditors = "auditors";
 
+    /// <summary>
+    /// Console staff and senders (Entra ID users without a console role): held mail and approvals, where the pages narrow
+    /// a sender to their own mail (ADR-017). Every other page stays closed to senders.
+    /// </summary>
+    public const string Waiting = "waiting";
+
     /// <summary>Registers the policies.</summary>
     public static void Add(AuthorizationOptions options)
     {
@@ -22,7 +28,8 @@ public static class ConsolePolicies
         options.AddPolicy(Operators, p => p.RequireRole(ConsoleRoles.Operator, ConsoleRoles.Admin));
         options.AddPolicy(Admins, p => p.RequireRole(ConsoleRoles.Admin));
         options.AddPolicy(Auditors, p => p.RequireRole(ConsoleRoles.Auditor, ConsoleRoles.Admin));
-        // A page that forgot its attribute is still closed to anonymous users.
+        options.AddPolicy(Waiting, p => p.RequireRole([.. ConsoleRoles.All, ConsoleRoles.Sender]));
+        // A page that forgot its attribute is still closed to anonymous users, and to senders.
         options.FallbackPolicy = options.GetPolicy(Anyone);
     }
 }

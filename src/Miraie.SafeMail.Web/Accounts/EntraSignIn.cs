@@ -39,6 +39,12 @@ public static class EntraSignIn
     /// <summary>The session claim holding the user's object ID (oid), which stays when the sign-in name changes.</summary>
     public const string ObjectIdClaim = "safemail:oid";
 
+    /// <summary>
+    /// The session claim holding the user's mail address (their sign-in name when it is an address, lower case), which makes
+    /// held mail and approvals theirs (ADR-017). Absent when the sign-in name is not an address.
+    /// </summary>
+    public const string AddressClaim = "safemail:address";
+
     /// <summary>Adds the <see cref="Scheme"/> scheme when <c>SafeMail:Console:EntraId</c> is set; nothing otherwise.</summary>
     public static IServiceCollection AddSafeMailEntraSignIn(this IServiceCollection services, ConsoleOptions console)
     {
@@ -100,14 +106,28 @@ public static class EntraSignIn
     }
 
     /// <summary>The console principal of an Entra ID user (no local account, no security stamp).</summary>
-    public static ClaimsPrincipal PrincipalFor(string name, string role, string tenantId, string? objectId, DateTimeOffset signedInAt) => new(new ClaimsIdentity(
-        new[]
+    public static ClaimsPrincipal PrincipalFor(string name, string role, string tenantId, string? objectId, DateTimeOffset signedInAt)
+    {
+        var claims = new List<Claim>
         {
-            new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(SourceClaim, Source), new Claim(TenantClaim, tenantId),
-            new Claim(ObjectIdClaim, objectId ?? ""),
-            new Claim(SignedInAtClaim, signedInAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        },
-        CookieAuthenticationDefaults.AuthenticationScheme));
+            new(ClaimTypes.Name, name), new(ClaimTypes.Role, role), new(SourceClaim, Source), new(TenantClaim, tenantId),
+            new(ObjectIdClaim, objectId ?? ""),
+            new(SignedInAtClaim, signedInAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (AddressOf(name) is { } address)
+        {
+            claims.Add(new Claim(AddressClaim, address));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>The mail address a sign-in name stands for (as the add-in takes it, ADR-007), or null when it is not one.</summary>
+    public static string? AddressOf(string name)
+    {
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < name.Length - 1 && name.IndexOf('@', at + 1) < 0 && !name.Any(char.IsWhiteSpace) ? name.ToLowerInvariant() : null;
+    }
 
     /// <summary>True when <paramref name="principal"/> is an Entra ID session (marked at sign-in).</summary>
     public static bool IsEntraSession(ClaimsPrincipal? principal) => principal?.FindFirst(SourceClaim)?.Value == Source;
@@ -119,11 +139,12 @@ public static class EntraSignIn
         var user = context.Principal!;
         var name = user.FindFirst("preferred_username")?.Value.Trim() ?? "";
         var objectId = user.FindFirst("oid")?.Value;
-        var role = entra.ConsoleRoleFor(user.FindAll("roles").Select(c => c.Value));
+        var role = entra.SessionRoleFor(user.FindAll("roles").Select(c => c.Value));
         var client = context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?";
-        if (name.Length is 0 or > 254 || role is null)
+        // A sender is known only by their address: a sign-in name that is not one reaches nothing, so it is refused.
+        if (name.Length is 0 or > 254 || role is null || (role == Storage.Accounts.ConsoleRoles.Sender && AddressOf(name) is null))
         {
-            var why = name.Length is 0 or > 254 ? "no preferred_username" : "no SafeMail app role";
+            var why = name.Length is 0 or > 254 ? "no preferred_username" : role is null ? "no SafeMail app role" : "sign-in name is not a mail address";
             await AuditAsync(context.HttpContext, "web:" + (name.Length is > 0 and <= 254 ? name : "?"), AuditActions.SignInFailed,
                 $"entra: {why} (oid {objectId}) from {client}");
             context.Response.Redirect("/denied?entra=no-role");

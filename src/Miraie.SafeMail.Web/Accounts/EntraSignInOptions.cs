@@ -46,6 +46,30 @@ public sealed class EntraSignInOptions
     public string AuditorRole { get; set; } = "SafeMail.Auditor";
 
     /// <summary>
+    /// Let users of the tenant who hold no console role sign in as senders and approvers (role <c>sender</c>, ADR-017): they
+    /// reach only their own held mail and the approvals naming them, identified by their sign-in address. Default true, so
+    /// the links in hold notices and approval requests work for every employee; false refuses them as before.
+    /// </summary>
+    public bool AdmitSenders { get; set; } = true;
+
+    /// <summary>
+    /// The app role that admits a user as a sender when <see cref="AdmitSenders"/> is on (e.g. <c>SafeMail.Sender</c>).
+    /// Default none: every user of the tenant without a console role is admitted as a sender.
+    /// </summary>
+    public string? SenderRole { get; set; }
+
+    /// <summary>
+    /// The session role for the app roles a user holds: a console role (<see cref="ConsoleRoleFor"/>), else
+    /// <c>sender</c> when senders are admitted (and hold <see cref="SenderRole"/> when it is set), else null (refused).
+    /// </summary>
+    public string? SessionRoleFor(IEnumerable<string> appRoles)
+    {
+        var held = appRoles.ToList();
+        return ConsoleRoleFor(held)
+               ?? (AdmitSenders && (string.IsNullOrEmpty(SenderRole) || held.Contains(SenderRole, StringComparer.Ordinal)) ? Storage.Accounts.ConsoleRoles.Sender : null);
+    }
+
+    /// <summary>
     /// The console role for the app roles a user holds, or null when none is mapped (the user is refused, never given a
     /// default). Several mapped roles: the widest wins (admin, then operator, then auditor); the console has one role per
     /// session, and admin covers the other two.

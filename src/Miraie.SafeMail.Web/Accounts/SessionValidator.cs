@@ -67,7 +67,8 @@ public sealed class SessionValidator(SafeMailDatabase database, ConsoleOptions o
             var signedInAt = long.TryParse(principal.FindFirst(EntraSignIn.SignedInAtClaim)?.Value, System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out var milliseconds) ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : (DateTimeOffset?)null;
             if (options.EntraId is not { } entra || !string.Equals(tenant, entra.TenantId, StringComparison.OrdinalIgnoreCase)
-                || principal.FindFirst(ClaimTypes.Role)?.Value is not { } role || !ConsoleRoles.All.Contains(role)
+                || principal.FindFirst(ClaimTypes.Role)?.Value is not { } role
+                || !(ConsoleRoles.All.Contains(role) || (role == ConsoleRoles.Sender && entra.AdmitSenders))
                 || principal.FindFirst(StampClaim) is not null
                 // However active, an Entra session ends after MaxSessionAge: the next sign-in reads the roles again.
                 || signedInAt is null || time.GetUtcNow() - signedInAt.Value > entra.MaxSessionAge)

@@ -1,15 +1,20 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway;
 using Miraie.SafeMail.Gateway.Processing;
 using Miraie.SafeMail.Storage;
+using Miraie.SafeMail.Storage.Accounts;
 using Miraie.SafeMail.Web.Accounts;
 using Miraie.SafeMail.Web.Dashboard;
 
 namespace Miraie.SafeMail.Web.Pages;
 
-/// <summary>The dashboard: verdicts per day for 7 or 30 days, top reasons and senders, the queue.</summary>
-[Authorize(Policy = ConsolePolicies.Anyone)]
+/// <summary>
+/// The dashboard: verdicts per day for 7 or 30 days, top reasons and senders, the queue. Where everyone lands after signing
+/// in: a sender (ADR-017) is sent on to their held mail, the dashboard being for console staff only.
+/// </summary>
+[Authorize(Policy = ConsolePolicies.Waiting)]
 public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, DisplayTime display, PolicyProvider policy, PolicyVersionWatcher versions)
     : ConsolePageModel(database)
 {
@@ -26,7 +31,18 @@ public sealed class IndexModel(SafeMailDatabase database, TimeProvider time, Dis
     public IReadOnlyList<NodeRow> Nodes { get; private set; } = [];
 
     /// <summary>Loads the figures.</summary>
-    public async Task OnGetAsync(int days = 7)
+    public async Task<IActionResult> OnGetAsync(int days = 7)
+    {
+        if (!User.IsInRole(ConsoleRoles.Sender) || ConsoleRoles.All.Any(User.IsInRole))
+        {
+            await LoadAsync(days);
+            return Page();
+        }
+
+        return LocalRedirect("/held");
+    }
+
+    private async Task LoadAsync(int days)
     {
         Days = days == 30 ? 30 : 7;
         await using var connection = await OpenAsync();

@@ -14,7 +14,8 @@ namespace Miraie.SafeMail.Web.Quarantine;
 public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry> History, IReadOnlyList<(string Name, string Value)> Headers,
     string? Body, bool BodyTruncated, JsonElement? Inspection, string? ReadProblem)
 {
-    private const int MaxBodyChars = 100_000;
+    /// <summary>The most characters of a body shown.</summary>
+    public const int MaxBodyChars = 100_000;
 
     /// <summary>
     /// The From header's display name: as stored at acceptance, or read from the stored message for mail accepted before
@@ -24,6 +25,19 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
 
     /// <summary>The From header's address, when there is one.</summary>
     public string? FromAddress { get; init; }
+
+    /// <summary>
+    /// A message's body as plain text, at most <see cref="MaxBodyChars"/> characters (true when cut): its text part, or its
+    /// HTML part turned into text (never rendered); null when it has neither.
+    /// </summary>
+    public static (string? Body, bool Truncated) BodyOf(MimeMessage mime)
+    {
+        var body = mime.TextBody ?? (mime.HtmlBody is { } html ? HtmlText.Convert(html) : null);
+        return body is { Length: > MaxBodyChars } ? (body[..MaxBodyChars], true) : (body, false);
+    }
+
+    /// <summary>True for the failures of reading a stored original that the page reports instead of failing.</summary>
+    public static bool Unreadable(Exception e) => e is IOException or InvalidDataException or FormatException or ParseException or UnauthorizedAccessException;
 
     /// <summary>Loads a message, or null when there is no such id.</summary>
     public static async Task<MessageView?> LoadAsync(QuarantineService quarantine, string id, CancellationToken cancellationToken)
@@ -49,14 +63,9 @@ public sealed record MessageView(MessageRecord Message, IReadOnlyList<AuditEntry
                 headers.AddRange(mime.Headers.Select(h => (h.Field, h.Value)));
                 fromName ??= mime.From.Mailboxes.FirstOrDefault()?.Name; // stored before version 6: read from the message
                 fromAddress ??= mime.From.Mailboxes.FirstOrDefault()?.Address;
-                body = mime.TextBody ?? (mime.HtmlBody is { } html ? HtmlText.Convert(html) : null);
-                if (body is { Length: > MaxBodyChars })
-                {
-                    body = body[..MaxBodyChars];
-                    truncated = true;
-                }
+                (body, truncated) = BodyOf(mime);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ParseException or UnauthorizedAccessException)
+            catch (Exception e) when (Unreadable(e))
             {
                 problem = e.Message;
             }

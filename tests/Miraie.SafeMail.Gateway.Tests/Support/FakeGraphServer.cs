@@ -9,7 +9,8 @@ namespace Miraie.SafeMail.Gateway.Tests.Support;
 /// <summary>
 /// A small Microsoft Graph on 127.0.0.1 (HttpListener on a free port): records every request to
 /// <c>/v1.0/users/{id}/sendMail</c> and answers from a script (status, Retry-After, OData error body), 202 once the
-/// script is used up. (Not Kestrel: the test project must not pull in ASP.NET Core, whose presence would strip
+/// script is used up; and answers <c>GET /v1.0/users/{id}/manager</c> from <see cref="Managers"/> (404 for a user
+/// without one), after <see cref="ManagerDelay"/>. (Not Kestrel: the test project must not pull in ASP.NET Core, whose presence would strip
 /// assemblies the separately started gateway process needs from this output folder.)
 /// </summary>
 internal sealed class FakeGraphServer : IAsyncDisposable
@@ -26,6 +27,15 @@ internal sealed class FakeGraphServer : IAsyncDisposable
     }
 
     public ConcurrentQueue<GraphRequest> Requests { get; } = new();
+
+    /// <summary>Each user's manager's address, by the id asked for (as sent, unescaped); a user not here has no manager (404).</summary>
+    public ConcurrentDictionary<string, string> Managers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a manager lookup takes to answer.</summary>
+    public TimeSpan ManagerDelay { get; set; }
+
+    /// <summary>The manager lookups received: the user id, the query string, the Authorization header.</summary>
+    public ConcurrentQueue<(string User, string Query, string Authorization)> ManagerRequests { get; } = new();
 
     public string BaseUrl { get; }
 
@@ -74,6 +84,12 @@ internal sealed class FakeGraphServer : IAsyncDisposable
             var path = context.Request.Url!.AbsolutePath;
             var response = context.Response;
             const string prefix = "/v1.0/users/";
+            if (context.Request.HttpMethod == "GET" && path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith("/manager", StringComparison.Ordinal))
+            {
+                _ = AnswerManagerAsync(context, Uri.UnescapeDataString(path[prefix.Length..^"/manager".Length])); // apart: a slow answer holds up no other request
+                continue;
+            }
+
             if (context.Request.HttpMethod != "POST" || !path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith("/sendMail", StringComparison.Ordinal))
             {
                 response.StatusCode = 404;
@@ -106,6 +122,41 @@ internal sealed class FakeGraphServer : IAsyncDisposable
             }
 
             response.Close();
+        }
+    }
+
+    private async Task AnswerManagerAsync(HttpListenerContext context, string user)
+    {
+        try
+        {
+            ManagerRequests.Enqueue((user, Uri.UnescapeDataString(context.Request.Url!.Query), context.Request.Headers["Authorization"] ?? ""));
+            await Task.Delay(ManagerDelay);
+            var response = context.Response;
+            response.ContentType = "application/json";
+            byte[] body;
+            if (Managers.TryGetValue(user, out var manager))
+            {
+                response.StatusCode = 200;
+                body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+                {
+                    ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects(mail,userPrincipalName)/$entity",
+                    ["@odata.type"] = "#microsoft.graph.user",
+                    ["mail"] = manager,
+                    ["userPrincipalName"] = manager,
+                });
+            }
+            else
+            {
+                response.StatusCode = 404;
+                body = JsonSerializer.SerializeToUtf8Bytes(new { error = new { code = "Request_ResourceNotFound", message = "Resource 'manager' does not exist or one of its queried reference-property objects are not present." } });
+            }
+
+            await response.OutputStream.WriteAsync(body);
+            response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the listener stopped while this answer waited
         }
     }
 

@@ -9,13 +9,21 @@ internal static class RawMail
     public static string CorpusMessages { get; } = Path.Combine(FindRoot(), "tests", "corpus", "out", "messages");
 
     /// <summary>One transaction over a <see cref="RawSmtpClient"/>: EHLO, MAIL, RCPT, DATA, the stuffed bytes, the final dot. Returns the end-of-DATA reply.</summary>
-    public static async Task<SmtpReply> SendAsync(System.Net.IPEndPoint server, byte[] message, string from, string to, string mailParameters = "")
+    public static Task<SmtpReply> SendAsync(System.Net.IPEndPoint server, byte[] message, string from, string to, string mailParameters = "") =>
+        SendAsync(server, message, from, [to], mailParameters);
+
+    /// <summary>The same, to every address in <paramref name="to"/> (one RCPT each).</summary>
+    public static async Task<SmtpReply> SendAsync(System.Net.IPEndPoint server, byte[] message, string from, IReadOnlyList<string> to, string mailParameters = "")
     {
         await using var client = await RawSmtpClient.ConnectAsync(server.Address.ToString(), server.Port);
         (await client.ReadReplyAsync()).Code.Should().Be(220);
         (await client.CommandAsync("EHLO client.test")).Code.Should().Be(250);
         (await client.CommandAsync($"MAIL FROM:<{from}>{mailParameters}")).Code.Should().Be(250);
-        (await client.CommandAsync($"RCPT TO:<{to}>")).Code.Should().Be(250);
+        foreach (var recipient in to)
+        {
+            (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code.Should().Be(250);
+        }
+
         (await client.CommandAsync("DATA")).Code.Should().Be(354);
         await client.SendAsync(Stuff(message));
         await client.SendAsync(message.Length == 0 || message.AsSpan().EndsWith("\r\n"u8) ? ".\r\n" : "\r\n.\r\n");

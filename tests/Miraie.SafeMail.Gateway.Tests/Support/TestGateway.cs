@@ -181,6 +181,20 @@ internal sealed class TestGateway : IAsyncDisposable
         return (long)(await count.ExecuteScalarAsync())! == 1;
     }
 
+    /// <summary>The stored record of one message (null for an unknown id).</summary>
+    public async Task<SafeMail.Storage.Messages.MessageRecord?> RecordAsync(string id)
+    {
+        await using var connection = await Get<SafeMail.Storage.SafeMailDatabase>().OpenAsync();
+        return await SafeMail.Storage.Messages.MessageTable.GetAsync(connection, id);
+    }
+
+    /// <summary>The audit entries of one message, oldest first.</summary>
+    public async Task<IReadOnlyList<SafeMail.Storage.Audit.AuditEntry>> HistoryAsync(string id)
+    {
+        await using var connection = await Get<SafeMail.Storage.SafeMailDatabase>().OpenAsync();
+        return await SafeMail.Storage.Audit.AuditLog.ForMessageAsync(connection, id);
+    }
+
     /// <summary>Waits until the pickup folder holds <paramref name="count"/> delivered messages (each marked complete by its envelope file).</summary>
     public async Task<IReadOnlyList<string>> WaitForPickupAsync(int count, TimeSpan? timeout = null)
     {

@@ -19,6 +19,23 @@ public class EntraSignInSettingsTests
     }
 
     [Test]
+    public void A_user_without_a_console_role_is_a_sender_unless_senders_are_not_admitted_or_lack_the_sender_role()
+    {
+        var settings = FakeEntraId.ConsoleSettings();
+        var entra = ConsoleSettings.Bind(Configuration(settings)).EntraId!;
+        entra.SessionRoleFor([]).Should().Be("sender", "every user of the tenant is admitted as a sender by default");
+        entra.SessionRoleFor(["SafeMail.Operator"]).Should().Be("operator", "a console role comes first");
+
+        settings["SafeMail:Console:EntraId:SenderRole"] = "SafeMail.Sender";
+        var byRole = ConsoleSettings.Bind(Configuration(settings)).EntraId!;
+        byRole.SessionRoleFor(["Other"]).Should().BeNull();
+        byRole.SessionRoleFor(["SafeMail.Sender"]).Should().Be("sender");
+
+        settings["SafeMail:Console:EntraId:AdmitSenders"] = "false";
+        ConsoleSettings.Bind(Configuration(settings)).EntraId!.SessionRoleFor(["SafeMail.Sender"]).Should().BeNull();
+    }
+
+    [Test]
     public void Missing_and_malformed_values_are_named_by_key()
     {
         var settings = new Dictionary<string, string?>

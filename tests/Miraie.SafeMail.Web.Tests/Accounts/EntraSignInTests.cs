@@ -35,7 +35,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra, "/policy");
+        using var callback = await _entra.SignInAsync(browser, "/policy");
 
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
         callback.Headers.Location!.OriginalString.Should().Be("/login?returnUrl=%2Fpolicy&handler=SignedIn");
@@ -52,7 +52,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("suzuki@example.co.jp", ["SafeMail.Operator"]);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
 
         using var quarantine = await browser.GetAsync("/quarantine");
@@ -63,19 +63,32 @@ public class EntraSignInTests
     }
 
     [Test]
-    public async Task A_user_without_a_SafeMail_app_role_is_refused_and_the_refusal_audited()
+    public async Task A_user_without_a_SafeMail_app_role_is_refused_and_the_refusal_audited_when_senders_are_not_admitted()
     {
+        await using var host = await StartWithAsync("SafeMail:Console:EntraId:AdmitSenders", "false");
         _entra.WillSignIn("yamada@example.co.jp", ["Some.Other.Role"]);
-        using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var browser = host.Client();
+        using var callback = await _entra.SignInAsync(browser);
 
         callback.StatusCode.Should().Be(HttpStatusCode.Redirect);
         callback.Headers.Location!.OriginalString.Should().Be("/denied?entra=no-role");
         using var denied = await browser.GetAsync(callback.Headers.Location);
         (await denied.Content.ReadAsStringAsync()).Should().Contain("SafeMail.Admin");
         await ShouldNotBeSignedInAsync(browser);
-        (await AuditAsync()).Should().Contain(row => row.Actor == "web:yamada@example.co.jp" && row.Action == AuditActions.SignInFailed
+        (await host.AuditAsync()).Should().Contain(row => row.Actor == "web:yamada@example.co.jp" && row.Action == AuditActions.SignInFailed
                                                     && row.Detail.Contains("entra: no SafeMail app role", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task A_user_without_a_console_role_whose_sign_in_name_is_not_an_address_is_refused()
+    {
+        _entra.WillSignIn("yamada", []);
+        using var browser = _host.Client();
+        using var callback = await _entra.SignInAsync(browser);
+
+        callback.Headers.Location!.OriginalString.Should().Be("/denied?entra=no-role");
+        await ShouldNotBeSignedInAsync(browser);
+        (await AuditAsync()).Should().Contain(row => row.Action == AuditActions.SignInFailed && row.Detail.Contains("sign-in name is not a mail address", StringComparison.Ordinal));
     }
 
     [Test]
@@ -87,7 +100,7 @@ public class EntraSignInTests
             claims["iss"] = $"{FakeEntraId.Instance}{FakeEntraId.OtherTenantId}/v2.0";
         });
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -99,7 +112,7 @@ public class EntraSignInTests
     {
         _entra.WillSignIn("intruder@other.example.com", ["SafeMail.Admin"], claims => claims["iss"] = $"{FakeEntraId.Instance}{FakeEntraId.OtherTenantId}/v2.0");
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -111,7 +124,7 @@ public class EntraSignInTests
         using var forger = RSA.Create(2048);
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"], signingKey: forger);
         using var browser = _host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
 
         callback.Headers.Location!.OriginalString.Should().Be("/login?entra=failed");
         await ShouldNotBeSignedInAsync(browser);
@@ -141,7 +154,7 @@ public class EntraSignInTests
         await using var host = await StartWithAsync("SafeMail:Console:SessionTimeout", "00:00:02");
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Auditor"]);
         using var browser = host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
         using var audit = await browser.GetAsync("/audit");
         audit.StatusCode.Should().Be(HttpStatusCode.OK, "the session holds without a local account");
 
@@ -157,7 +170,7 @@ public class EntraSignInTests
         await using var host = await StartWithAsync("SafeMail:Console:EntraId:MaxSessionAge", "00:00:04");
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var browser = host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
         for (var i = 0; i < 2; i++)
         {
             using var active = await browser.GetAsync("/policy");
@@ -177,7 +190,7 @@ public class EntraSignInTests
         using var browser = host.Client();
         var redeemed = _entra.Redeemed;
 
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra, redirectUri: "https://safemail.example.co.jp/signin-oidc");
+        using var callback = await _entra.SignInAsync(browser, redirectUri: "https://safemail.example.co.jp/signin-oidc");
 
         _entra.Redeemed.Should().Be(redeemed + 1, "the token endpoint got the same redirect URI as the authorization request");
         using var quarantine = await browser.GetAsync("/quarantine");
@@ -206,7 +219,7 @@ public class EntraSignInTests
 
         _entra.WillSignIn("sato@example.co.jp", ["SafeMail.Admin"]);
         using var browser = host.Client();
-        using var callback = await SignInWithMicrosoftAsync(browser, _entra);
+        using var callback = await _entra.SignInAsync(browser);
         using var policy = await browser.GetAsync("/policy");
         policy.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -237,19 +250,6 @@ public class EntraSignInTests
 
     // POST the "Sign in with Microsoft" form, let the fake Entra ID answer the authorization request, and bring its
     // redirect back to the console's callback: the callback's response.
-    private static async Task<HttpResponseMessage> SignInWithMicrosoftAsync(HttpClient browser, FakeEntraId entra, string returnUrl = "/",
-        string redirectUri = "http://localhost/signin-oidc")
-    {
-        using var challenge = await ConsoleHost.PostFormAsync(browser, "/login?handler=Entra", new() { ["returnUrl"] = returnUrl });
-        challenge.StatusCode.Should().Be(HttpStatusCode.Redirect, "the console sends the browser to Entra ID");
-        var authorize = challenge.Headers.Location!;
-        authorize.GetLeftPart(UriPartial.Path).Should().Be($"{FakeEntraId.Instance}{FakeEntraId.TenantId}/oauth2/v2.0/authorize");
-        authorize.Query.Should().NotContain("response_mode=").And.Contain("code_challenge=").And.Contain("nonce=");
-        var callback = await entra.AnswerAuthorizationAsync(authorize);
-        callback.GetLeftPart(UriPartial.Path).Should().Be(redirectUri);
-        return await browser.GetAsync(callback.PathAndQuery);
-    }
-
     // A second console, signing in with the same fake Entra ID, with one more setting.
     private Task<ConsoleHost> StartWithAsync(string key, string value)
     {

@@ -139,9 +139,12 @@ public class ManifestTests
         var send = doc.Descendants(Vo11 + "LaunchEvent").Single(e => e.Attribute("Type")!.Value == "OnMessageSend");
         send.Attribute("SendMode")!.Value.Should().Be("SoftBlock");
         send.Attribute("FunctionName")!.Value.Should().Be("onMessageSendHandler");
-        var ids = doc.Descendants().Where(e => e.Name.LocalName is "OfficeTab" or "Group" or "Control").Select(e => e.Attribute("id")!.Value).ToList();
+        // OfficeTab names Outlook's built-in tab (TabDefault) once per surface, compose and read; groups and controls are ours and unique.
+        doc.Descendants().Where(e => e.Name.LocalName is "OfficeTab").Select(e => e.Attribute("id")!.Value).Should().OnlyContain(i => i == "TabDefault");
+        var ids = doc.Descendants().Where(e => e.Name.LocalName is "Group" or "Control").Select(e => e.Attribute("id")!.Value).ToList();
         ids.Should().OnlyHaveUniqueItems().And.Contain("SafeMailOpenPane", "the Smart Alerts button opens the pane by this command id");
-        ids.Where(i => i != "TabDefault").Should().OnlyContain(i => i.Length <= 125);
+        ids.Should().Contain("SafeMailOpenHeld", "held mail and approvals open beside a message being read");
+        ids.Should().OnlyContain(i => i.Length <= 125);
         _ = baseUrl;
     }
 

@@ -16,7 +16,7 @@ namespace Miraie.SafeMail.Web.Tests.Browser;
 [NonParallelizable]
 public class TaskPaneBrowserTests
 {
-    private const string FakeOffice = """
+    internal const string FakeOffice = """
         (() => {
           const ok = (value) => ({ status: "succeeded", value });
           const people = (list) => list.map(([emailAddress, displayName]) => ({ emailAddress, displayName }));
@@ -486,7 +486,7 @@ public class TaskPaneBrowserTests
     private static Task<string> ArchiveHeaderAsync(IPage page) =>
         page.EvaluateAsync<string>("window.__fake.headers['X-SafeMail-Archive-Id'] ?? ''");
 
-    private static string ScreenshotPath(string name)
+    internal static string ScreenshotPath(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(dir.FullName, "Miraie.SafeMail.sln")))

@@ -37,6 +37,8 @@ public class AuthorizationMatrixTests
         ("/users/confirm?op=disable&name=operator1", "A"),
         ("/audit", "AU"),
         ("/audit/export", "AU"),
+        ("/held", "OAU"),
+        ("/approvals", "OAU"),
     ];
 
     private static readonly (string? User, char Role)[] Users = [(null, '-'), ("operator1", 'O'), ("admin1", 'A'), ("auditor1", 'U')];
@@ -81,6 +83,11 @@ public class AuthorizationMatrixTests
         ("/users?handler=Enable", new() { ["name"] = "nobody" }, "A"),
         ("/users?handler=Password", new() { ["name"] = "nobody", ["password"] = "short" }, "A"),
         ("/users?handler=Unlock", new() { ["name"] = "nobody" }, "A"),
+        // Not held nor awaiting approval: accepted and answered "not waiting" or "no such message", refused for auditors.
+        ($"/held/{id}?handler=Cancel", new(), "OA"),
+        ($"/held/{id}?handler=SendNow", new(), "OA"),
+        ($"/approvals/{id}?handler=Approve", new(), "OA"),
+        ($"/approvals/{id}?handler=Reject", new() { ["reason"] = "x" }, "OA"),
     ];
 
     [Test]

@@ -140,6 +140,22 @@ internal sealed class FakeEntraId : IAsyncDisposable
         return answer.Headers.Location!;
     }
 
+    /// <summary>
+    /// Signs <paramref name="browser"/> in to the console with "Sign in with Microsoft" as the user set by <see cref="WillSignIn"/>,
+    /// following the redirects by hand; the console's answer to the callback.
+    /// </summary>
+    public async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string returnUrl = "/", string redirectUri = "http://localhost/signin-oidc")
+    {
+        using var challenge = await ConsoleHost.PostFormAsync(browser, "/login?handler=Entra", new() { ["returnUrl"] = returnUrl });
+        challenge.StatusCode.Should().Be(HttpStatusCode.Redirect, "the console sends the browser to Entra ID");
+        var authorize = challenge.Headers.Location!;
+        authorize.GetLeftPart(UriPartial.Path).Should().Be($"{Instance}{TenantId}/oauth2/v2.0/authorize");
+        authorize.Query.Should().NotContain("response_mode=").And.Contain("code_challenge=").And.Contain("nonce=");
+        var callback = await AnswerAuthorizationAsync(authorize);
+        callback.GetLeftPart(UriPartial.Path).Should().Be(redirectUri);
+        return await browser.GetAsync(callback.PathAndQuery);
+    }
+
     // The user has signed in at Microsoft: back to the redirect URI with a one-time code and the state in the query, as
     // Entra ID does for response_type=code when no response_mode is given.
     private IResult Authorize(IQueryCollection query)

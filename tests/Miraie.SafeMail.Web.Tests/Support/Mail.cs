@@ -26,12 +26,15 @@ internal static class Mail
     public static Task<string> SendAsync(IPEndPoint server, MimeMessage message, string to = "buyer@customer.example.com") => SendToAsync(server, message, to);
 
     /// <summary>Sends to every envelope recipient in <paramref name="to"/> and returns the queue id from the 250 reply.</summary>
-    public static async Task<string> SendToAsync(IPEndPoint server, MimeMessage message, params string[] to)
+    public static Task<string> SendToAsync(IPEndPoint server, MimeMessage message, params string[] to) => SendFromAsync(server, message, "tanaka@example.co.jp", to);
+
+    /// <summary>Sends from the envelope sender <paramref name="from"/> to every address in <paramref name="to"/>; the queue id.</summary>
+    public static async Task<string> SendFromAsync(IPEndPoint server, MimeMessage message, string from, params string[] to)
     {
         using var client = new SmtpClient();
         await client.ConnectAsync(server.Address.ToString(), server.Port, MailKit.Security.SecureSocketOptions.None);
-        var reply = await client.SendAsync(message, MailboxAddress.Parse("tanaka@example.co.jp"), to.Select(MailboxAddress.Parse));
+        var reply = await client.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse));
         await client.DisconnectAsync(true);
-        return reply[(reply.LastIndexOf(' ') + 1)..];
+        return System.Text.RegularExpressions.Regex.Match(reply, @"queued as (\S+)").Groups[1].Value; // the id follows "queued as"
     }
 }

@@ -56,15 +56,20 @@
   }
 
   // The signed endpoints: who sends is proved the way the server asks (sign-in.js: an Entra ID token through Nested App
-  // Authentication, or the development header).
-  function api(path, options) {
+  // Authentication, or the development header). send() answers any HTTP status; api() only success.
+  function send(path, options) {
     options = options || {};
     return SafeMailSignIn.headers().then(null, function (e) {
+      if (e instanceof TypeError) { throw e; } // fetch's own failure: the server is unreachable, not the sign-in refused
       throw new Error(t("signIn") + " (" + e.message + ")");
     }).then(function (identity) {
       options.headers = Object.assign(identity, options.headers || {});
       return fetch(base() + path, options);
-    }).then(function (response) {
+    });
+  }
+
+  function api(path, options) {
+    return send(path, options).then(function (response) {
       if (!response.ok) {
         return response.json().then(function (p) { throw new Error(p.title || response.status); }, function () { throw new Error(String(response.status)); });
       }
@@ -341,11 +346,23 @@
       .then(function () { return call(item().bcc, "setAsync", moved); }).then(loadRecipients).then(render);
   }
 
+  /** True in a compose window; reading a message, Outlook gives recipients as arrays, not objects with getAsync. */
+  function isCompose() {
+    var current = item();
+    return !!current && !!current.to && typeof current.to.getAsync === "function";
+  }
+
   function start() {
     var language = String(Office.context.displayLanguage || "").toLowerCase();
     state.language = language.indexOf("ja") === 0 ? "ja" : "en";
     document.documentElement.lang = state.language;
     Array.prototype.forEach.call(document.querySelectorAll("[data-text]"), function (e) { e.textContent = t(e.getAttribute("data-text")); });
+    SafeMailWaitingPane.start({ send: send, language: state.language }); // 送信保留中 / 承認待ち, composing or reading
+    if (!isCompose()) {
+      // Opened beside a message being read (Sent Items, just after Send): only the held mail and approvals.
+      Array.prototype.forEach.call(document.querySelectorAll(".compose"), function (e) { e.hidden = true; });
+      return Promise.resolve();
+    }
     $("encrypt").addEventListener("click", encrypt);
     $("confirm").addEventListener("click", confirmAndSend);
     $("move-bcc").addEventListener("click", moveToBcc);
