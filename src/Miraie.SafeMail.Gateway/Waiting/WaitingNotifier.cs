@@ -21,8 +21,9 @@ public sealed class WaitingNotifier(SafeMailDatabase database, OutboundMail outb
     public Task HeldAsync(MessageRecord message) =>
         options.Value.NotifyHeld ? SendAsync(message, WaitingNotice.Held, [message.EnvelopeFrom]) : Task.CompletedTask;
 
-    /// <summary>Asks each approver of the message to decide.</summary>
-    public Task ApprovalRequestedAsync(MessageRecord message) => SendAsync(message, WaitingNotice.ApprovalRequest, message.Approvers);
+    /// <summary>Asks each approver of the message to decide; with none found, the admins named in <see cref="WaitingOptions.AdminContacts"/>.</summary>
+    public Task ApprovalRequestedAsync(MessageRecord message) =>
+        SendAsync(message, WaitingNotice.ApprovalRequest, message.Approvers.Count > 0 ? message.Approvers : options.Value.AdminContacts.Select(a => a.Trim()).ToList());
 
     /// <summary>Tells the sender the gateway hides the message's To/Cc (BCC変換); every recipient still gets it.</summary>
     public Task ConvertedToBccAsync(MessageRecord message) => SendAsync(message, WaitingNotice.ConvertedToBcc, [message.EnvelopeFrom]);

@@ -21,6 +21,12 @@ public sealed class WaitingOptions
     public string? NoticeFrom { get; set; }
 
     /// <summary>
+    /// Who is asked by mail to decide when no approver could be found for a message (the console's admins, who may approve
+    /// or reject any). Default none: such mail waits in the console's 承認待ち list and <c>safemail approvals list</c>.
+    /// </summary>
+    public List<string> AdminContacts { get; set; } = [];
+
+    /// <summary>
     /// Microsoft Graph, to find a sender's manager for approvers <c>manager</c> (<c>GET /users/{sender}/manager</c>): an app
     /// registration with the application permission User.Read.All (it may be the password mail's registration, given
     /// again here). Set when TenantId or ClientId is set; otherwise <c>manager</c> finds nobody and an admin decides.

@@ -132,12 +132,16 @@ public class ApprovalTests
     [Test]
     public async Task Without_a_manager_in_any_directory_the_message_waits_for_an_admin_and_never_passes()
     {
-        _gateway = await TestGateway.StartAsync(ApproveExternal("manager"));
+        var settings = ApproveExternal("manager");
+        settings["SafeMail:Waiting:AdminContacts:0"] = "admin@example.co.jp";
+        _gateway = await TestGateway.StartAsync(settings);
         var id = Mailer.QueueIdOf(await Mailer.SendAsync(_gateway.Smtp, TestMessages.Mail(Sender, [Customer], "上長不明"), Sender, Customer));
         var record = await GetAsync(id);
         record.State.Should().Be(MessageState.AwaitingApproval);
         record.Approvers.Should().BeEmpty();
         (await HistoryAsync(id)).Should().Contain(a => a.Action == AuditActions.ApprovalRequest && a.Detail!.Contains("an admin decides"));
+        var request = Decode(await File.ReadAllTextAsync((await _gateway.WaitForPickupAsync(1, TimeSpan.FromSeconds(15))).Single()));
+        request.Should().Contain("To: admin@example.co.jp", "with no approver found, the admins named in AdminContacts are asked").And.Contain("【承認依頼】");
 
         var approvals = _gateway.Get<ApprovalService>();
         (await approvals.ApproveAsync(WaitingActor.Person(Boss), id)).Outcome.Should().Be(DecisionOutcome.NotFound);
@@ -145,7 +149,7 @@ public class ApprovalTests
         var admin = new WaitingActor("admin1", null, IsOperator: true, IsAdmin: true);
         (await approvals.ListAsync(admin)).Select(m => m.Id).Should().Contain(id);
         (await approvals.ApproveAsync(admin, id)).Outcome.Should().Be(DecisionOutcome.Done);
-        (await _gateway.WaitForPickupAsync(2, TimeSpan.FromSeconds(15))).Should().HaveCount(2, "the message and the approved notice");
+        (await _gateway.WaitForPickupAsync(3, TimeSpan.FromSeconds(15))).Should().HaveCount(3, "the request to the admin, the message and the approved notice");
     }
 
     [Test]
