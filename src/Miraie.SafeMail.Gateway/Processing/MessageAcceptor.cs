@@ -234,7 +234,7 @@ public sealed class MessageAcceptor(
             await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, action, record.Id, detail).ConfigureAwait(false);
             await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
-        }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
+        }, new SpooledBytes(record.Id, message.Bytes, KeepCopy: false)).ConfigureAwait(false); // not delivered now: no copy kept for delivery
 
     private async Task<AcceptResult> QuarantineAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims)
     {

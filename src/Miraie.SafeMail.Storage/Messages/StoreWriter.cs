@@ -262,7 +262,7 @@ public sealed class StoreWriter : IAsyncDisposable
         {
             await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
             // Taken now, while the session still holds the content (it may let go of it once the item completes).
-            item.Copy = _recent is null ? null : RecentBytes.CopyOf(bytes.Bytes);
+            item.Copy = _recent is null || !bytes.KeepCopy ? null : RecentBytes.CopyOf(bytes.Bytes);
         }
 
         await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);

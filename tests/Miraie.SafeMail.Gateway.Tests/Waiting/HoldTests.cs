@@ -175,6 +175,24 @@ public class HoldTests
         TestContext.Out.WriteLine($"cancelled {cancelled.Count}, left {40 - cancelled.Count} (the test's clock moved {moved.Count}), delivered {delivered.Count}");
     }
 
+    [Test]
+    [Category("PostgreSql")]
+    public async Task Held_mail_keeps_no_copy_in_memory_for_delivery_while_it_waits()
+    {
+        Assert.That(TestDatabase.IsPostgreSql, "only the PostgreSQL store keeps copies for delivery: run with SAFEMAIL_TEST_PROVIDER=PostgreSql (tests/run-all.sh does)");
+        _gateway = await TestGateway.StartAsync(HoldExternal("01:00:00"));
+        var recent = _gateway.Get<RecentBytes>();
+        for (var i = 0; i < 5; i++)
+        {
+            (await Mailer.SendAsync(_gateway.Smtp, TestMessages.Mail(Sender, [Customer], $"保留 {i}"), Sender, Customer)).Should().Contain("held");
+        }
+
+        recent.Held.Should().Be(0, "held mail is not delivered now: a copy would only crowd out those delivery can use");
+        await Mailer.SendAsync(_gateway.Smtp, TestMessages.Mail(Sender, ["suzuki@example.co.jp"], "社内"), Sender, "suzuki@example.co.jp");
+        await _gateway.WaitForPickupAsync(1, TimeSpan.FromSeconds(15));
+        recent.Held.Should().Be(0, "the copy of passed mail is taken by its delivery");
+    }
+
     [TestCase("Hold")]
     [TestCase("Approve")]
     [TestCase("ConvertToBcc")]
