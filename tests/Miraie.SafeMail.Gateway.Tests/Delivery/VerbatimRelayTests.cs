@@ -138,7 +138,7 @@ public class VerbatimRelayTests
     {
         var reply = await RawMail.SendAsync(_gateway.Smtp, message, Sender, Recipient, mailParameters);
         reply.Code.Should().Be(250, reply.Text);
-        var received = (await _upstream.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30))).Single();
+        var received = await RawMail.DeliveredAsync(_upstream, Mailer.QueueIdOf(reply.Text));
         received.From.Should().Be(Sender);
         received.Recipients.Should().Equal(Recipient);
         return RawMail.AfterAddedHeaders(received.Data.Span);

@@ -32,6 +32,24 @@ internal static class RawMail
         return reply;
     }
 
+    /// <summary>
+    /// The one message with this queue id (the gateway's X-SafeMail-Verdict names it) that reached <paramref name="upstream"/>,
+    /// waiting up to 30 s. Picked by id: on a busy CI machine a gateway of an earlier test, retrying its own smarthost, can
+    /// reach this upstream when the operating system hands its port out again (seen twice on PostgreSQL). A second copy of
+    /// this message still fails.
+    /// </summary>
+    public static async Task<CapturedMessage> DeliveredAsync(CapturingSmtpServer upstream, string queueId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !upstream.Messages.Any(m => m.Text.Contains($"id={queueId}", StringComparison.Ordinal)))
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(200); // a second copy, were there one, would be on its way
+        return upstream.Messages.Single(m => m.Text.Contains($"id={queueId}", StringComparison.Ordinal));
+    }
+
     /// <summary>Doubles the dot that starts a line (after CRLF, and at the very start), RFC 5321 4.5.2.</summary>
     public static byte[] Stuff(byte[] message)
     {
