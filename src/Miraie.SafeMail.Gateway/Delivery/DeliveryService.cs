@@ -13,8 +13,9 @@ namespace Miraie.SafeMail.Gateway.Delivery;
 /// Delivers queued mail: workers take leased ids from the handoff (new mail at once, the rest from a poll of the
 /// database every couple of seconds), deliver through the transport, and record per-recipient results. Temporary
 /// failures are retried with exponential backoff until the lifetime runs out; permanent failures and expiry return a
-/// delivery status notification to the sender. At start the node drops its own leases, so whatever it held when it
-/// stopped (even by <c>kill -9</c>) is delivered again — at least once, never lost. A graceful stop hands the leases back
+/// delivery status notification to the sender. Before the listener opens the node drops its own leases
+/// (<see cref="GatewayStartup"/>), so whatever it held when it stopped (even by <c>kill -9</c>) is delivered again — at
+/// least once, never lost. One id is never delivered by two workers of a node at once. A graceful stop hands the leases back
 /// at once, so the other nodes of a cluster deliver this node's queue without waiting for the lease time; a node that
 /// dies has its leases taken over by the others once <see cref="DeliveryOptions.LeaseTime"/> has passed.
 /// </summary>
@@ -39,21 +40,14 @@ public sealed class DeliveryService(
     private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ApprovalSweepInterval = TimeSpan.FromSeconds(30);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+
     /// <summary>The last delivery's result, for health reports.</summary>
     public (DateTimeOffset At, bool Ok, string Note)? LastDelivery { get; private set; }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using (var connection = await database.OpenAsync(stoppingToken).ConfigureAwait(false))
-        {
-            var released = await MessageTable.ReleaseLeasesAsync(connection, identity.NodeId, stoppingToken).ConfigureAwait(false);
-            if (released > 0)
-            {
-                logger.LogInformation("resuming {Count} queued messages this node held when it stopped", released);
-            }
-        }
-
         var workers = Enumerable.Range(0, Math.Max(1, options.Value.MaxParallel)).Select(_ => WorkAsync(stoppingToken)).ToList();
         var poller = PollAsync(stoppingToken);
         var sweeper = SweepAsync(stoppingToken);
@@ -191,8 +185,30 @@ public sealed class DeliveryService(
     /// </summary>
     public async Task DeliverOneAsync(string id, CancellationToken cancellationToken, MessageRecord? justCommitted = null)
     {
+        // An id can reach the workers twice (the accept path and a poll, a retry after a storage failure): the second
+        // worker leaves it to the first rather than send it again beside it.
+        if (!_inFlight.TryAdd(id, 0))
+        {
+            logger.LogDebug("{QueueId} is being delivered by another worker of this node", id);
+            return;
+        }
+
+        try
+        {
+            await DeliverLeasedAsync(id, justCommitted, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+        }
+    }
+
+    private async Task DeliverLeasedAsync(string id, MessageRecord? justCommitted, CancellationToken cancellationToken)
+    {
         using var scope = logger.BeginScope("{QueueId}", id);
-        var message = justCommitted;
+        // The accept path's record saves a read while it is new. One that waited for a worker longer than half the lease
+        // may have been claimed and delivered meanwhile (its lease ran out): read afresh, so a delivered message is not sent again.
+        var message = justCommitted is not null && time.GetUtcNow() - justCommitted.ReceivedAt < options.Value.LeaseTime / 2 ? justCommitted : null;
         if (message is null)
         {
             await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -34,8 +34,8 @@ internal static class RawMail
 
     /// <summary>
     /// The one message with this queue id (the gateway's X-SafeMail-Verdict names it) that reached <paramref name="upstream"/>,
-    /// waiting up to 30 s; two copies of it fail. (On PostgreSQL, two copies of one id were seen intermittently in normal
-    /// operation: an open defect, see the stop 17 note; this is kept strict so that it shows.)
+    /// waiting up to 30 s; two copies of it fail. (Two copies were once seen on PostgreSQL: the lease a message got at
+    /// accept time was dropped by the node's own start; see DeliverOnceTests.)
     /// </summary>
     public static async Task<CapturedMessage> DeliveredAsync(CapturingSmtpServer upstream, string queueId)
     {
