@@ -15,4 +15,9 @@ public enum PolicyAction
     Approve,
     /// <summary>Deliver it with its visible To/Cc replaced by an undisclosed-recipients group, every envelope recipient kept (BCC変換).</summary>
     ConvertToBcc,
+    /// <summary>
+    /// Deliver it with its unprotected attachments put into a password-protected ZIP by the gateway, the password sent to
+    /// each recipient separately after delivery (ゲートウェイ暗号化: for mail that did not go through the add-in).
+    /// </summary>
+    Encrypt,
 }

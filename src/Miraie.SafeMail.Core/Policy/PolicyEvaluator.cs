@@ -11,6 +11,7 @@ namespace Miraie.SafeMail.Core.Policy;
 public sealed class PolicyEvaluator
 {
     private readonly DomainList _internal;
+    private readonly DomainList _zipCrypto;
     private readonly HashSet<FileKind> _allowedUnprotected;
     private readonly List<CompiledRule> _rules;
 
@@ -19,6 +20,7 @@ public sealed class PolicyEvaluator
     {
         Options = options;
         _internal = new DomainList(options.InternalDomains);
+        _zipCrypto = new DomainList(options.ZipCryptoDomains);
         _allowedUnprotected = options.AllowedUnprotectedKinds
             .Select(k => FileKindNames.TryParse(k, out var kind) ? kind : FileKind.Unknown)
             .Where(k => k != FileKind.Unknown)
@@ -35,6 +37,9 @@ public sealed class PolicyEvaluator
 
     /// <summary>True when <paramref name="address"/> is in an internal domain.</summary>
     public bool IsInternal(string address) => _internal.Contains(address);
+
+    /// <summary>True when the gateway's archive for these recipients is made with ZipCrypto (any of them in <see cref="PolicyOptions.ZipCryptoDomains"/>).</summary>
+    public bool WantsZipCrypto(IEnumerable<string> recipients) => recipients.Any(_zipCrypto.Contains);
 
     /// <summary>Decides what happens to the message.</summary>
     public Verdict Evaluate(InspectionReport report, Envelope envelope, ConfirmationStatus confirmation = ConfirmationStatus.Absent)

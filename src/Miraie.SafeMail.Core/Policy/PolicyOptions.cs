@@ -20,6 +20,13 @@ public sealed class PolicyOptions
     /// <summary>Kinds that may go to external recipients unprotected (default none). <c>unknown</c> is never allowed.</summary>
     public List<string> AllowedUnprotectedKinds { get; set; } = [];
 
+    /// <summary>
+    /// Recipient domains whose archives the gateway makes with ZipCrypto instead of AES-256 (action <c>Encrypt</c>), for
+    /// recipients who can open only what Windows Explorer opens. Written like <see cref="InternalDomains"/>; a message to
+    /// several domains is made with ZipCrypto when any of them is listed (one archive per message).
+    /// </summary>
+    public List<string> ZipCryptoDomains { get; set; } = [];
+
     /// <summary>Limits on the work one message may cost.</summary>
     public InspectionLimits Limits { get; set; } = new();
 

@@ -31,6 +31,11 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             CheckDomain(errors, $"{section}:InternalDomains:{i}", options.InternalDomains[i]);
         }
 
+        for (var i = 0; i < options.ZipCryptoDomains.Count; i++)
+        {
+            CheckDomain(errors, $"{section}:ZipCryptoDomains:{i}", options.ZipCryptoDomains[i]);
+        }
+
         for (var i = 0; i < options.AllowedUnprotectedKinds.Count; i++)
         {
             var key = $"{section}:AllowedUnprotectedKinds:{i}";
@@ -69,8 +74,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 
             if (!Enum.IsDefined(rule.Action))
             {
-                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc のいずれかです",
-                    "the action must be Pass, Quarantine, Reject, Hold, Approve or ConvertToBcc"));
+                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc、Encrypt のいずれかです",
+                    "the action must be Pass, Quarantine, Reject, Hold, Approve, ConvertToBcc or Encrypt"));
             }
 
             CheckAction(errors, key, rule);

@@ -16,6 +16,7 @@ public static class PolicyTexts
         PolicyAction.Hold => new("送信保留", "hold"),
         PolicyAction.Approve => new("上長承認", "approval"),
         PolicyAction.ConvertToBcc => new("BCC変換", "convert to Bcc"),
+        PolicyAction.Encrypt => new("添付ファイルを暗号化", "encrypt attachments"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 

@@ -80,6 +80,7 @@ public sealed class MessageAcceptor(
                 PolicyAction.Hold => await HoldAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 PolicyAction.Approve => await AwaitApprovalAsync(message, record, now, verdict, claims, cancellationToken).ConfigureAwait(false),
                 PolicyAction.ConvertToBcc => await ConvertToBccAsync(message, record, now, verdict, claims).ConfigureAwait(false),
+                PolicyAction.Encrypt => await EncryptAsync(message, record, now, report, verdict, evaluator, claims, cancellationToken).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
             metrics.Received(result.Outcome);
@@ -165,8 +166,70 @@ public sealed class MessageAcceptor(
         return result;
     }
 
+    /// <summary>
+    /// ゲートウェイ暗号化 (ADR-019): the unprotected attachments go into a password-protected ZIP, the result is inspected
+    /// again and queued in place of the original, with the archive's password stored (and linked to the message, so the
+    /// password mail goes to each recipient after delivery) in the same commit; the sender is told, with the password.
+    /// What cannot be encrypted safely, or is not protected after it, is quarantined as it came (fail closed).
+    /// </summary>
+    private async Task<AcceptResult> EncryptAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, InspectionReport report,
+        Verdict verdict, PolicyEvaluator evaluator, ArchiveClaims claims, CancellationToken cancellationToken)
+    {
+        if (Encryption.AttachmentEncryptor.Refusal(report) is { } refusal)
+        {
+            return await QuarantineUnencryptedAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
+        }
+
+        if (!Encryption.AttachmentEncryptor.HasUnprotected(report))
+        {
+            return await QueueAsync(message, record, now, claims).ConfigureAwait(false); // nothing to encrypt: it leaves as it is
+        }
+
+        var encryption = evaluator.WantsZipCrypto(message.Recipients) ? Core.Protection.ZipEncryption.ZipCrypto : Core.Protection.ZipEncryption.Aes256;
+        var outcome = await Encryption.AttachmentEncryptor.EncryptAsync(message.Bytes, report, encryption, cancellationToken).ConfigureAwait(false);
+        if (outcome.Message is not { } encrypted)
+        {
+            return await QuarantineUnencryptedAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
+        }
+
+        using var bytes = encrypted.Bytes;
+        var again = await InspectAsync(bytes, cancellationToken).ConfigureAwait(false);
+        if (InspectionFailed(again) || again.AllNodes.Any(n => n.Protection != Core.Inspection.ProtectionStatus.Protected && (n.Children.Count == 0 || n.HoldsOwnContent)))
+        {
+            logger.LogError("{QueueId} the encrypted message is not protected when inspected again; quarantined as it came", record.Id);
+            return await QuarantineUnencryptedAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
+                "暗号化したメールを検査し直したところ、保護されていない部分が残っていたため、隔離しました",
+                "the encrypted message, inspected again, still had unprotected content, so it was quarantined")).ConfigureAwait(false);
+        }
+
+        var archiveId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        var mailed = passwordDelivery.CurrentValue.Mode != Passwords.PasswordDeliveryOptions.PaneMode;
+        var archive = new Storage.Passwords.NewArchive(archiveId, message.EnvelopeFrom.Length > 0 ? message.EnvelopeFrom : record.HeaderFrom ?? "",
+            message.Recipients, encrypted.ArchiveName, encryption.ToString(), encrypted.Password, encrypted.Sha256);
+        var detail = $"archive {archiveId} {encryption} {encrypted.ArchiveName}: {string.Join(", ", encrypted.Files)}" + (mailed ? "" : "; password left to the sender");
+        var result = await QueueAsync(message, record with { Size = bytes.Length }, now, new ArchiveClaims(mailed ? [.. claims.Accepted, archiveId] : claims.Accepted, claims.Refused),
+            (AuditActions.Encrypt, detail), bytes,
+            (connection, transaction) => archives.SaveAsync(connection, transaction, archive, now, CancellationToken.None)).ConfigureAwait(false);
+        await notifier.EncryptedAsync(record, encrypted, mailed).ConfigureAwait(false);
+        return result with { Reply = $"2.0.0 Ok: attachments encrypted, password sent separately, queued as {record.Id}" };
+    }
+
+    /// <summary>Encrypt could not be done safely: the message is quarantined as it came, with the reason as its deciding finding.</summary>
+    private Task<AcceptResult> QuarantineUnencryptedAsync(ReceivedMessage message, MessageRecord record, Verdict verdict, ArchiveClaims claims,
+        Core.Text.LocalizedText problem)
+    {
+        logger.LogWarning("{QueueId} not encrypted: {Problem}", record.Id, problem.En);
+        var findings = verdict.Findings.Append(new Finding("encryption-refused", null, problem, Decisive: true)).ToList();
+        return QuarantineAsync(message, record with
+        {
+            Verdict = JsonNamingPolicy.KebabCaseLower.ConvertName(nameof(PolicyAction.Quarantine)),
+            FindingsJson = JsonSerializer.Serialize(findings, ReportJson.CompactOptions),
+        }, claims);
+    }
+
     private async Task<AcceptResult> QueueAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, ArchiveClaims claims,
-        (string Action, string? Detail)? audit = null)
+        (string Action, string? Detail)? audit = null, Storage.Spool.MessageContent? bytes = null,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alsoInCommit = null)
     {
         record = record with
         {
@@ -183,9 +246,14 @@ public sealed class MessageAcceptor(
                 await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, entry.Action, record.Id, entry.Detail).ConfigureAwait(false);
             }
 
+            if (alsoInCommit is not null)
+            {
+                await alsoInCommit(connection, transaction).ConfigureAwait(false);
+            }
+
             await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
             return located;
-        }, new SpooledBytes(record.Id, message.Bytes)).ConfigureAwait(false);
+        }, new SpooledBytes(record.Id, bytes ?? message.Bytes)).ConfigureAwait(false);
         queue.Enqueue(record.Id, stored);
         return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
     }

@@ -40,6 +40,56 @@ public sealed class WaitingNotices
         }
 
         var (prefix, ja, en) = Texts(kind, message, reason);
+        return Compose(message, to, prefix, ja, en);
+    }
+
+    /// <summary>
+    /// To the sender: the gateway put the attachments into a password-protected ZIP (action Encrypt). The password is in
+    /// this notice — the sender's own mail, like the password the pane shows for the add-in's archives — so that they can
+    /// give it by another way when the password mail does not reach someone, or must give it themselves
+    /// (<paramref name="passwordMailed"/> false: password delivery is left to senders). Null for the null sender.
+    /// </summary>
+    public MimeMessage? Encrypted(MessageRecord message, string to, Encryption.EncryptedMessage archive, bool passwordMailed)
+    {
+        if (NoticeFormat.IsNullSender(to))
+        {
+            return null;
+        }
+
+        var ja = new StringBuilder();
+        var en = new StringBuilder();
+        var method = archive.Encryption == Core.Protection.ZipEncryption.ZipCrypto ? "ZipCrypto" : "AES-256";
+        ja.AppendLine($"次のメールの添付ファイルは、送信前に SafeMail がパスワード付きZIP（{method}）にしました。");
+        en.AppendLine($"Before the message below left, SafeMail put its attachments into a password-protected ZIP ({method}).");
+        if (passwordMailed)
+        {
+            ja.AppendLine("パスワードは、メールを届けた宛先ごとに別のメール（パスワード通知メール）で自動的に送ります。");
+            en.AppendLine("The password goes to each recipient the message reached in a separate mail, automatically.");
+        }
+        else
+        {
+            ja.AppendLine("パスワードは自動では送られません。電話など、メールとは別の方法で宛先の方に伝えてください。");
+            en.AppendLine("The password is not sent for you: give it to the recipients another way than mail (by phone, for example).");
+        }
+
+        ja.AppendLine().AppendLine($"ZIPファイル: {NoticeFormat.Safe(archive.ArchiveName)}");
+        en.AppendLine().AppendLine($"ZIP file: {NoticeFormat.Safe(archive.ArchiveName)}");
+        foreach (var file in archive.Files)
+        {
+            ja.AppendLine($"  {NoticeFormat.Safe(file)}");
+            en.AppendLine($"  {NoticeFormat.Safe(file)}");
+        }
+
+        ja.AppendLine($"パスワード: {archive.Password}");
+        en.AppendLine($"Password: {archive.Password}");
+        ja.AppendLine("このメールは転送しないでください。").AppendLine();
+        en.AppendLine("Do not forward this mail.").AppendLine();
+        AppendFacts(message, ja, en);
+        return Compose(message, to, new("【暗号化して送信】", "[Sent encrypted]"), ja.ToString(), en.ToString());
+    }
+
+    private MimeMessage Compose(MessageRecord message, string to, LocalizedText prefix, string ja, string en)
+    {
         var notice = new MimeMessage();
         var subject = NoticeFormat.ShownSubject(message.Subject, "（件名なし）");
         NoticeFormat.Address(notice, _from, NoticeFormat.Recipient(to, nameof(to)), $"{prefix.Ja}{prefix.En} {subject}",
@@ -109,6 +159,13 @@ public sealed class WaitingNotices
 
         ja.AppendLine();
         en.AppendLine();
+        AppendFacts(m, ja, en);
+        return (prefix, ja.ToString(), en.ToString());
+    }
+
+    /// <summary>What the message was: subject, sender, time, recipients (external marked), kinds, id.</summary>
+    private void AppendFacts(MessageRecord m, StringBuilder ja, StringBuilder en)
+    {
         ja.AppendLine($"件名: {NoticeFormat.ShownSubject(m.Subject, "（件名なし）")}");
         en.AppendLine($"Subject: {NoticeFormat.ShownSubject(m.Subject, "(no subject)")}");
         ja.AppendLine($"送信者: {NoticeFormat.Safe(m.EnvelopeFrom)}");
@@ -131,7 +188,6 @@ public sealed class WaitingNotices
 
         ja.AppendLine($"ID: {m.Id}").AppendLine();
         en.AppendLine($"ID: {m.Id}").AppendLine();
-        return (prefix, ja.ToString(), en.ToString());
     }
 
     private static string Who(MessageRecord m) => NoticeFormat.Safe(m.DecidedBy ?? "?");

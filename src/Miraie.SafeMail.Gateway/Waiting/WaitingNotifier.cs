@@ -28,14 +28,21 @@ public sealed class WaitingNotifier(SafeMailDatabase database, OutboundMail outb
     /// <summary>Tells the sender the gateway hides the message's To/Cc (BCC変換); every recipient still gets it.</summary>
     public Task ConvertedToBccAsync(MessageRecord message) => SendAsync(message, WaitingNotice.ConvertedToBcc, [message.EnvelopeFrom]);
 
-    private async Task SendAsync(MessageRecord message, WaitingNotice kind, IReadOnlyList<string> recipients)
+    /// <summary>Tells the sender the gateway encrypted the attachments, with the archive's name, files and password.</summary>
+    public Task EncryptedAsync(MessageRecord message, Encryption.EncryptedMessage archive, bool passwordMailed) =>
+        SendAsync(message, "encrypted", [message.EnvelopeFrom], to => notices.Encrypted(message, to, archive, passwordMailed));
+
+    private Task SendAsync(MessageRecord message, WaitingNotice kind, IReadOnlyList<string> recipients) =>
+        SendAsync(message, kind.ToString(), recipients, to => notices.Create(kind, message, to));
+
+    private async Task SendAsync(MessageRecord message, string kind, IReadOnlyList<string> recipients, Func<string, MimeKit.MimeMessage?> create)
     {
         try
         {
             var records = new List<MessageRecord>();
             foreach (var recipient in recipients)
             {
-                if (notices.Create(kind, message, recipient) is { } notice)
+                if (create(recipient) is { } notice)
                 {
                     records.Add(await outbound.StoreAsync(notice, MessageOrigin.Notice, recipient, "notice", QuarantineNotice.EnvelopeSender, CancellationToken.None)
                         .ConfigureAwait(false));

@@ -70,13 +70,15 @@ public static class AuditActions
     public const string DecisionRefused = "decision-refused";
     /// <summary>The gateway moved the visible To/Cc of a message to Bcc (BCC変換).</summary>
     public const string ConvertToBcc = "convert-to-bcc";
+    /// <summary>The gateway put a message's unprotected attachments into a password-protected ZIP (action Encrypt).</summary>
+    public const string Encrypt = "encrypt";
 
     /// <summary>Every action, in the order the audit log's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
-        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc,
+        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt,
     ];
 
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
@@ -111,6 +113,7 @@ public static class AuditActions
         Decline => new("却下", "not approved"),
         DecisionRefused => new("操作の拒否", "action refused"),
         ConvertToBcc => new("BCC変換", "moved to Bcc"),
+        Encrypt => new("ゲートウェイでの暗号化", "encrypted by the gateway"),
         _ => new(action, action),
     };
 }

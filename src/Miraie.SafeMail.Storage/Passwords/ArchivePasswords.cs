@@ -16,7 +16,14 @@ public sealed class ArchivePasswords(SafeMailDatabase database, IDataProtectionP
     public async Task SaveAsync(NewArchive archive, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await SaveAsync(connection, null, archive, now, cancellationToken);
+    }
+
+    /// <summary>Stores a new archive's password in <paramref name="transaction"/> (the gateway's own archives, with the message that carries them).</summary>
+    public async Task SaveAsync(DbConnection connection, DbTransaction? transaction, NewArchive archive, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO archive_passwords (id, created_at, sender, recipients, file_name, encryption, password, archive_sha256)
             VALUES (@id, @at, @s, @r, @f, @e, @p, @h)

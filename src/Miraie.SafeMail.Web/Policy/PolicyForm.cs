@@ -16,6 +16,9 @@ public sealed class PolicyForm
     /// <summary>Internal domains, one per line.</summary>
     public string Domains { get; set; } = "";
 
+    /// <summary>Recipient domains whose gateway-made archives use ZipCrypto, one per line.</summary>
+    public string ZipCryptoDomains { get; set; } = "";
+
     /// <summary>Kinds allowed unprotected.</summary>
     public List<string> AllowedKinds { get; set; } = [];
 
@@ -53,6 +56,7 @@ public sealed class PolicyForm
         return new PolicyForm
         {
             Domains = string.Join('\n', policy.InternalDomains),
+            ZipCryptoDomains = string.Join('\n', policy.ZipCryptoDomains),
             AllowedKinds = [.. policy.AllowedUnprotectedKinds],
             MaxDepth = policy.Limits.MaxDepth,
             MaxEntries = policy.Limits.MaxEntries,
@@ -73,9 +77,11 @@ public sealed class PolicyForm
     public string ToJson()
     {
         var domains = Domains.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var zipCrypto = ZipCryptoDomains.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var head = new JsonObject
         {
             ["InternalDomains"] = new JsonArray([.. domains.Select(d => (JsonNode)d)]),
+            [nameof(PolicyOptions.ZipCryptoDomains)] = new JsonArray([.. zipCrypto.Select(d => (JsonNode)d)]),
             ["AllowedUnprotectedKinds"] = new JsonArray([.. AllowedKinds.Select(k => (JsonNode)k)]),
             ["Limits"] = new JsonObject
             {

@@ -22,6 +22,21 @@ public class PolicyOptionsValidatorTests
     }
 
     [Test]
+    public void ZipCrypto_domains_are_checked_like_internal_domains_and_any_listed_recipient_makes_the_archive_ZipCrypto()
+    {
+        var policy = PolicyDefaults.Create("example.co.jp");
+        policy.ZipCryptoDomains = ["old-partner.example.jp", "bad..domain"];
+        PolicyOptionsValidator.Check(policy).Should().ContainSingle().Which.Should().StartWith("SafeMail:Policy:ZipCryptoDomains:1:");
+
+        policy.ZipCryptoDomains = ["old-partner.example.jp", "*.windows.example"];
+        var evaluator = new PolicyEvaluator(policy);
+        evaluator.WantsZipCrypto(["buyer@customer.example.com"]).Should().BeFalse();
+        evaluator.WantsZipCrypto(["buyer@customer.example.com", "Sato@Old-Partner.example.jp"]).Should().BeTrue();
+        evaluator.WantsZipCrypto(["a@pc.windows.example"]).Should().BeTrue();
+        evaluator.WantsZipCrypto(["a@windows.example"]).Should().BeFalse("a wildcard is for subdomains only, as for internal domains");
+    }
+
+    [Test]
     public void Every_problem_is_reported_not_only_the_first()
     {
         var policy = PolicyDefaults.Create("example..co.jp");
@@ -64,7 +79,7 @@ public class PolicyOptionsValidatorTests
         }).Build();
         var bind = () => PolicyConfiguration.Bind(configuration);
         bind.Should().Throw<SettingsException>().Which.Errors.Should().ContainSingle()
-            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc");
+            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt");
     }
 
     [Test]

@@ -57,9 +57,9 @@ public class DeliverOnceTests
             await ExecuteAsync(connection, "UPDATE messages SET state = 'queued', next_attempt_at = @far, lease_owner = 'test-node', lease_until = @far WHERE id = @id", id);
         }
 
-        await using var restarted = await TestGateway.StartAsync(settings, dataDirectory: data);
-        await using (var connection = await restarted.Get<SafeMailDatabase>().OpenAsync())
+        await using (var restarted = await TestGateway.StartAsync(settings, dataDirectory: data))
         {
+            await using var connection = await restarted.Get<SafeMailDatabase>().OpenAsync();
             await using var lease = connection.CreateCommand();
             lease.CommandText = "SELECT lease_owner FROM messages WHERE id = @id";
             Sql.Add(lease, "@id", id);

@@ -105,6 +105,27 @@ public class PolicyEditingTests
         (await PolicyVersions.CurrentIdAsync(connection)).Should().Be(0);
     }
 
+    [Test]
+    public async Task ZipCrypto_domains_are_saved_shown_again_and_a_bad_one_is_named_by_key()
+    {
+        using var admin = await _host.SignedInAsync("admin1");
+        var fields = Fields("example.co.jp");
+        fields["Form.ZipCryptoDomains"] = "old-partner.example.jp\n*.windows.example";
+        fields["Form.Rules"] = """[ { "Name": "encrypt-external", "Action": "Encrypt", "When": { "Recipients": "AnyExternal" } }, { "Name": "rest", "Action": "Pass" } ]""";
+        using (var saved = await ConsoleHost.PostFormAsync(admin, "/policy?handler=Save", fields, "/policy"))
+        {
+            saved.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        }
+
+        (await admin.GetStringAsync("/policy")).Should().Contain("old-partner.example.jp&#xA;*.windows.example</textarea>").And.Contain("&quot;Encrypt&quot;");
+
+        fields["Form.ZipCryptoDomains"] = "bad..domain";
+        using var refused = await ConsoleHost.PostFormAsync(admin, "/policy?handler=Save", fields, "/policy");
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("SafeMail:Policy:ZipCryptoDomains:0");
+        await using var connection = await _host.Database.OpenAsync();
+        (await PolicyVersions.CurrentIdAsync(connection)).Should().Be(1, "the bad domain was not saved");
+    }
+
     private async Task<string> StateOfNextAsync()
     {
         var id = await Mail.SendAsync(_host.Smtp, Mail.Quote("次"));
