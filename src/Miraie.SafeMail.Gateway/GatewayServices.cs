@@ -47,6 +47,8 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
         services.AddSingleton<IValidateOptions<Waiting.WaitingOptions>, Waiting.WaitingOptionsValidator>();
+        AddChecked<Links.DownloadOptions>(services, configuration, c => SettingsChecker.Bind<Links.DownloadOptions>(c.GetSection(Links.DownloadOptions.SectionName)));
+        services.AddSingleton<IValidateOptions<Links.DownloadOptions>, Links.DownloadOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
@@ -112,6 +114,13 @@ public static class GatewayServices
         services.AddSingleton<Waiting.WaitingStore>();
         services.AddSingleton<Waiting.HeldMailService>();
         services.AddSingleton<Waiting.ApprovalService>();
+        services.AddSingleton<Storage.Links.LinkFileStore>();
+        services.AddSingleton<Links.DownloadAddress>();
+        services.AddSingleton(sp => new Links.LinkNotices(sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetRequiredService<IOptions<QuarantineOptions>>().Value, sp.GetRequiredService<IOptions<Waiting.WaitingOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
+        services.AddSingleton<Links.LinkService>();
+        services.AddSingleton<Links.DownloadServer>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<RetentionService>();
@@ -128,6 +137,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<PasswordMailService>());
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddHostedService(sp => sp.GetRequiredService<Health.HealthReporter>());
+        services.AddHostedService(sp => sp.GetRequiredService<Links.DownloadServer>());
         return services;
     }
 

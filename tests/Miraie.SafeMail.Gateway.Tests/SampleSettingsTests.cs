@@ -84,6 +84,27 @@ public class SampleSettingsTests
         var observability = SettingsChecker.Bind<ObservabilityOptions>(sample.GetSection(ObservabilityOptions.SectionName));
         new ObservabilityUrls().Validate(null, observability).Succeeded.Should().BeTrue();
         observability.Should().BeEquivalentTo(new ObservabilityOptions());
+
+        var download = SettingsChecker.Bind<Gateway.Links.DownloadOptions>(sample.GetSection(Gateway.Links.DownloadOptions.SectionName));
+        new Gateway.Links.DownloadOptionsValidator().Validate(null, download).Succeeded.Should().BeTrue();
+        download.Should().BeEquivalentTo(new Gateway.Links.DownloadOptions());
+        var policy = Core.Policy.PolicyConfiguration.Bind(sample);
+        policy.ZipCryptoDomains.Should().BeEmpty();
+    }
+
+    [Test]
+    public void Bad_download_settings_are_named_by_key()
+    {
+        var problems = Gateway.Links.DownloadOptionsValidator.Check(new Gateway.Links.DownloadOptions
+        {
+            Urls = "http://0.0.0.0:9480",
+            PublicUrl = "files.example.co.jp",
+            ExpireAfter = TimeSpan.FromMinutes(5),
+            MaxCodeAttempts = 0,
+        });
+        problems.Select(p => p[..p.IndexOf(": ", StringComparison.Ordinal)]).Should().BeEquivalentTo(
+            "SafeMail:Download:Urls", "SafeMail:Download:PublicUrl", "SafeMail:Download:ExpireAfter", "SafeMail:Download:MaxCodeAttempts");
+        problems[0].Should().Contain("SafeMail:Download:AllowRemote");
     }
 
     [Test]

@@ -43,6 +43,7 @@ export SafeMail__Delivery__MaxParallel=${SAFEMAIL_PARALLEL:-8}
 export SafeMail__Policy__InternalDomains__0=example.co.jp
 # /metrics and /health on a free port of its own (as in production the listener is on; several gateways share this machine)
 export SafeMail__Observability__Urls=${SAFEMAIL_OBSERVABILITY_URLS:-http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+export SafeMail__Download__Urls=${SAFEMAIL_DOWNLOAD_URLS:-http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export Logging__LogLevel__Default=${SAFEMAIL_LOG_LEVEL:-Information}
 # As the systemd unit in docs/deploy does: tier up hot methods without waiting for JIT activity to settle (ADR-005).
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}

@@ -20,4 +20,9 @@ public enum PolicyAction
     /// each recipient separately after delivery (ゲートウェイ暗号化: for mail that did not go through the add-in).
     /// </summary>
     Encrypt,
+    /// <summary>
+    /// Deliver it without its attachments, which are kept unaltered and offered to its recipients on the download page;
+    /// the message carries a short note with the link (ダウンロードリンク: the way out of PPAP).
+    /// </summary>
+    Link,
 }

@@ -74,8 +74,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 
             if (!Enum.IsDefined(rule.Action))
             {
-                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc、Encrypt のいずれかです",
-                    "the action must be Pass, Quarantine, Reject, Hold, Approve, ConvertToBcc or Encrypt"));
+                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc、Encrypt、Link のいずれかです",
+                    "the action must be Pass, Quarantine, Reject, Hold, Approve, ConvertToBcc, Encrypt or Link"));
             }
 
             CheckAction(errors, key, rule);

@@ -17,6 +17,7 @@ public static class PolicyTexts
         PolicyAction.Approve => new("上長承認", "approval"),
         PolicyAction.ConvertToBcc => new("BCC変換", "convert to Bcc"),
         PolicyAction.Encrypt => new("添付ファイルを暗号化", "encrypt attachments"),
+        PolicyAction.Link => new("ダウンロードリンク", "download link"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 

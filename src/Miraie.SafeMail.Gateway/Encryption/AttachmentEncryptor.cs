@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using MimeKit;
-using MimeKit.Cryptography;
 using Miraie.SafeMail.Core.Inspection;
 using Miraie.SafeMail.Core.Protection;
 using Miraie.SafeMail.Core.Text;
+using Miraie.SafeMail.Gateway.Rewriting;
 using Miraie.SafeMail.Storage.Spool;
 
 namespace Miraie.SafeMail.Gateway.Encryption;
@@ -55,12 +55,12 @@ public static class AttachmentEncryptor
             message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        if (message.BodyParts.Any(p => p is ApplicationPkcs7Mime or MultipartEncrypted) || HasSigned(message.Body))
+        if (AttachmentParts.IsSignedOrEncrypted(message))
         {
             return Refused("署名または暗号化されたメールは変更できないため、隔離しました", "a signed or encrypted message cannot be changed, so it was quarantined");
         }
 
-        var parts = await MatchAsync(message, wanted, cancellationToken).ConfigureAwait(false);
+        var parts = await AttachmentParts.FindAsync(message, wanted, cancellationToken).ConfigureAwait(false);
         if (parts is null)
         {
             return Refused("暗号化が必要な添付ファイルをメールの中で特定できないため、隔離しました",
@@ -86,84 +86,14 @@ public static class AttachmentEncryptor
         }
 
         var archiveBytes = zip.ToArray();
-        Replace(message, parts, Attachment(archiveBytes, archiveName));
-        var output = new MemoryStream(original.Length > int.MaxValue / 2 ? 0 : (int)original.Length);
-        await message.WriteToAsync(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, output, cancellationToken).ConfigureAwait(false);
-        return new EncryptionOutcome(new EncryptedMessage(MessageContent.FromBytes(output.GetBuffer().AsSpan(0, (int)output.Length)), archiveName, encryption,
-            password, Convert.ToHexStringLower(SHA256.HashData(archiveBytes)), names), null);
+        AttachmentParts.Replace(message, parts, Attachment(archiveBytes, archiveName));
+        var bytes = await AttachmentParts.WriteAsync(message, original.Length, cancellationToken).ConfigureAwait(false);
+        return new EncryptionOutcome(new EncryptedMessage(bytes, archiveName, encryption, password, Convert.ToHexStringLower(SHA256.HashData(archiveBytes)), names), null);
     }
 
     /// <summary>An attachment with readable content of its own somewhere in it (the file itself, or what a plain archive holds).</summary>
     private static bool NeedsProtection(AttachmentNode attachment) => attachment.SelfAndDescendants.Any(n =>
         n.Protection == ProtectionStatus.NotProtected && (n.Children.Count == 0 || n.HoldsOwnContent));
-
-    private static bool HasSigned(MimeEntity? entity) => entity switch
-    {
-        MultipartSigned => true,
-        Multipart multipart => multipart.Any(HasSigned),
-        _ => false,
-    };
-
-    /// <summary>The MIME parts of the wanted attachments (by the SHA-256 of their decoded content), decoded; null when one is missing.</summary>
-    private static async Task<List<FoundPart>?> MatchAsync(MimeMessage message, IReadOnlyList<AttachmentNode> wanted, CancellationToken cancellationToken)
-    {
-        var left = wanted.Select(w => w.Sha256).ToList();
-        if (left.Any(h => h is null))
-        {
-            return null;
-        }
-
-        var found = new List<FoundPart>();
-        using var iterator = new MimeIterator(message);
-        while (iterator.MoveNext() && left.Count > 0)
-        {
-            if (iterator.Current is not MimePart { Content: not null } part || part is TextPart { IsAttachment: false })
-            {
-                continue;
-            }
-
-            var decoded = new MemoryStream();
-            await part.Content.DecodeToAsync(decoded, cancellationToken).ConfigureAwait(false);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(decoded.GetBuffer().AsSpan(0, (int)decoded.Length)));
-            var index = left.FindIndex(h => string.Equals(h, hash, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-            {
-                await decoded.DisposeAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            left.RemoveAt(index);
-            decoded.Position = 0;
-            found.Add(new FoundPart(part, iterator.Parent as Multipart, decoded));
-        }
-
-        if (left.Count > 0)
-        {
-            found.ForEach(f => f.Content.Dispose());
-            return null;
-        }
-
-        return found;
-    }
-
-    /// <summary>The archive takes the first part's place; the others are removed (a single-part message becomes the archive).</summary>
-    private static void Replace(MimeMessage message, List<FoundPart> parts, MimePart archive)
-    {
-        var first = parts[0];
-        if (first.Parent is { } parent)
-        {
-            parent[parent.IndexOf(first.Part)] = archive;
-        }
-        else
-        {
-            message.Body = archive;
-        }
-
-        foreach (var other in parts.Skip(1))
-        {
-            other.Parent?.Remove(other.Part);
-        }
-    }
 
     private static MimePart Attachment(byte[] bytes, string name)
     {
@@ -191,5 +121,4 @@ public static class AttachmentEncryptor
 
     private static EncryptionOutcome Refused(string ja, string en) => new(null, new LocalizedText(ja, en));
 
-    private sealed record FoundPart(MimePart Part, Multipart? Parent, MemoryStream Content);
 }

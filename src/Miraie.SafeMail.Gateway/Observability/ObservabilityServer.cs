@@ -10,7 +10,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Core.Settings;
 using OpenTelemetry.Metrics;
 
@@ -46,21 +45,7 @@ public sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, 
         var meterProvider = services.GetRequiredService<MeterProvider>(); // listening from here on
         services.GetRequiredService<Metrics.GatewayMetrics>().StartSeries();
         var app = Build(endpoints, loggers, meterProvider);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            var urls = string.Join("; ", endpoints.Select(ObservabilityUrls.Format));
-            throw new SettingsException([e.InnerException is AddressInUseException
-                ? PolicyTexts.Invalid(ObservabilityOptions.SectionName + ":Urls",
-                    $"{urls} は別のプログラムが使用中です（同じコンピューターのゲートウェイとコンソールには別々のポートを指定してください）",
-                    $"{urls} is already in use by another program (a gateway and a console on one machine need different ports)")
-                : PolicyTexts.Invalid(ObservabilityOptions.SectionName + ":Urls", $"{urls} で待ち受けできません（{e.Message}）", $"cannot listen on {urls} ({e.Message})")]);
-        }
-
+        await InnerServer.StartAsync(app, ObservabilityOptions.SectionName + ":Urls", endpoints, cancellationToken).ConfigureAwait(false);
         _app = app;
         Addresses = [.. app.Urls.Select(u => new Uri(u))];
         var health = app.Services.GetRequiredService<HealthCheckService>();
@@ -98,24 +83,8 @@ public sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, 
     {
         // An empty builder: no appsettings.json from the working directory, no file watchers, no HTTPS, nothing but Kestrel.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "safemail-observability" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = 64;
-            kestrel.Limits.MaxRequestBodySize = 0;
-            foreach (var endpoint in endpoints)
-            {
-                if (endpoint.Localhost && endpoint.Port != 0)
-                {
-                    kestrel.ListenLocalhost(endpoint.Port);
-                }
-                else
-                {
-                    kestrel.Listen(endpoint.Address, endpoint.Port);
-                }
-            }
-        });
-        builder.Logging.AddProvider(new Forwarding(loggers)); // the host's own log, without a line per scrape
+        InnerServer.Listen(builder, endpoints, maxConnections: 64, maxRequestBody: 0);
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers)); // the host's own log, without a line per scrape
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning); // the host says it started, once
         builder.Services.AddSingleton<IHostLifetime, HostOwnsTheSignals>();
@@ -150,23 +119,5 @@ public sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, 
             return Task.CompletedTask;
         });
         return app;
-    }
-
-    /// <summary>The host handles SIGTERM and Ctrl+C and stops this server with itself; the inner one must not listen for them too.</summary>
-    private sealed class HostOwnsTheSignals : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>The inner server logs into the host's loggers (which it does not own).</summary>
-    private sealed class Forwarding(ILoggerFactory loggers) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => loggers.CreateLogger(categoryName);
-
-        public void Dispose()
-        {
-        }
     }
 }

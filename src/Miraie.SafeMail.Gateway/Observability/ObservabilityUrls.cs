@@ -27,16 +27,27 @@ public sealed class ObservabilityUrls : IValidateOptions<ObservabilityOptions>
     }
 
     /// <summary>The addresses to listen on (none: off) and the problems with them.</summary>
-    public static (IReadOnlyList<Endpoint> Endpoints, IReadOnlyList<string> Problems) Parse(ObservabilityOptions options)
+    public static (IReadOnlyList<Endpoint> Endpoints, IReadOnlyList<string> Problems) Parse(ObservabilityOptions options) =>
+        Parse(options.Urls, options.AllowRemote, Key, (url, key) => PolicyTexts.Invalid(key,
+            $"「{url}」はこのコンピューターの外から読めるアドレスです。メトリクスとヘルスチェックはサインインなしで応答するため、ネットワークに公開するときは " +
+            $"{ObservabilityOptions.SectionName}:AllowRemote を true にしてください（Prometheus 以外からはファイアウォールで遮断してください）",
+            $"'{url}' can be reached from other machines, and metrics and health answer without sign-in: to publish them on the network set " +
+            $"{ObservabilityOptions.SectionName}:AllowRemote to true (and firewall the port to Prometheus)"));
+
+    /// <summary>
+    /// Any listener's <c>Urls</c> setting (<paramref name="key"/>): the addresses and the problems; an address beyond
+    /// loopback without <paramref name="allowRemote"/> is refused with <paramref name="remote"/>'s line.
+    /// </summary>
+    public static (IReadOnlyList<Endpoint> Endpoints, IReadOnlyList<string> Problems) Parse(string urls, bool allowRemote, string key, Func<string, string, string> remote)
     {
         var endpoints = new List<Endpoint>();
         var problems = new List<string>();
-        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/" || uri.Query.Length > 0
                 || uri.UserInfo.Length > 0 || !HasPort(url))
             {
-                problems.Add(PolicyTexts.Invalid(Key, $"「{url}」は http://アドレス:ポート の形で指定してください（例 http://127.0.0.1:9465、パスや https は使えません）",
+                problems.Add(PolicyTexts.Invalid(key, $"「{url}」は http://アドレス:ポート の形で指定してください（例 http://127.0.0.1:9465、パスや https は使えません）",
                     $"'{url}' must be http://ADDRESS:PORT (e.g. http://127.0.0.1:9465; no path, no https)"));
                 continue;
             }
@@ -44,19 +55,15 @@ public sealed class ObservabilityUrls : IValidateOptions<ObservabilityOptions>
             var localhost = uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
             if (!localhost && !IPAddress.TryParse(uri.Host, out _))
             {
-                problems.Add(PolicyTexts.Invalid(Key, $"「{url}」のホストは IP アドレスか localhost にしてください",
+                problems.Add(PolicyTexts.Invalid(key, $"「{url}」のホストは IP アドレスか localhost にしてください",
                     $"the host in '{url}' must be an IP address or localhost"));
                 continue;
             }
 
             var address = localhost ? IPAddress.Loopback : IPAddress.Parse(uri.Host);
-            if (!IPAddress.IsLoopback(address) && !options.AllowRemote)
+            if (!IPAddress.IsLoopback(address) && !allowRemote)
             {
-                problems.Add(PolicyTexts.Invalid(Key,
-                    $"「{url}」はこのコンピューターの外から読めるアドレスです。メトリクスとヘルスチェックはサインインなしで応答するため、ネットワークに公開するときは " +
-                    $"{ObservabilityOptions.SectionName}:AllowRemote を true にしてください（Prometheus 以外からはファイアウォールで遮断してください）",
-                    $"'{url}' can be reached from other machines, and metrics and health answer without sign-in: to publish them on the network set " +
-                    $"{ObservabilityOptions.SectionName}:AllowRemote to true (and firewall the port to Prometheus)"));
+                problems.Add(remote(url, key));
                 continue;
             }
 

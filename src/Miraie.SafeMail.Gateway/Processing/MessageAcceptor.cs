@@ -34,6 +34,8 @@ public sealed class MessageAcceptor(
     IOptionsMonitor<Passwords.PasswordDeliveryOptions> passwordDelivery,
     Waiting.ApproverDirectory approvers,
     Waiting.WaitingNotifier notifier,
+    Links.LinkService links,
+    Storage.Links.LinkFileStore linkFiles,
     TimeProvider time,
     ILogger<MessageAcceptor> logger,
     Metrics.GatewayMetrics metrics)
@@ -81,6 +83,7 @@ public sealed class MessageAcceptor(
                 PolicyAction.Approve => await AwaitApprovalAsync(message, record, now, verdict, claims, cancellationToken).ConfigureAwait(false),
                 PolicyAction.ConvertToBcc => await ConvertToBccAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 PolicyAction.Encrypt => await EncryptAsync(message, record, now, report, verdict, evaluator, claims, cancellationToken).ConfigureAwait(false),
+                PolicyAction.Link => await LinkAsync(message, record, now, report, verdict, claims, cancellationToken).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
             metrics.Received(result.Outcome);
@@ -212,6 +215,74 @@ public sealed class MessageAcceptor(
             (connection, transaction) => archives.SaveAsync(connection, transaction, archive, now, CancellationToken.None)).ConfigureAwait(false);
         await notifier.EncryptedAsync(record, encrypted, mailed).ConfigureAwait(false);
         return result with { Reply = $"2.0.0 Ok: attachments encrypted, password sent separately, queued as {record.Id}" };
+    }
+
+    /// <summary>
+    /// ダウンロードリンク (ADR-021): the attachments leave the message unaltered for the download page, the message gets a
+    /// note with the link and is inspected again; the files are stored durably first, the link's record is committed with
+    /// the message, and the sender is told after the commit. What cannot be done safely is quarantined as it came.
+    /// </summary>
+    private async Task<AcceptResult> LinkAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, InspectionReport report, Verdict verdict,
+        ArchiveClaims claims, CancellationToken cancellationToken)
+    {
+        if (Encryption.AttachmentEncryptor.Refusal(report) is { } refusal)
+        {
+            return await QuarantineUnencryptedAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
+        }
+
+        if (report.Attachments.Count == 0)
+        {
+            return await QueueAsync(message, record, now, claims).ConfigureAwait(false); // nothing to take out
+        }
+
+        var id = Links.LinkService.NewId();
+        var expires = now + links.Options.ExpireAfter;
+        var outcome = await Links.LinkMaker.MakeAsync(message.Bytes, report, links.UrlOf(id), Notices.NoticeFormat.Date(expires, Notices.NoticeFormat.DefaultZone),
+            cancellationToken).ConfigureAwait(false);
+        if (outcome.Message is not { } bytes)
+        {
+            return await QuarantineUnencryptedAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
+        }
+
+        using (bytes)
+        {
+            try
+            {
+                var again = await InspectAsync(bytes, cancellationToken).ConfigureAwait(false);
+                if (InspectionFailed(again) || again.Attachments.Count > 0)
+                {
+                    logger.LogError("{QueueId} the message without its attachments still has attachments when inspected again; quarantined as it came", record.Id);
+                    return await QuarantineUnencryptedAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
+                        "添付ファイルを外したメールを検査し直したところ、添付ファイルが残っていたため、隔離しました",
+                        "the message without its attachments, inspected again, still had attachments, so it was quarantined")).ConfigureAwait(false);
+                }
+
+                var saved = await linkFiles.SaveAsync(id, outcome.Files.Select(f => (f.Name, f.ContentType, (Stream)f.Content)).ToList(), cancellationToken).ConfigureAwait(false);
+                var link = new Storage.Links.LinkRecord
+                {
+                    Id = id,
+                    MessageId = record.Id,
+                    Sender = message.EnvelopeFrom.Length > 0 ? message.EnvelopeFrom : record.HeaderFrom ?? "",
+                    CreatedAt = now,
+                    ExpiresAt = expires,
+                    TotalBytes = saved.Sum(f => f.Size),
+                    Files = saved,
+                    Recipients = message.Recipients,
+                };
+                var result = await QueueAsync(message, record with { Size = bytes.Length }, now, claims,
+                    (AuditActions.LinkCreate, $"link {id}: {string.Join(", ", saved.Select(f => f.Name))}; until {expires:O}"), bytes,
+                    (connection, transaction) => Storage.Links.LinkTable.InsertAsync(connection, transaction, link)).ConfigureAwait(false);
+                await links.NotifyCreatedAsync(link, record.Subject).ConfigureAwait(false);
+                return result with { Reply = $"2.0.0 Ok: attachments replaced by a download link, queued as {record.Id}" };
+            }
+            finally
+            {
+                foreach (var file in outcome.Files)
+                {
+                    await file.Content.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>Encrypt could not be done safely: the message is quarantined as it came, with the reason as its deciding finding.</summary>

@@ -9,7 +9,8 @@ namespace Miraie.SafeMail.Gateway.Quarantine;
 /// whether it worked, its error) goes into the node's health report, so <c>safemail health</c> tells a purge that fails or
 /// stopped running — quarantined mail kept past its retention is a compliance problem, not only a full disk.
 /// </summary>
-public sealed class RetentionService(QuarantineService quarantine, Storage.SafeMailDatabase database, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed class RetentionService(QuarantineService quarantine, Links.LinkService links, Storage.SafeMailDatabase database, TimeProvider time,
+    ILogger<RetentionService> logger) : BackgroundService
 {
     /// <summary>How often the purge runs; <c>safemail health</c> calls it overdue after two intervals without a run.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -40,7 +41,19 @@ public sealed class RetentionService(QuarantineService quarantine, Storage.SafeM
                     logger.LogInformation("purged {Count} quarantined messages past their retention period", purged);
                 }
 
-                run = new PurgeRun(time.GetUtcNow(), true, $"purged {purged}");
+                // Download links past their time (or revoked): their files are deleted, the records kept for the audit trail.
+                var linksPurged = 0;
+                for (int batch; (batch = await links.PurgeAsync(cancellationToken).ConfigureAwait(false)) > 0;)
+                {
+                    linksPurged += batch;
+                }
+
+                if (linksPurged > 0)
+                {
+                    logger.LogInformation("deleted the files of {Count} expired or revoked download links", linksPurged);
+                }
+
+                run = new PurgeRun(time.GetUtcNow(), true, linksPurged > 0 ? $"purged {purged}, links {linksPurged}" : $"purged {purged}");
             }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)

@@ -72,13 +72,25 @@ public static class AuditActions
     public const string ConvertToBcc = "convert-to-bcc";
     /// <summary>The gateway put a message's unprotected attachments into a password-protected ZIP (action Encrypt).</summary>
     public const string Encrypt = "encrypt";
+    /// <summary>The gateway replaced a message's attachments by a download link (action Link).</summary>
+    public const string LinkCreate = "link-create";
+    /// <summary>A one-time code for a download link was sent to one of its recipients.</summary>
+    public const string LinkCode = "link-code";
+    /// <summary>A recipient proved their address on the download page.</summary>
+    public const string LinkOpen = "link-open";
+    /// <summary>A file of a download link was downloaded (or all of them as a ZIP).</summary>
+    public const string LinkDownload = "link-download";
+    /// <summary>The download page refused something: a wrong or used-up code, an address not among the recipients, too many codes, an expired or revoked link.</summary>
+    public const string LinkRefused = "link-refused";
+    /// <summary>A download link was revoked by its sender or an operator.</summary>
+    public const string LinkRevoke = "link-revoke";
 
     /// <summary>Every action, in the order the audit log's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
-        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt,
+        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt, LinkCreate, LinkCode, LinkOpen, LinkDownload, LinkRefused, LinkRevoke,
     ];
 
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
@@ -114,6 +126,12 @@ public static class AuditActions
         DecisionRefused => new("操作の拒否", "action refused"),
         ConvertToBcc => new("BCC変換", "moved to Bcc"),
         Encrypt => new("ゲートウェイでの暗号化", "encrypted by the gateway"),
+        LinkCreate => new("ダウンロードリンクの作成", "download link made"),
+        LinkCode => new("確認コードの送信", "confirmation code sent"),
+        LinkOpen => new("ダウンロードページの表示（本人確認済み）", "download page opened (address proven)"),
+        LinkDownload => new("ファイルのダウンロード", "file downloaded"),
+        LinkRefused => new("ダウンロードの拒否", "download refused"),
+        LinkRevoke => new("ダウンロードリンクの取り消し", "download link revoked"),
         _ => new(action, action),
     };
 }

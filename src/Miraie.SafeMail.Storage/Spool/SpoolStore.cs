@@ -127,7 +127,13 @@ public sealed class SpoolStore : IDisposable
     /// <summary>Writes a received message to a file of its own under <paramref name="folder"/> and makes it durable; returns its relative path.</summary>
     public string WriteFile(string folder, string id, MessageContent bytes) => WriteFile(folder, id, bytes.CopyTo);
 
-    private string WriteFile(string folder, string id, Action<Stream> write)
+    /// <summary>
+    /// Writes <paramref name="write"/>'s output to a file named <paramref name="name"/> under <paramref name="folder"/> (in
+    /// a folder per day, as messages are) and makes it durable; returns its relative path.
+    /// </summary>
+    public string WriteNamedFile(string folder, string name, Action<Stream> write) => WriteFile(folder, name, write, extension: "");
+
+    private string WriteFile(string folder, string id, Action<Stream> write, string extension = ".eml")
     {
         var day = DateTime.UtcNow.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var directory = Path.Combine(Root, folder, day);
@@ -137,7 +143,7 @@ public sealed class SpoolStore : IDisposable
             FileSync.Directory(Path.Combine(Root, folder));
         }
 
-        var path = Path.Combine(directory, id + ".eml");
+        var path = Path.Combine(directory, id + extension);
         FileSync.WriteDurably(path, write);
         return Path.GetRelativePath(Root, path);
     }

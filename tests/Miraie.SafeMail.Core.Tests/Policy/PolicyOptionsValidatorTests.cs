@@ -79,7 +79,7 @@ public class PolicyOptionsValidatorTests
         }).Build();
         var bind = () => PolicyConfiguration.Bind(configuration);
         bind.Should().Throw<SettingsException>().Which.Errors.Should().ContainSingle()
-            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt");
+            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link");
     }
 
     [Test]

@@ -41,6 +41,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         var settings = Path.Combine(dataDirectory, "settings.json");
         smtpAndDelivery = new Dictionary<string, object?>(smtpAndDelivery);
         smtpAndDelivery.TryAdd("Observability", new Dictionary<string, object?> { ["Urls"] = "http://127.0.0.1:0" }); // never the fixed default port
+        smtpAndDelivery.TryAdd("Download", new Dictionary<string, object?> { ["Urls"] = "http://127.0.0.1:0" });
         await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new Dictionary<string, object?> { ["SafeMail"] = smtpAndDelivery }));
         var start = new ProcessStartInfo("dotnet")
         {

@@ -39,6 +39,7 @@ internal sealed record ProgramRun(int ExitCode, IReadOnlyList<string> StandardOu
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         start.ArgumentList.Add("--SafeMail:Observability:Urls=http://127.0.0.1:0"); // never the fixed default port; a test's own value comes later and wins
+        start.ArgumentList.Add("--SafeMail:Download:Urls=http://127.0.0.1:0");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -61,6 +61,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ["SafeMail:Delivery:InitialRetryDelay"] = "00:00:01",
             ["SafeMail:Delivery:MaxRetryDelay"] = "00:00:02",
             ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0",
+            ["SafeMail:Download:Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in TestDatabase.Settings(dataDirectory).Concat(settings ?? new Dictionary<string, string?>()))
         {

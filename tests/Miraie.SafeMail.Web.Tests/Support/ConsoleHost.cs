@@ -104,6 +104,7 @@ internal sealed partial class ConsoleHost : WebApplicationFactory<Program>
             ["SafeMail:Smtp:Endpoints:0:Port"] = "0",
             ["SafeMail:Policy:InternalDomains:0"] = "example.co.jp",
             ["SafeMail:Observability:Urls"] = "http://127.0.0.1:0", // never the fixed default port
+            ["SafeMail:Download:Urls"] = "http://127.0.0.1:0",
         };
         if (sharedWith is not null)
         {
