@@ -45,13 +45,14 @@ test("every text exists in both languages", () => {
   }
 });
 
+// A test that does not say what /api/addin/links answers gets an empty list of links.
 function fakeServer(answers) {
   const asked = [];
   return {
     asked,
     get: (path) => {
       asked.push(path);
-      const answer = answers[path];
+      const answer = path in answers ? answers[path] : path === "/api/addin/links" ? { status: 200, body: { items: [] } } : undefined;
       return typeof answer === "function" ? answer() : Promise.resolve(answer);
     },
   };
@@ -66,7 +67,7 @@ test("the model fetches both lists and counts down from when they arrived", asyn
   let changes = 0;
   const model = waiting.createModel({ get: server.get, clock: () => now, onChange: () => changes++ });
   await model.refresh();
-  assert.deepEqual(server.asked.sort(), ["/api/addin/approvals", "/api/addin/held"]);
+  assert.deepEqual(server.asked.sort(), ["/api/addin/approvals", "/api/addin/held", "/api/addin/links"]);
   assert.equal(model.loaded, true);
   assert.equal(model.failure, null);
   assert.deepEqual(model.held.map((m) => m.id), ["A"]);
@@ -74,6 +75,23 @@ test("the model fetches both lists and counts down from when they arrived", asyn
   assert.equal(changes, 1);
   now += 90500;
   assert.equal(model.left(model.held[0]), 210);
+});
+
+test("the model keeps the sender's live download links, and a links failure keeps the last lists like any other", async () => {
+  let broken = false;
+  const server = fakeServer({
+    "/api/addin/held": { status: 200, body: { items: [] } },
+    "/api/addin/approvals": { status: 200, body: { toDecide: [], sent: [] } },
+    "/api/addin/links": () => Promise.resolve(broken ? { status: 500, body: null } : { status: 200, body: { items: [{ id: "L1", downloaded: false }] } }),
+  });
+  const model = waiting.createModel({ get: server.get, clock: () => 0 });
+  await model.refresh();
+  assert.deepEqual(model.links.map((l) => l.id), ["L1"]);
+  broken = true;
+  await model.refresh();
+  assert.deepEqual(model.links.map((l) => l.id), ["L1"], "the last list stays");
+  assert.equal(model.failure.kind, "server");
+  assert.equal(model.failure.status, 500);
 });
 
 test("an unreachable server keeps the last lists and says so; the next refresh that works clears it", async () => {

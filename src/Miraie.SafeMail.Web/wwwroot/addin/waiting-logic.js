@@ -1,6 +1,6 @@
 /*
  * Miraie SafeMail — the pane's 送信保留中 (held mail) and 承認待ち (approvals) sections, knowing nothing of Office.js or
- * the page: texts in both languages, the countdown, what to say about a decision's answer or an unreachable server, and
+ * the page (and the sender's live download links): texts in both languages, the countdown, what to say about a decision's answer or an unreachable server, and
  * a list model that refreshes itself. Times left come from the server in seconds (its clock); the countdown subtracts
  * the time elapsed on this PC's monotonic clock since the answer arrived, so a PC clock set wrong changes nothing.
  * ES2016 script, no modules (the pane's constraint).
@@ -21,7 +21,9 @@
       reasonNeeded: "却下の理由を入力してください。", body: "本文", noBody: "本文を表示できません。",
       unreachable: "SafeMail サーバーに接続できません。ネットワークをご確認ください。自動で再接続します。",
       serverError: "SafeMail サーバーがエラーを返しました。しばらくしてから自動で再試行します。",
-      stale: "（表示は {time} 時点の内容です）", failed: "処理できませんでした: "
+      stale: "（表示は {time} 時点の内容です）", failed: "処理できませんでした: ",
+      links: "ダウンロードリンク", revoke: "リンクを取り消す", until: "有効期限", downloaded: "ダウンロード済み", notDownloaded: "未ダウンロード",
+      confirmRevoke: "もう一度押すと取り消します（以後ダウンロードできません）"
     },
     en: {
       held: "Held", approvals: "Approvals", mine: "Your mail awaiting approval", none: "No held mail.",
@@ -32,7 +34,9 @@
       reasonNeeded: "Give a reason for the rejection.", body: "Body", noBody: "The body cannot be shown.",
       unreachable: "Cannot reach the SafeMail server. Check the network; the pane reconnects by itself.",
       serverError: "The SafeMail server answered with an error. The pane tries again shortly.",
-      stale: "(as of {time})", failed: "Could not do it: "
+      stale: "(as of {time})", failed: "Could not do it: ",
+      links: "Download links", revoke: "Revoke the link", until: "Until", downloaded: "downloaded", notDownloaded: "not downloaded yet",
+      confirmRevoke: "Click again to revoke (no more downloads)"
     }
   };
 
@@ -86,10 +90,10 @@
   /**
    * The sections' model. deps: get(path) → promise of { status, body } (rejects when the server cannot be reached or the
    * sign-in fails; a TypeError from fetch means unreachable), clock() → monotonic ms (performance.now), onChange(model).
-   * refresh() fetches both lists; a failure keeps the last lists and records why.
+   * refresh() fetches the three lists (held, approvals, links); a failure keeps the last lists and records why.
    */
   function createModel(deps) {
-    var model = { held: [], toDecide: [], sent: [], receivedAt: 0, failure: null, loaded: false, lastSuccess: null };
+    var model = { held: [], toDecide: [], sent: [], links: [], receivedAt: 0, failure: null, loaded: false, lastSuccess: null };
 
     function fetchList(path) {
       return deps.get(path).then(function (r) {
@@ -100,10 +104,11 @@
     }
 
     model.refresh = function () {
-      return Promise.all([fetchList("/api/addin/held"), fetchList("/api/addin/approvals")]).then(function (answers) {
+      return Promise.all([fetchList("/api/addin/held"), fetchList("/api/addin/approvals"), fetchList("/api/addin/links")]).then(function (answers) {
         model.held = answers[0].items || [];
         model.toDecide = answers[1].toDecide || [];
         model.sent = answers[1].sent || [];
+        model.links = answers[2].items || [];
         model.receivedAt = deps.clock();
         model.lastSuccess = answers[0].now || null;
         model.failure = null;

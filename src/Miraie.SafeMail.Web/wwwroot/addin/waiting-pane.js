@@ -14,7 +14,7 @@
     var t = L.texts(deps.language);
     var root = document.getElementById("waiting");
     if (!root) { return null; }
-    var shown = { held: "", approvals: "" };
+    var shown = { held: "", approvals: "", links: "" };
     var drafts = {}; // rejection reasons being typed, kept across refreshes
     var clock = function () { return global.performance.now(); };
 
@@ -136,6 +136,24 @@
       return item(m, "sent-item", t.decideBy, m.decideByText);
     }
 
+    function linkItem(m) {
+      var li = item(m, "link", t.until, m.expiresAtText);
+      li.appendChild(el("div", "state", m.downloaded ? t.downloaded : t.notDownloaded));
+      var actions = el("div", "actions");
+      actions.appendChild(button(t.revoke, function (event) {
+        // Outlook's pane has no confirm(): a second click, on the same button, confirms it (as send-now does).
+        var b = event.currentTarget;
+        if (b.getAttribute("data-confirm") !== "1") {
+          b.setAttribute("data-confirm", "1");
+          b.textContent = t.confirmRevoke;
+          return undefined;
+        }
+        return decide("/api/addin/links/" + encodeURIComponent(m.id) + "/revoke");
+      }, "danger revoke"));
+      li.appendChild(actions);
+      return li;
+    }
+
     function fill(list, items, make) {
       list.textContent = "";
       items.forEach(function (m) { list.appendChild(make(m)); });
@@ -159,6 +177,12 @@
       }
       document.getElementById("approvals").hidden = model.toDecide.length === 0;
       document.getElementById("sent").hidden = model.sent.length === 0;
+      var links = JSON.stringify(model.links.map(function (m) { return m.id + (m.downloaded ? "+" : ""); }));
+      if (links !== shown.links) {
+        shown.links = links;
+        fill(document.getElementById("links-list"), model.links, linkItem);
+      }
+      document.getElementById("links").hidden = model.links.length === 0;
       tick();
     }
 
@@ -173,6 +197,7 @@
     document.getElementById("held-none").textContent = t.none;
     document.getElementById("approvals-title").textContent = t.approvals;
     document.getElementById("sent-title").textContent = t.mine;
+    document.getElementById("links-title").textContent = t.links;
     root.hidden = false;
     global.setInterval(tick, 1000);
     global.setInterval(model.refresh, L.REFRESH_MS);
