@@ -25,4 +25,9 @@ public enum PolicyAction
     /// the message carries a short note with the link (ダウンロードリンク: the way out of PPAP).
     /// </summary>
     Link,
+    /// <summary>
+    /// Send files the way each recipient domain receives them (<see cref="PolicyOptions.FileDelivery"/>): as they are, in
+    /// a password ZIP, as a download link, or not at all (宛先ドメイン別の送り方).
+    /// </summary>
+    ByDomain,
 }

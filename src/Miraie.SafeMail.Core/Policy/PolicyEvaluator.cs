@@ -12,6 +12,7 @@ public sealed class PolicyEvaluator
 {
     private readonly DomainList _internal;
     private readonly DomainList _zipCrypto;
+    private readonly List<(DomainList Domain, FileDeliveryMode Mode)> _fileDelivery;
     private readonly HashSet<FileKind> _allowedUnprotected;
     private readonly List<CompiledRule> _rules;
 
@@ -21,6 +22,7 @@ public sealed class PolicyEvaluator
         Options = options;
         _internal = new DomainList(options.InternalDomains);
         _zipCrypto = new DomainList(options.ZipCryptoDomains);
+        _fileDelivery = options.FileDelivery.Domains.Select(d => (new DomainList([d.Domain]), d.Mode)).ToList();
         _allowedUnprotected = options.AllowedUnprotectedKinds
             .Select(k => FileKindNames.TryParse(k, out var kind) ? kind : FileKind.Unknown)
             .Where(k => k != FileKind.Unknown)
@@ -40,6 +42,25 @@ public sealed class PolicyEvaluator
 
     /// <summary>True when the gateway's archive for these recipients is made with ZipCrypto (any of them in <see cref="PolicyOptions.ZipCryptoDomains"/>).</summary>
     public bool WantsZipCrypto(IEnumerable<string> recipients) => recipients.Any(_zipCrypto.Contains);
+
+    /// <summary>How the domain of <paramref name="address"/> receives files: its entry's mode (the first that matches), else the default.</summary>
+    public FileDeliveryMode FileDeliveryFor(string address) =>
+        _fileDelivery.FirstOrDefault(d => d.Domain.Contains(address)) is { Domain: not null } found ? found.Mode : Options.FileDelivery.Default;
+
+    /// <summary>
+    /// How a message to <paramref name="recipients"/> sends its files under a <see cref="PolicyAction.ByDomain"/> rule: blocked
+    /// when any external recipient's domain blocks files; as they are when every external one takes them plain; as a link
+    /// when any wants a link (one message, one form: a link reaches every recipient, an encrypted ZIP not every one); a ZIP
+    /// otherwise. Internal recipients take whatever the external ones get.
+    /// </summary>
+    public FileDeliveryMode FileDeliveryFor(IEnumerable<string> recipients)
+    {
+        var modes = recipients.Where(r => !IsInternal(r)).Select(FileDeliveryFor).ToHashSet();
+        return modes.Contains(FileDeliveryMode.Block) ? FileDeliveryMode.Block
+            : modes.Count == 0 || modes.All(m => m == FileDeliveryMode.Plain) ? FileDeliveryMode.Plain
+            : modes.Contains(FileDeliveryMode.Link) ? FileDeliveryMode.Link
+            : FileDeliveryMode.Zip;
+    }
 
     /// <summary>Decides what happens to the message.</summary>
     public Verdict Evaluate(InspectionReport report, Envelope envelope, ConfirmationStatus confirmation = ConfirmationStatus.Absent)

@@ -27,6 +27,9 @@ public sealed class PolicyOptions
     /// </summary>
     public List<string> ZipCryptoDomains { get; set; } = [];
 
+    /// <summary>How each recipient domain receives files (zip / link / plain / block), for rules with action <c>ByDomain</c> and the add-in.</summary>
+    public FileDeliveryOptions FileDelivery { get; set; } = new();
+
     /// <summary>Limits on the work one message may cost.</summary>
     public InspectionLimits Limits { get; set; } = new();
 

@@ -36,6 +36,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             CheckDomain(errors, $"{section}:ZipCryptoDomains:{i}", options.ZipCryptoDomains[i]);
         }
 
+        CheckFileDelivery(errors, $"{section}:FileDelivery", options.FileDelivery);
+
         for (var i = 0; i < options.AllowedUnprotectedKinds.Count; i++)
         {
             var key = $"{section}:AllowedUnprotectedKinds:{i}";
@@ -74,8 +76,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 
             if (!Enum.IsDefined(rule.Action))
             {
-                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc、Encrypt、Link のいずれかです",
-                    "the action must be Pass, Quarantine, Reject, Hold, Approve, ConvertToBcc, Encrypt or Link"));
+                errors.Add(PolicyTexts.Invalid($"{key}:Action", "動作は Pass、Quarantine、Reject、Hold、Approve、ConvertToBcc、Encrypt、Link、ByDomain のいずれかです",
+                    "the action must be Pass, Quarantine, Reject, Hold, Approve, ConvertToBcc, Encrypt, Link or ByDomain"));
             }
 
             CheckAction(errors, key, rule);
@@ -107,6 +109,30 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 
     /// <summary>The longest time an approver may take.</summary>
     public static readonly TimeSpan MaxDecideWithin = TimeSpan.FromDays(30);
+
+    private static void CheckFileDelivery(List<string> errors, string key, FileDeliveryOptions delivery)
+    {
+        if (!Enum.IsDefined(delivery.Default))
+        {
+            errors.Add(PolicyTexts.Invalid($"{key}:Default", "送り方は Zip、Link、Plain、Block のいずれかです", "the mode must be Zip, Link, Plain or Block"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < delivery.Domains.Count; i++)
+        {
+            var entry = delivery.Domains[i];
+            CheckDomain(errors, $"{key}:Domains:{i}:Domain", entry.Domain);
+            if (!seen.Add(entry.Domain.Trim()))
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:Domains:{i}:Domain", $"「{entry.Domain}」が重複しています", $"'{entry.Domain}' is listed twice"));
+            }
+
+            if (!Enum.IsDefined(entry.Mode))
+            {
+                errors.Add(PolicyTexts.Invalid($"{key}:Domains:{i}:Mode", "送り方は Zip、Link、Plain、Block のいずれかです", "the mode must be Zip, Link, Plain or Block"));
+            }
+        }
+    }
 
     /// <summary>HoldFor only with Hold, Approvers and DecideWithin only with Approve, each in range.</summary>
     private static void CheckAction(List<string> errors, string key, PolicyRule rule)

@@ -18,6 +18,7 @@ public static class PolicyTexts
         PolicyAction.ConvertToBcc => new("BCC変換", "convert to Bcc"),
         PolicyAction.Encrypt => new("添付ファイルを暗号化", "encrypt attachments"),
         PolicyAction.Link => new("ダウンロードリンク", "download link"),
+        PolicyAction.ByDomain => new("宛先ドメイン別の送り方", "by recipient domain"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 

@@ -84,6 +84,7 @@ public sealed class MessageAcceptor(
                 PolicyAction.ConvertToBcc => await ConvertToBccAsync(message, record, now, verdict, claims).ConfigureAwait(false),
                 PolicyAction.Encrypt => await EncryptAsync(message, record, now, report, verdict, evaluator, claims, cancellationToken).ConfigureAwait(false),
                 PolicyAction.Link => await LinkAsync(message, record, now, report, verdict, claims, cancellationToken).ConfigureAwait(false),
+                PolicyAction.ByDomain => await ByDomainAsync(message, record, now, report, verdict, evaluator, claims, cancellationToken).ConfigureAwait(false),
                 _ => await QueueAsync(message, record, now, claims).ConfigureAwait(false),
             };
             metrics.Received(result.Outcome);
@@ -180,7 +181,7 @@ public sealed class MessageAcceptor(
     {
         if (Encryption.AttachmentEncryptor.Refusal(report) is { } refusal)
         {
-            return await QuarantineUnencryptedAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
+            return await QuarantineAsItCameAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
         }
 
         if (!Encryption.AttachmentEncryptor.HasUnprotected(report))
@@ -192,7 +193,7 @@ public sealed class MessageAcceptor(
         var outcome = await Encryption.AttachmentEncryptor.EncryptAsync(message.Bytes, report, encryption, cancellationToken).ConfigureAwait(false);
         if (outcome.Message is not { } encrypted)
         {
-            return await QuarantineUnencryptedAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
+            return await QuarantineAsItCameAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
         }
 
         using var bytes = encrypted.Bytes;
@@ -200,7 +201,7 @@ public sealed class MessageAcceptor(
         if (InspectionFailed(again) || again.AllNodes.Any(n => n.Protection != Core.Inspection.ProtectionStatus.Protected && (n.Children.Count == 0 || n.HoldsOwnContent)))
         {
             logger.LogError("{QueueId} the encrypted message is not protected when inspected again; quarantined as it came", record.Id);
-            return await QuarantineUnencryptedAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
+            return await QuarantineAsItCameAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
                 "暗号化したメールを検査し直したところ、保護されていない部分が残っていたため、隔離しました",
                 "the encrypted message, inspected again, still had unprotected content, so it was quarantined")).ConfigureAwait(false);
         }
@@ -227,7 +228,7 @@ public sealed class MessageAcceptor(
     {
         if (Encryption.AttachmentEncryptor.Refusal(report) is { } refusal)
         {
-            return await QuarantineUnencryptedAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
+            return await QuarantineAsItCameAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
         }
 
         if (report.Attachments.Count == 0)
@@ -241,7 +242,7 @@ public sealed class MessageAcceptor(
             cancellationToken).ConfigureAwait(false);
         if (outcome.Message is not { } bytes)
         {
-            return await QuarantineUnencryptedAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
+            return await QuarantineAsItCameAsync(message, record, verdict, claims, outcome.Problem!).ConfigureAwait(false);
         }
 
         using (bytes)
@@ -252,7 +253,7 @@ public sealed class MessageAcceptor(
                 if (InspectionFailed(again) || again.Attachments.Count > 0)
                 {
                     logger.LogError("{QueueId} the message without its attachments still has attachments when inspected again; quarantined as it came", record.Id);
-                    return await QuarantineUnencryptedAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
+                    return await QuarantineAsItCameAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
                         "添付ファイルを外したメールを検査し直したところ、添付ファイルが残っていたため、隔離しました",
                         "the message without its attachments, inspected again, still had attachments, so it was quarantined")).ConfigureAwait(false);
                 }
@@ -285,8 +286,46 @@ public sealed class MessageAcceptor(
         }
     }
 
-    /// <summary>Encrypt could not be done safely: the message is quarantined as it came, with the reason as its deciding finding.</summary>
-    private Task<AcceptResult> QuarantineUnencryptedAsync(ReceivedMessage message, MessageRecord record, Verdict verdict, ArchiveClaims claims,
+    /// <summary>
+    /// 宛先ドメイン別の送り方: the recipients' domains decide (<see cref="PolicyEvaluator.FileDeliveryFor(IEnumerable{string})"/>) —
+    /// as they are, a password ZIP, a download link, or quarantined when a domain takes no files. The record says what was done.
+    /// </summary>
+    private Task<AcceptResult> ByDomainAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, InspectionReport report, Verdict verdict,
+        PolicyEvaluator evaluator, ArchiveClaims claims, CancellationToken cancellationToken)
+    {
+        if (report.Attachments.Count == 0)
+        {
+            return QueueAsync(message, record with { Verdict = "pass" }, now, claims); // no files: nothing for the domains to decide
+        }
+
+        var mode = evaluator.FileDeliveryFor(message.Recipients);
+        var done = mode switch
+        {
+            FileDeliveryMode.Zip => PolicyAction.Encrypt,
+            FileDeliveryMode.Link => PolicyAction.Link,
+            FileDeliveryMode.Plain => PolicyAction.Pass,
+            _ => PolicyAction.Quarantine,
+        };
+        logger.LogInformation("{QueueId} files by recipient domain: {Mode}", record.Id, mode);
+        record = record with { Verdict = JsonNamingPolicy.KebabCaseLower.ConvertName(done.ToString()) };
+        if (mode != FileDeliveryMode.Block)
+        {
+            return done switch
+            {
+                PolicyAction.Encrypt => EncryptAsync(message, record, now, report, verdict, evaluator, claims, cancellationToken),
+                PolicyAction.Link => LinkAsync(message, record, now, report, verdict, claims, cancellationToken),
+                _ => QueueAsync(message, record, now, claims),
+            };
+        }
+
+        var blocked = string.Join(", ", message.Recipients.Where(r => !evaluator.IsInternal(r) && evaluator.FileDeliveryFor(r) == FileDeliveryMode.Block)
+            .Select(r => r[(r.LastIndexOf('@') + 1)..].ToLowerInvariant()).Distinct(StringComparer.Ordinal));
+        return QuarantineAsItCameAsync(message, record, verdict, claims, new Core.Text.LocalizedText(
+            $"宛先のドメイン（{blocked}）にはファイルを送らない設定のため、隔離しました", $"the recipient domain ({blocked}) is set to receive no files, so it was quarantined"));
+    }
+
+    /// <summary>Encrypt, Link or a domain's file delivery could not be done safely: the message is quarantined as it came, with the reason as its deciding finding.</summary>
+    private Task<AcceptResult> QuarantineAsItCameAsync(ReceivedMessage message, MessageRecord record, Verdict verdict, ArchiveClaims claims,
         Core.Text.LocalizedText problem)
     {
         logger.LogWarning("{QueueId} not encrypted: {Problem}", record.Id, problem.En);

@@ -19,6 +19,12 @@ public sealed class PolicyForm
     /// <summary>Recipient domains whose gateway-made archives use ZipCrypto, one per line.</summary>
     public string ZipCryptoDomains { get; set; } = "";
 
+    /// <summary>How domains not listed receive files (Zip, Link, Plain, Block).</summary>
+    public string FileDeliveryDefault { get; set; } = nameof(FileDeliveryMode.Zip);
+
+    /// <summary>One domain per line with its mode: <c>customer.example.com = Link</c>.</summary>
+    public string FileDeliveryDomains { get; set; } = "";
+
     /// <summary>Kinds allowed unprotected.</summary>
     public List<string> AllowedKinds { get; set; } = [];
 
@@ -57,6 +63,8 @@ public sealed class PolicyForm
         {
             Domains = string.Join('\n', policy.InternalDomains),
             ZipCryptoDomains = string.Join('\n', policy.ZipCryptoDomains),
+            FileDeliveryDefault = policy.FileDelivery.Default.ToString(),
+            FileDeliveryDomains = string.Join('\n', policy.FileDelivery.Domains.Select(d => $"{d.Domain} = {d.Mode}")),
             AllowedKinds = [.. policy.AllowedUnprotectedKinds],
             MaxDepth = policy.Limits.MaxDepth,
             MaxEntries = policy.Limits.MaxEntries,
@@ -76,12 +84,23 @@ public sealed class PolicyForm
     /// <summary>The whole policy as JSON. Broken rules JSON is passed through as text so the parser names the line.</summary>
     public string ToJson()
     {
-        var domains = Domains.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var zipCrypto = ZipCryptoDomains.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var domains = (Domains ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var zipCrypto = (ZipCryptoDomains ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var head = new JsonObject
         {
             ["InternalDomains"] = new JsonArray([.. domains.Select(d => (JsonNode)d)]),
             [nameof(PolicyOptions.ZipCryptoDomains)] = new JsonArray([.. zipCrypto.Select(d => (JsonNode)d)]),
+            [nameof(PolicyOptions.FileDelivery)] = new JsonObject
+            {
+                [nameof(FileDeliveryOptions.Default)] = (FileDeliveryDefault ?? nameof(FileDeliveryMode.Zip)).Trim(), // an empty field binds as null
+                [nameof(FileDeliveryOptions.Domains)] = new JsonArray([.. (FileDeliveryDomains ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => line.Split('=', 2, StringSplitOptions.TrimEntries))
+                    .Select(parts => (JsonNode)new JsonObject
+                    {
+                        [nameof(DomainFileDelivery.Domain)] = parts[0],
+                        [nameof(DomainFileDelivery.Mode)] = parts.Length == 2 ? parts[1] : "",
+                    })]),
+            },
             ["AllowedUnprotectedKinds"] = new JsonArray([.. AllowedKinds.Select(k => (JsonNode)k)]),
             ["Limits"] = new JsonObject
             {

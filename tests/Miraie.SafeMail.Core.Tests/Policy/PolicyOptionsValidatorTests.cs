@@ -37,12 +37,41 @@ public class PolicyOptionsValidatorTests
     }
 
     [Test]
+    public void File_delivery_domains_are_checked_by_key_and_a_message_takes_the_strictest_form_its_external_domains_allow()
+    {
+        var policy = PolicyDefaults.Create("example.co.jp");
+        policy.FileDelivery = new FileDeliveryOptions
+        {
+            Domains = [new() { Domain = "bad..domain", Mode = FileDeliveryMode.Link }, new() { Domain = "a.example", Mode = (FileDeliveryMode)9 },
+                new() { Domain = "A.example", Mode = FileDeliveryMode.Zip }],
+        };
+        PolicyOptionsValidator.Check(policy).Select(e => e[..e.IndexOf(": ", StringComparison.Ordinal)]).Should().BeEquivalentTo(
+            "SafeMail:Policy:FileDelivery:Domains:0:Domain", "SafeMail:Policy:FileDelivery:Domains:1:Mode", "SafeMail:Policy:FileDelivery:Domains:2:Domain");
+
+        policy.FileDelivery = new FileDeliveryOptions
+        {
+            Default = FileDeliveryMode.Zip,
+            Domains = [new() { Domain = "link.example", Mode = FileDeliveryMode.Link }, new() { Domain = "*.plain.example", Mode = FileDeliveryMode.Plain },
+                new() { Domain = "block.example", Mode = FileDeliveryMode.Block }],
+        };
+        var evaluator = new PolicyEvaluator(policy);
+        evaluator.FileDeliveryFor("a@link.example").Should().Be(FileDeliveryMode.Link);
+        evaluator.FileDeliveryFor("a@mx.plain.example").Should().Be(FileDeliveryMode.Plain);
+        evaluator.FileDeliveryFor("a@other.example").Should().Be(FileDeliveryMode.Zip, "the default");
+        evaluator.FileDeliveryFor(["a@mx.plain.example", "suzuki@example.co.jp"]).Should().Be(FileDeliveryMode.Plain, "internal recipients follow the external ones");
+        evaluator.FileDeliveryFor(["a@mx.plain.example", "b@other.example"]).Should().Be(FileDeliveryMode.Zip);
+        evaluator.FileDeliveryFor(["a@link.example", "b@other.example"]).Should().Be(FileDeliveryMode.Link, "a link reaches every recipient");
+        evaluator.FileDeliveryFor(["a@link.example", "b@block.example"]).Should().Be(FileDeliveryMode.Block);
+        evaluator.FileDeliveryFor(["suzuki@example.co.jp"]).Should().Be(FileDeliveryMode.Plain, "internal only");
+    }
+
+    [Test]
     public void Every_problem_is_reported_not_only_the_first()
     {
         var policy = PolicyDefaults.Create("example..co.jp");
         policy.AllowedUnprotectedKinds = ["unknown", "docx"];
         policy.Limits.MaxDepth = 0;
-        policy.Rules.Insert(0, new PolicyRule { Name = "disguised", Action = (PolicyAction)7 });
+        policy.Rules.Insert(0, new PolicyRule { Name = "disguised", Action = (PolicyAction)99 });
         policy.Rules.Add(new PolicyRule { Name = "tail", When = new RuleConditions { Senders = ["not an address"] } });
 
         var errors = PolicyOptionsValidator.Check(policy);
@@ -79,7 +108,7 @@ public class PolicyOptionsValidatorTests
         }).Build();
         var bind = () => PolicyConfiguration.Bind(configuration);
         bind.Should().Throw<SettingsException>().Which.Errors.Should().ContainSingle()
-            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link");
+            .Which.Should().Be("SafeMail:Policy:Rules:0:Action: 「Delete」は Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link | ByDomain として読めません / 'Delete' is not a valid Pass | Quarantine | Reject | Hold | Approve | ConvertToBcc | Encrypt | Link | ByDomain");
     }
 
     [Test]

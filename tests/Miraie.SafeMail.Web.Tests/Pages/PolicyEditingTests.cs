@@ -111,13 +111,29 @@ public class PolicyEditingTests
         using var admin = await _host.SignedInAsync("admin1");
         var fields = Fields("example.co.jp");
         fields["Form.ZipCryptoDomains"] = "old-partner.example.jp\n*.windows.example";
+        fields["Form.FileDeliveryDefault"] = "Link";
+        fields["Form.FileDeliveryDomains"] = "plain.example.com = Plain\n*.bank.example = Block";
         fields["Form.Rules"] = """[ { "Name": "encrypt-external", "Action": "Encrypt", "When": { "Recipients": "AnyExternal" } }, { "Name": "rest", "Action": "Pass" } ]""";
         using (var saved = await ConsoleHost.PostFormAsync(admin, "/policy?handler=Save", fields, "/policy"))
         {
             saved.StatusCode.Should().Be(HttpStatusCode.Redirect);
         }
 
-        (await admin.GetStringAsync("/policy")).Should().Contain("old-partner.example.jp&#xA;*.windows.example</textarea>").And.Contain("&quot;Encrypt&quot;");
+        var page = await admin.GetStringAsync("/policy");
+        page.Should().Contain("old-partner.example.jp&#xA;*.windows.example</textarea>").And.Contain("&quot;Encrypt&quot;");
+        page.Should().Contain("plain.example.com = Plain&#xA;*.bank.example = Block</textarea>").And.Contain("<option value=\"Link\" selected=\"selected\">");
+        await using (var first = await _host.Database.OpenAsync())
+        {
+            (await PolicyVersions.ListAsync(first)).Should().ContainSingle().Which.Json.Should().MatchRegex("\"Domain\":\\s*\"\\*\\.bank\\.example\",\\s*\"Mode\":\\s*\"Block\"");
+        }
+
+        fields["Form.FileDeliveryDomains"] = "fax.example.com = Fax";
+        using (var badMode = await ConsoleHost.PostFormAsync(admin, "/policy?handler=Save", fields, "/policy"))
+        {
+            (await badMode.Content.ReadAsStringAsync()).Should().Contain("SafeMail:Policy:FileDelivery:Domains:0:Mode");
+        }
+
+        fields["Form.FileDeliveryDomains"] = "";
 
         fields["Form.ZipCryptoDomains"] = "bad..domain";
         using var refused = await ConsoleHost.PostFormAsync(admin, "/policy?handler=Save", fields, "/policy");
