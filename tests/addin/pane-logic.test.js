@@ -104,3 +104,20 @@ test("send is confirmed only when every recipient and attachment is ticked", () 
   assert.equal(pane.allTicked(recipients, attachments, ticked), true);
   assert.equal(pane.allTicked([], [], {}), false, "nothing to confirm is not a confirmation");
 });
+
+test("files go as the recipients' domains are set: block over all, plain only when every external domain takes plain, a link when any wants one", () => {
+  const policy = {
+    internalDomains: ["example.co.jp"],
+    fileDelivery: { default: "zip", domains: [{ domain: "link.example.com", mode: "link" }, { domain: "*.plain.example", mode: "plain" }, { domain: "block.example.com", mode: "block" }] },
+  };
+  const to = (...addresses) => addresses.map((address) => ({ address, field: "to" }));
+  assert.equal(pane.fileDeliveryFor(to("a@other.example"), policy), "zip", "the default");
+  assert.equal(pane.fileDeliveryFor(to("a@Link.Example.com"), policy), "link");
+  assert.equal(pane.fileDeliveryFor(to("a@mx.plain.example", "suzuki@example.co.jp"), policy), "plain", "internal recipients follow");
+  assert.equal(pane.fileDeliveryFor(to("a@plain.example"), policy), "zip", "a wildcard is for subdomains only");
+  assert.equal(pane.fileDeliveryFor(to("a@mx.plain.example", "b@other.example"), policy), "zip");
+  assert.equal(pane.fileDeliveryFor(to("a@link.example.com", "b@other.example"), policy), "link");
+  assert.equal(pane.fileDeliveryFor(to("a@link.example.com", "b@block.example.com"), policy), "block");
+  assert.equal(pane.fileDeliveryFor(to("suzuki@example.co.jp"), policy), "plain", "internal only");
+  assert.equal(pane.fileDeliveryFor(to("a@other.example"), { internalDomains: [] }), "zip", "an older server without the setting: the ZIP as before");
+});

@@ -103,6 +103,11 @@ public static class AddInEndpoints
                 offline = options.Offline,
                 zipCryptoDomains = options.ZipCryptoDomains,
                 passwordDelivery = passwords.CurrentValue.Mode,
+                fileDelivery = new
+                {
+                    @default = policy.Current.Options.FileDelivery.Default.ToString().ToLowerInvariant(),
+                    domains = policy.Current.Options.FileDelivery.Domains.Select(d => new { domain = d.Domain, mode = d.Mode.ToString().ToLowerInvariant() }),
+                },
             }))
             .AllowAnonymous()
             .RequireCors(Cors);

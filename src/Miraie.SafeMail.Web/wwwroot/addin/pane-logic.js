@@ -108,7 +108,33 @@
     return mode === "gateway" || mode === "graph";
   }
 
+  /** True when the domain of address is domain, or is under it for "*.domain" (lower case, as the server compares ASCII names). */
+  function domainMatches(address, entry) {
+    var domain = domainOf(address);
+    var e = lower(entry).trim();
+    if (e.indexOf("*.") === 0) { return domain.length > e.length - 1 && domain.slice(-(e.length - 1)) === e.slice(1); }
+    return domain === e;
+  }
+
+  /**
+   * How the message's files go, by the recipients' domains (policy.fileDelivery, the server's SafeMail:Policy:FileDelivery):
+   * "block" if any external domain takes no files, "plain" if every external one takes them as they are (or there is
+   * none), "link" if any wants a link, else "zip" — the rule the gateway applies, so the pane offers what will happen.
+   */
+  function fileDeliveryFor(recipients, policy) {
+    var delivery = (policy && policy.fileDelivery) || { default: "zip", domains: [] };
+    var modes = (recipients || []).filter(function (r) { return !isInternal(r.address, (policy && policy.internalDomains) || []); }).map(function (r) {
+      var found = (delivery.domains || []).filter(function (d) { return domainMatches(r.address, d.domain); })[0];
+      return lower(found ? found.mode : delivery.default || "zip");
+    });
+    if (modes.indexOf("block") >= 0) { return "block"; }
+    if (modes.every(function (m) { return m === "plain"; })) { return "plain"; }
+    if (modes.indexOf("link") >= 0) { return "link"; }
+    return "zip";
+  }
+
   var api = {
+    fileDeliveryFor: fileDeliveryFor,
     groupByDomain: groupByDomain, suggestBcc: suggestBcc, allTicked: allTicked, isFreeMail: isFreeMail, threadOriginal: threadOriginal,
     appendArchiveId: appendArchiveId, sendsPasswordAutomatically: sendsPasswordAutomatically, MANY_DOMAINS: MANY_DOMAINS
   };

@@ -18,6 +18,9 @@
       passwordAuto: "このメールの配送後、パスワードは別のメール（パスワード通知メール）で各宛先に自動で送信されます。ご自身でパスワードをお知らせいただく必要はありません。",
       passwordBody: "先ほどお送りしたメールの添付ファイル（{file}）のパスワードをお知らせします。\n\nパスワード: {password}\n\nお手数ですが、よろしくお願いいたします。",
       nothingToEncrypt: "暗号化する添付ファイルはありません（すでに暗号化済みです）。",
+      deliveryLink: "この宛先には、添付ファイルは送信時にダウンロードリンクに変わって届きます。暗号化は不要です。",
+      deliveryPlain: "この宛先には、添付ファイルをそのまま送れる設定です。",
+      deliveryBlock: "この宛先にはファイルを送れない設定です。添付ファイルを外してください（このまま送ると隔離されます）。",
       signIn: "サインインできませんでした。Outlook に会社のアカウントでサインインしているかご確認ください。解決しない場合は管理者にお問い合わせください。",
       reason_unconfirmed: "送信前に、宛先と添付ファイルを確認してください。", reason_changed: "確認後に宛先または添付ファイルが変更されました。もう一度確認してください。"
     },
@@ -32,6 +35,9 @@
       passwordAuto: "After this message is delivered, the password is sent automatically to each recipient in a separate mail. You do not need to send it yourself.",
       passwordBody: "Here is the password for the attachment ({file}) of the message I just sent.\n\nPassword: {password}\n\nBest regards,",
       nothingToEncrypt: "Nothing left to encrypt: the attachments are already encrypted.",
+      deliveryLink: "For these recipients the attachments become a download link when the mail is sent. No need to encrypt them.",
+      deliveryPlain: "These recipients may receive the attachments as they are.",
+      deliveryBlock: "These recipients take no files. Remove the attachments (sent as it is, the mail is quarantined).",
       signIn: "Could not sign you in. Check that Outlook is signed in with your work account; if it still fails, contact your administrator.",
       reason_unconfirmed: "Please confirm the recipients and attachments before sending.", reason_changed: "Recipients or attachments changed after you confirmed them. Please confirm again."
     }
@@ -153,6 +159,13 @@
       list.textContent = t("noAttachments");
     }
     state.attachments.forEach(function (a) { list.appendChild(checkbox("a:" + a.name + "\u0000" + a.size, a.name + " (" + Math.ceil(a.size / 1024) + " KB)")); });
+    // The recipients' domains decide how files go (the admin's file delivery setting): the ZIP is offered only where it is wanted.
+    var delivery = SafeMailPaneLogic.fileDeliveryFor(state.recipients, state.policy);
+    var note = $("file-delivery");
+    note.hidden = state.attachments.length === 0 || delivery === "zip";
+    note.className = delivery === "block" ? "error" : "";
+    note.textContent = delivery === "link" ? t("deliveryLink") : delivery === "plain" ? t("deliveryPlain") : delivery === "block" ? t("deliveryBlock") : "";
+    $("encrypt").hidden = delivery !== "zip";
     $("encrypt").disabled = state.attachments.length === 0;
     updateConfirm();
   }
