@@ -120,7 +120,13 @@ public sealed class DownloadServer(IOptions<DownloadOptions> options, IServicePr
                 return Gone(pages);
             }
 
-            return Session(context, protector, link) is not null ? Results.Redirect($"/d/{id}/files") : Html(pages.AskAddress(id));
+            if (Session(context, protector, link) is not null)
+            {
+                return Results.Redirect($"/d/{id}/files");
+            }
+
+            await linkService.ViewedAsync(link, Client(context), context.RequestAborted).ConfigureAwait(false);
+            return Html(pages.AskAddress(id));
         });
         app.MapPost("/d/{id}/code", async (HttpContext context, string id) =>
         {

@@ -51,6 +51,14 @@ public sealed class LinkService(
         return await LinkTable.GetAsync(connection, id, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Someone opened a live link's page (audited with the client's address; nothing of the link was shown).</summary>
+    public async Task ViewedAsync(LinkRecord link, string client, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await AuditLog.AppendAsync(connection, null, time.GetUtcNow(), "download:?", AuditActions.LinkView, link.MessageId, $"link {link.Id} ({client})",
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// A recipient asks for a code. Sent only to an address among the link's recipients, within the hourly limit; the page
     /// answers the same whatever happened, so it never tells who the recipients are.

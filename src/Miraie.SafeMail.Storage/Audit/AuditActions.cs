@@ -74,6 +74,8 @@ public static class AuditActions
     public const string Encrypt = "encrypt";
     /// <summary>The gateway replaced a message's attachments by a download link (action Link).</summary>
     public const string LinkCreate = "link-create";
+    /// <summary>Someone opened a live download link's page (before any code: nothing of it was shown).</summary>
+    public const string LinkView = "link-view";
     /// <summary>A one-time code for a download link was sent to one of its recipients.</summary>
     public const string LinkCode = "link-code";
     /// <summary>A recipient proved their address on the download page.</summary>
@@ -90,7 +92,7 @@ public static class AuditActions
     [
         Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
-        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt, LinkCreate, LinkCode, LinkOpen, LinkDownload, LinkRefused, LinkRevoke,
+        Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt, LinkCreate, LinkView, LinkCode, LinkOpen, LinkDownload, LinkRefused, LinkRevoke,
     ];
 
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
@@ -127,6 +129,7 @@ public static class AuditActions
         ConvertToBcc => new("BCC変換", "moved to Bcc"),
         Encrypt => new("ゲートウェイでの暗号化", "encrypted by the gateway"),
         LinkCreate => new("ダウンロードリンクの作成", "download link made"),
+        LinkView => new("ダウンロードページの表示", "download page viewed"),
         LinkCode => new("確認コードの送信", "confirmation code sent"),
         LinkOpen => new("ダウンロードページの表示（本人確認済み）", "download page opened (address proven)"),
         LinkDownload => new("ファイルのダウンロード", "file downloaded"),

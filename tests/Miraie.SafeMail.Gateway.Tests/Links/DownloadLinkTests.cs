@@ -108,7 +108,7 @@ public partial class DownloadLinkTests
         }
 
         var history = (await gateway.HistoryAsync(id)).Select(a => a.Action).ToList();
-        history.Should().Contain([AuditActions.LinkCreate, AuditActions.LinkCode, AuditActions.LinkOpen, AuditActions.LinkDownload, AuditActions.LinkRefused, AuditActions.LinkRevoke]);
+        history.Should().Contain([AuditActions.LinkCreate, AuditActions.LinkView, AuditActions.LinkCode, AuditActions.LinkOpen, AuditActions.LinkDownload, AuditActions.LinkRefused, AuditActions.LinkRevoke]);
         (await gateway.HistoryAsync(id)).Where(a => a.Action == AuditActions.LinkCode).Should().ContainSingle("the stranger got no code");
     }
 
