@@ -15,6 +15,7 @@
 #   (fsync on, synchronous_commit on): every 250 waits for a WAL flush.
 #   SAFEMAIL_PG_OPTIONS: more Npgsql connection-string keywords for the gateway (e.g. "Max Auto Prepare=0").
 # SAFEMAIL_DLL: another build of the gateway (e.g. of an earlier commit, for a before/after pair), default this tree's Release build.
+# SAFEMAIL_PICKUP=1: no smarthost (SINK_PORT not needed), delivered mail goes to DATA/pickup as .eml files.
 # SAFEMAIL_NODE_ID names the node (default: the host name); SAFEMAIL_DATA the data directory (emptied at start).
 # Prints "bench-info: ..." lines (provider, PostgreSQL version and durability settings) for relay-vs-postfix.sh's header.
 set -euo pipefail
@@ -38,7 +39,11 @@ export SafeMail__Gateway__DataDirectory=$DATA
 [ -n "${SAFEMAIL_NODE_ID:-}" ] && export SafeMail__Gateway__NodeId=$SAFEMAIL_NODE_ID
 export SafeMail__Smtp__Endpoints__0__Address=127.0.0.1 SafeMail__Smtp__Endpoints__0__Port=${SAFEMAIL_PORT:?}
 export SafeMail__Smtp__MaxMessageBytes=$((64 * 1024 * 1024))
-export SafeMail__Delivery__Smarthost__Host=127.0.0.1 SafeMail__Delivery__Smarthost__Port=${SINK_PORT:?} SafeMail__Delivery__Smarthost__Tls=None
+if [ "${SAFEMAIL_PICKUP:-0}" = 1 ]; then
+  : # no smarthost: delivered mail is written to DATA/pickup (the embedded default), read by download-links.sh
+else
+  export SafeMail__Delivery__Smarthost__Host=127.0.0.1 SafeMail__Delivery__Smarthost__Port=${SINK_PORT:?} SafeMail__Delivery__Smarthost__Tls=None
+fi
 export SafeMail__Delivery__MaxParallel=${SAFEMAIL_PARALLEL:-8}
 export SafeMail__Policy__InternalDomains__0=example.co.jp
 # /metrics and /health on a free port of its own (as in production the listener is on; several gateways share this machine)

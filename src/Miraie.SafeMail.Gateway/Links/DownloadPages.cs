@@ -85,7 +85,8 @@ public sealed class DownloadPages(bool english, string antiforgeryField, string 
         b.Append("<!DOCTYPE html><html lang=\"").Append(english ? "en" : "ja").Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">")
             .Append("<title>").Append(E(title)).Append(" — Miraie SafeMail</title><style>")
-            .Append("body{font-family:system-ui,'Hiragino Sans','Yu Gothic',Meiryo,sans-serif;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.6;color:#222}")
+            // overflow-wrap: a long address (or any unbroken text) wraps instead of widening a phone's page past its screen
+            .Append("body{font-family:system-ui,'Hiragino Sans','Yu Gothic',Meiryo,sans-serif;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.6;color:#222;overflow-wrap:anywhere}")
             .Append("h1{font-size:1.3rem}label{display:block;margin-top:.8rem}input{font-size:1.1rem;width:100%;box-sizing:border-box;padding:.5rem}")
             .Append("button,.button{display:inline-block;margin-top:.8rem;font-size:1.05rem;padding:.6rem 1.2rem;background:#1a5fb4;color:#fff;border:0;border-radius:4px;text-decoration:none}")
             .Append(".files li{margin:.5rem 0;word-break:break-all}.files span{color:#666}.problem{color:#a51d2d;font-weight:bold}nav{text-align:right;font-size:.9rem}")

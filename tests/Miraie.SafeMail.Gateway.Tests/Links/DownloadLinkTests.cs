@@ -168,6 +168,29 @@ public partial class DownloadLinkTests
         (await gateway.HistoryAsync(id)).Should().Contain(a => a.Action == AuditActions.Purge && a.Detail!.Contains(linkId, StringComparison.Ordinal));
     }
 
+    [Test]
+    public async Task A_file_larger_than_a_stored_chunk_downloads_whole_twice_at_once()
+    {
+        // 2.5 chunks (PostgreSQL keeps a link's files in 1 MiB chunks, read one at a time into a pooled buffer).
+        var photo = new byte[SafeMail.Storage.Links.LinkFileStore.ChunkSize * 5 / 2];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(photo);
+        photo[0] = 0xFF; photo[1] = 0xD8; photo[2] = 0xFF; photo[3] = 0xE0; // a JPEG's first bytes: content the gateway identifies
+        var message = TestMessages.Mail(Sender, [Customer], "現場写真", photo, "現場写真.jpg");
+        await using var gateway = await TestGateway.StartAsync(LinkExternal());
+        await Mailer.SendAsync(gateway.Smtp, message, Sender, Customer);
+        var url = LinkUrl().Match((await MailsAsync(gateway, 2)).Single(m => m.Subject == "現場写真").TextBody!).Value;
+        using var browser = Browser(out _);
+        var page = await PostAsync(browser, url + "/code", await browser.GetStringAsync(url), new() { ["address"] = Customer });
+        var code = Regex.Match((await MailsAsync(gateway, 3)).Single(m => m.Subject!.StartsWith("【確認コード】", StringComparison.Ordinal)).Subject!, @"\d{6}").Value;
+        using (var open = await PostRawAsync(browser, url + "/open", page, new() { ["address"] = Customer, ["code"] = code }))
+        {
+            open.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        }
+
+        var downloads = await Task.WhenAll(browser.GetByteArrayAsync(url + "/files/1"), browser.GetByteArrayAsync(url + "/files/1"));
+        downloads.Should().AllSatisfy(d => d.Should().Equal(photo, "the file as it was attached, every chunk in order"));
+    }
+
     private static async Task<List<MimeMessage>> MailsAsync(TestGateway gateway, int count) =>
         (await gateway.WaitForPickupAsync(count, TimeSpan.FromSeconds(30))).Select(f => MimeMessage.Load(f)).ToList();
 
