@@ -29,15 +29,19 @@ public static class AttachmentEncryptor
     public static bool HasUnprotected(InspectionReport report) => report.Attachments.Any(NeedsProtection);
 
     /// <summary>
-    /// Why a message the rule took may not leave, encrypted or not: content that is unknown, disguised or executable
-    /// (checked before anything else, so that such a message is quarantined even when nothing in it needs encrypting).
+    /// Why a message the rule took may not leave, encrypted, as a link or at all: content that is unknown, disguised or
+    /// executable (checked before anything else, so that such a message is quarantined even when nothing in it needs
+    /// changing). <paramref name="asLink"/> words it for the Link action.
     /// </summary>
-    public static LocalizedText? Refusal(InspectionReport report) =>
-        report.AllNodes.Any(n => n.Protection == ProtectionStatus.Unknown)
-            ? new("判別できない添付ファイルがあるため、暗号化せずに隔離しました", "an attachment could not be identified, so it was quarantined instead of encrypted")
-        : report.AllNodes.Any(n => n.Disguise != Disguises.None || n.Kind == FileKind.Executable)
-            ? new("偽装または実行可能な内容を含むため、暗号化せずに隔離しました", "it holds disguised or executable content, so it was quarantined instead of encrypted")
-        : null;
+    public static LocalizedText? Refusal(InspectionReport report, bool asLink = false)
+    {
+        var (ja, en) = asLink ? ("ダウンロードリンクにせずに隔離しました", "quarantined instead of sent as a link") : ("暗号化せずに隔離しました", "quarantined instead of encrypted");
+        return report.AllNodes.Any(n => n.Protection == ProtectionStatus.Unknown)
+                ? new($"判別できない添付ファイルがあるため、{ja}", $"an attachment could not be identified, so it was {en}")
+            : report.AllNodes.Any(n => n.Disguise != Disguises.None || n.Kind == FileKind.Executable)
+                ? new($"偽装または実行可能な内容を含むため、{ja}", $"it holds disguised or executable content, so it was {en}")
+            : null;
+    }
 
     /// <summary>Makes the new message, or says why it cannot (in both languages).</summary>
     public static async Task<EncryptionOutcome> EncryptAsync(MessageContent original, InspectionReport report, ZipEncryption encryption,

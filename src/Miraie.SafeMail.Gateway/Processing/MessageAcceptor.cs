@@ -226,7 +226,7 @@ public sealed class MessageAcceptor(
     private async Task<AcceptResult> LinkAsync(ReceivedMessage message, MessageRecord record, DateTimeOffset now, InspectionReport report, Verdict verdict,
         ArchiveClaims claims, CancellationToken cancellationToken)
     {
-        if (Encryption.AttachmentEncryptor.Refusal(report) is { } refusal)
+        if (Encryption.AttachmentEncryptor.Refusal(report, asLink: true) is { } refusal)
         {
             return await QuarantineAsItCameAsync(message, record, verdict, claims, refusal).ConfigureAwait(false);
         }

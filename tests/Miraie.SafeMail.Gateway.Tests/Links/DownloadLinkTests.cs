@@ -191,6 +191,18 @@ public partial class DownloadLinkTests
         downloads.Should().AllSatisfy(d => d.Should().Equal(photo, "the file as it was attached, every chunk in order"));
     }
 
+    [Test]
+    public async Task A_file_that_cannot_be_identified_is_quarantined_as_it_came_not_linked()
+    {
+        await using var gateway = await TestGateway.StartAsync(LinkExternal());
+        var noise = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096);
+        var id = Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail(Sender, [Customer], "データ", noise, "data.bin"), Sender, Customer));
+        var record = (await gateway.RecordAsync(id))!;
+        record.State.Should().Be(SafeMail.Storage.Messages.MessageState.Quarantined);
+        record.FindingsJson.Should().Contain("ダウンロードリンクにせずに隔離しました").And.NotContain("暗号化せずに");
+        (await gateway.Get<LinkService>().ListAsync(null)).Should().BeEmpty("no link was made");
+    }
+
     private static async Task<List<MimeMessage>> MailsAsync(TestGateway gateway, int count) =>
         (await gateway.WaitForPickupAsync(count, TimeSpan.FromSeconds(30))).Select(f => MimeMessage.Load(f)).ToList();
 
