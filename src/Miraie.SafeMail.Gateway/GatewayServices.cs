@@ -47,6 +47,8 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IValidateOptions<PasswordDeliveryOptions>, PasswordDeliveryOptionsValidator>();
         services.AddSingleton<IValidateOptions<Waiting.WaitingOptions>, Waiting.WaitingOptionsValidator>();
+        AddChecked<Incidents.IncidentOptions>(services, configuration, c => SettingsChecker.Bind<Incidents.IncidentOptions>(c.GetSection(Incidents.IncidentOptions.SectionName)));
+        services.AddSingleton<IValidateOptions<Incidents.IncidentOptions>, Incidents.IncidentOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
@@ -112,6 +114,12 @@ public static class GatewayServices
         services.AddSingleton<Waiting.WaitingStore>();
         services.AddSingleton<Waiting.HeldMailService>();
         services.AddSingleton<Waiting.ApprovalService>();
+        // 誤送信の報告 (ADR-020): what a report does at once, in this order. Revoking download links joins here as one more step.
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.CancelHeldStep>();
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.DeclineApprovalStep>();
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.DeliveryFactsStep>();
+        services.AddSingleton<Incidents.IncidentNotices>();
+        services.AddSingleton<Incidents.IncidentService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<RetentionService>();
