@@ -146,6 +146,7 @@ public static class ConsoleServices
         app.MapSafeMailArchives();
         app.MapSafeMailAddInSignIn();
         app.MapSafeMailAddInWaiting();
+        app.MapSafeMailAddInIncidents();
         return app;
     }
 }
