@@ -31,6 +31,9 @@ internal sealed class GatewayStore : IAsyncDisposable
     /// <summary>Mail awaiting approval (上長承認).</summary>
     public Gateway.Waiting.ApprovalService Approvals => _services.GetRequiredService<Gateway.Waiting.ApprovalService>();
 
+    /// <summary>Misdelivery reports (誤送信の報告).</summary>
+    public Gateway.Incidents.IncidentService Incidents => _services.GetRequiredService<Gateway.Incidents.IncidentService>();
+
     /// <summary>The data directory (full path) the settings name.</summary>
     public string DataDirectory => Path.GetFullPath(_services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);
 

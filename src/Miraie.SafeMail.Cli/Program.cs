@@ -28,6 +28,7 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     QuarantineCommand.Create(settings),
     WaitingCommand.CreateHeld(settings),
     WaitingCommand.CreateApprovals(settings),
+    IncidentsCommand.Create(settings),
     SmtpUsersCommand.Create(settings),
     UsersCommand.Create(settings),
     HealthCommand.Create(settings),
