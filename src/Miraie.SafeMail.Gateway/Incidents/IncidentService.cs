@@ -123,9 +123,12 @@ public sealed class IncidentService(SafeMailDatabase database, WaitingStore stor
     }
 
     /// <summary>Adds a work log entry (作業記録) to an open incident.</summary>
-    public Task<IncidentOutcome> AddLogAsync(WaitingActor actor, long id, string? text, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, "log", Clean(text) is { } entry ? entry : null, requireText: true,
+    public Task<IncidentOutcome> AddLogAsync(WaitingActor actor, long id, string? text, CancellationToken cancellationToken = default)
+    {
+        var entry = Clean(text);
+        return ChangeAsync(actor, id, "log", entry, requireText: true, tooLong: entry is { Length: > IncidentTable.MaxText },
             (connection, transaction, _) => Task.FromResult(true), cancellationToken);
+    }
 
     /// <summary>Records the root cause and corrective action of an open incident (a blank one is left as it was).</summary>
     public Task<IncidentOutcome> SetFindingsAsync(WaitingActor actor, long id, string? rootCause, string? correctiveAction, CancellationToken cancellationToken = default)
@@ -134,17 +137,16 @@ public sealed class IncidentService(SafeMailDatabase database, WaitingStore stor
         var text = string.Join("\n", new[] { cause is null ? null : "根本原因 / Root cause: " + cause, action is null ? null : "是正処置 / Corrective action: " + action }
             .OfType<string>());
         return ChangeAsync(actor, id, "findings", text.Length == 0 ? null : text, requireText: true,
-            (connection, transaction, ct) => IncidentTable.SetFindingsAsync(connection, transaction, id, cause, action, ct), cancellationToken);
+            tooLong: cause is { Length: > IncidentTable.MaxText } || action is { Length: > IncidentTable.MaxText }, (connection, transaction, ct) => IncidentTable.SetFindingsAsync(connection, transaction, id, cause, action, ct), cancellationToken);
     }
 
     /// <summary>Closes an incident that has its root cause and corrective action.</summary>
     public Task<IncidentOutcome> CloseAsync(WaitingActor actor, long id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, id, "close", "対応完了 / Closed", requireText: false,
-            (connection, transaction, ct) => IncidentTable.CloseAsync(connection, transaction, id, actor.Name, time.GetUtcNow(), ct), cancellationToken);
+        ChangeAsync(actor, id, "close", "対応完了 / Closed", requireText: false, tooLong: false, (connection, transaction, ct) => IncidentTable.CloseAsync(connection, transaction, id, actor.Name, time.GetUtcNow(), ct), cancellationToken);
 
     // One change to an incident: refused unless an operator or admin acts on an open incident; otherwise the change, its work
     // log entry and its audit entry in one transaction. A change whose conditional update took no row says why.
-    private async Task<IncidentOutcome> ChangeAsync(WaitingActor actor, long id, string what, string? text, bool requireText,
+    private async Task<IncidentOutcome> ChangeAsync(WaitingActor actor, long id, string what, string? text, bool requireText, bool tooLong,
         Func<DbConnection, DbTransaction, CancellationToken, Task<bool>> change, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -153,7 +155,7 @@ public sealed class IncidentService(SafeMailDatabase database, WaitingStore stor
             : incident is null ? IncidentOutcome.NotFound
             : incident.State != IncidentState.Open ? IncidentOutcome.Closed
             : requireText && text is null ? IncidentOutcome.TextRequired
-            : text is { Length: > IncidentTable.MaxText * 2 } ? IncidentOutcome.TooLong
+            : tooLong ? IncidentOutcome.TooLong
             : IncidentOutcome.Done;
         if (outcome == IncidentOutcome.Done)
         {

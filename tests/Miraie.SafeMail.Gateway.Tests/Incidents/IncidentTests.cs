@@ -168,6 +168,7 @@ public class IncidentTests
 
         (await service.AddLogAsync(WaitingActor.Person(Sender), id, "自分で閉じる")).Should().Be(IncidentOutcome.NotAllowed, "senders report; staff follow up");
         (await service.AddLogAsync(operatorActor, id, "  ")).Should().Be(IncidentOutcome.TextRequired);
+        (await service.AddLogAsync(operatorActor, id, new string('長', IncidentTable.MaxText + 1))).Should().Be(IncidentOutcome.TooLong);
         (await service.CloseAsync(operatorActor, id)).Should().Be(IncidentOutcome.Incomplete);
         (await service.AddLogAsync(operatorActor, id, "取引先に削除を依頼しました")).Should().Be(IncidentOutcome.Done);
         (await service.SetFindingsAsync(operatorActor, id, "オートコンプリートで似た宛先を選んだ", null)).Should().Be(IncidentOutcome.Done);
@@ -196,6 +197,6 @@ public class IncidentTests
             counts[reader.GetString(0)] = reader.GetInt64(1);
         }
 
-        counts.Should().Contain(AuditActions.IncidentUpdate, 3).And.Contain(AuditActions.IncidentClose, 1).And.Contain(AuditActions.IncidentRefused, 7);
+        counts.Should().Contain(AuditActions.IncidentUpdate, 3).And.Contain(AuditActions.IncidentClose, 1).And.Contain(AuditActions.IncidentRefused, 8);
     }
 }
