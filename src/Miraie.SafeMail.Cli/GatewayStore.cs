@@ -33,6 +33,8 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     /// <summary>Download links (ダウンロードリンク).</summary>
     public Gateway.Links.LinkService Links => _services.GetRequiredService<Gateway.Links.LinkService>();
+    /// <summary>Misdelivery reports (誤送信の報告).</summary>
+    public Gateway.Incidents.IncidentService Incidents => _services.GetRequiredService<Gateway.Incidents.IncidentService>();
 
     /// <summary>The data directory (full path) the settings name.</summary>
     public string DataDirectory => Path.GetFullPath(_services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);

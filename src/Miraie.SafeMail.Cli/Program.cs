@@ -29,6 +29,7 @@ var root = new RootCommand("Miraie SafeMail — 誤送信防止 / safe sending")
     WaitingCommand.CreateHeld(settings),
     WaitingCommand.CreateApprovals(settings),
     LinksCommand.Create(settings),
+    IncidentsCommand.Create(settings),
     SmtpUsersCommand.Create(settings),
     UsersCommand.Create(settings),
     HealthCommand.Create(settings),

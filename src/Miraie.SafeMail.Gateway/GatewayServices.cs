@@ -49,6 +49,8 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<Waiting.WaitingOptions>, Waiting.WaitingOptionsValidator>();
         AddChecked<Links.DownloadOptions>(services, configuration, c => SettingsChecker.Bind<Links.DownloadOptions>(c.GetSection(Links.DownloadOptions.SectionName)));
         services.AddSingleton<IValidateOptions<Links.DownloadOptions>, Links.DownloadOptionsValidator>();
+        AddChecked<Incidents.IncidentOptions>(services, configuration, c => SettingsChecker.Bind<Incidents.IncidentOptions>(c.GetSection(Incidents.IncidentOptions.SectionName)));
+        services.AddSingleton<IValidateOptions<Incidents.IncidentOptions>, Incidents.IncidentOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory: the gateway's and the storage's meters belong to this host (ADR-015)
@@ -121,6 +123,13 @@ public static class GatewayServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DisplayTime>().Zone));
         services.AddSingleton<Links.LinkService>();
         services.AddSingleton<Links.DownloadServer>();
+        // 誤送信の報告 (ADR-020): what a report does at once, in this order. Download links are revoked before the delivery facts are told.
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.CancelHeldStep>();
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.DeclineApprovalStep>();
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.RevokeLinksStep>();
+        services.AddSingleton<Incidents.IContainmentStep, Incidents.DeliveryFactsStep>();
+        services.AddSingleton<Incidents.IncidentNotices>();
+        services.AddSingleton<Incidents.IncidentService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<RetentionService>();

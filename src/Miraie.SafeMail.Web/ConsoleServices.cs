@@ -147,6 +147,7 @@ public static class ConsoleServices
         app.MapSafeMailAddInSignIn();
         app.MapSafeMailAddInWaiting();
         app.MapSafeMailAddInLinks();
+        app.MapSafeMailAddInIncidents();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Miraie.SafeMail.Core.Settings;
 using Miraie.SafeMail.Gateway.Delivery;
+using Miraie.SafeMail.Gateway.Incidents;
 using Miraie.SafeMail.Gateway.Observability;
 using Miraie.SafeMail.Gateway.Passwords;
 using Miraie.SafeMail.Gateway.Quarantine;
@@ -80,6 +81,10 @@ public class SampleSettingsTests
         new WaitingOptionsValidator().Validate(null, waiting).Succeeded.Should().BeTrue();
         waiting.Should().BeEquivalentTo(new WaitingOptions());
         waiting.HasGraph.Should().BeFalse("no manager lookup unless configured");
+
+        var incidents = SettingsChecker.Bind<IncidentOptions>(sample.GetSection(IncidentOptions.SectionName));
+        new IncidentOptionsValidator().Validate(null, incidents).Succeeded.Should().BeTrue();
+        incidents.Should().BeEquivalentTo(new IncidentOptions());
 
         var observability = SettingsChecker.Bind<ObservabilityOptions>(sample.GetSection(ObservabilityOptions.SectionName));
         new ObservabilityUrls().Validate(null, observability).Succeeded.Should().BeTrue();

@@ -9,7 +9,7 @@ const acorn = require("acorn");
 const handler = path.join(__dirname, "../../src/Miraie.SafeMail.Web/wwwroot/addin/send-handler.js");
 
 test("the send handler, the pane logic and the held-mail sections parse as ES2016 script (no modules, no newer syntax)", () => {
-  for (const file of [handler, ...["pane-logic.js", "waiting-logic.js", "waiting-pane.js", "taskpane.js"].map((f) => path.join(path.dirname(handler), f))]) {
+  for (const file of [handler, ...["pane-logic.js", "waiting-logic.js", "waiting-pane.js", "incident-logic.js", "taskpane.js"].map((f) => path.join(path.dirname(handler), f))]) {
     const source = fs.readFileSync(file, "utf8");
     assert.doesNotThrow(() => acorn.parse(source, { ecmaVersion: 2016, sourceType: "script" }), file);
   }

@@ -88,10 +88,19 @@ public sealed class WaitingNotices
         return Compose(message, to, new("【暗号化して送信】", "[Sent encrypted]"), ja.ToString(), en.ToString());
     }
 
-    private MimeMessage Compose(MessageRecord message, string to, LocalizedText prefix, string ja, string en)
+    /// <summary>The console's address for links in notices (no trailing slash), or null when it is not set.</summary>
+    internal string? ConsoleUrl => _consoleUrl;
+
+    /// <summary>The time zone notices show times in.</summary>
+    internal TimeZoneInfo Zone => _zone;
+
+    private MimeMessage Compose(MessageRecord message, string to, LocalizedText prefix, string ja, string en) => Compose(message.Subject, to, prefix, ja, en);
+
+    /// <summary>A notice from this gateway to <paramref name="to"/>: the subject prefixed, the Japanese text, a separator, the English text.</summary>
+    internal MimeMessage Compose(string? aboutSubject, string to, LocalizedText prefix, string ja, string en)
     {
         var notice = new MimeMessage();
-        var subject = NoticeFormat.ShownSubject(message.Subject, "（件名なし）");
+        var subject = NoticeFormat.ShownSubject(aboutSubject, "（件名なし）");
         NoticeFormat.Address(notice, _from, NoticeFormat.Recipient(to, nameof(to)), $"{prefix.Ja}{prefix.En} {subject}",
             TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _zone), "auto-generated");
         notice.Body = NoticeFormat.PlainText(ja + QuarantineNoticeTexts.Separator + "\r\n\r\n" + en);
@@ -163,15 +172,17 @@ public sealed class WaitingNotices
         return (prefix, ja.ToString(), en.ToString());
     }
 
-    /// <summary>What the message was: subject, sender, time, recipients (external marked), kinds, id.</summary>
-    private void AppendFacts(MessageRecord m, StringBuilder ja, StringBuilder en)
+    private void AppendFacts(MessageRecord m, StringBuilder ja, StringBuilder en) => AppendFacts(m, ja, en, _zone);
+
+    /// <summary>What the message was: subject, sender, time (in <paramref name="zone"/>), recipients (external marked), kinds, id.</summary>
+    internal static void AppendFacts(MessageRecord m, StringBuilder ja, StringBuilder en, TimeZoneInfo zone)
     {
         ja.AppendLine($"件名: {NoticeFormat.ShownSubject(m.Subject, "（件名なし）")}");
         en.AppendLine($"Subject: {NoticeFormat.ShownSubject(m.Subject, "(no subject)")}");
         ja.AppendLine($"送信者: {NoticeFormat.Safe(m.EnvelopeFrom)}");
         en.AppendLine($"From: {NoticeFormat.Safe(m.EnvelopeFrom)}");
-        ja.AppendLine($"送信日時: {NoticeFormat.Date(m.ReceivedAt, _zone)}");
-        en.AppendLine($"Sent: {NoticeFormat.Date(m.ReceivedAt, _zone)}");
+        ja.AppendLine($"送信日時: {NoticeFormat.Date(m.ReceivedAt, zone)}");
+        en.AppendLine($"Sent: {NoticeFormat.Date(m.ReceivedAt, zone)}");
         ja.AppendLine("宛先:");
         en.AppendLine("Recipients:");
         foreach (var r in m.Recipients)

@@ -39,7 +39,8 @@ public sealed class WaitingOptionsValidator : IValidateOptions<WaitingOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static bool IsAddress(string text, bool allowName) =>
+    /// <summary>True when <paramref name="text"/> is one mail address (with a display name only when <paramref name="allowName"/>).</summary>
+    public static bool IsAddress(string text, bool allowName) =>
         MimeKit.MailboxAddress.TryParse(text.Trim(), out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal)
         && (allowName || string.IsNullOrEmpty(mailbox.Name)) && !mailbox.Address.StartsWith('@') && !mailbox.Address.EndsWith('@');
 }

@@ -87,12 +87,28 @@ public static class AuditActions
     /// <summary>A download link was revoked by its sender or an operator.</summary>
     public const string LinkRevoke = "link-revoke";
 
+    /// <summary>Someone reported a message as misdirected (誤送信の報告, ADR-020): an incident was opened.</summary>
+    public const string IncidentReport = "incident-report";
+    /// <summary>One containment step of a report ran (held mail cancelled, approval declined, what was already delivered).</summary>
+    public const string IncidentContain = "incident-contain";
+    /// <summary>The security office was sent the report.</summary>
+    public const string IncidentNotify = "incident-notify";
+    /// <summary>An incident's work log, root cause or corrective action was written.</summary>
+    public const string IncidentUpdate = "incident-update";
+    /// <summary>An incident was closed.</summary>
+    public const string IncidentClose = "incident-close";
+    /// <summary>A report or a change to an incident was refused (another sender's message, no such incident, already closed).</summary>
+    public const string IncidentRefused = "incident-refused";
+    /// <summary>Someone exported the incidents.</summary>
+    public const string IncidentExport = "incident-export";
+
     /// <summary>Every action, in the order the audit log's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Quarantine, Reject, Release, ReleaseRefused, Deliver, Defer, Delete, Purge, Notify, Bounce, PolicyChange, SignIn, SignInFailed, UserChange, Download, Export,
         Confirmation, Protect, PasswordMail, PasswordMailFailed, PasswordRefused,
         Hold, Cancel, SendNow, ApprovalRequest, Approve, Decline, DecisionRefused, ConvertToBcc, Encrypt, LinkCreate, LinkView, LinkCode, LinkOpen, LinkDownload, LinkRefused, LinkRevoke,
+        IncidentReport, IncidentContain, IncidentNotify, IncidentUpdate, IncidentClose, IncidentRefused, IncidentExport,
     ];
 
     /// <summary>The action in Japanese and English, in the glossary's words; an unknown word is shown as stored.</summary>
@@ -135,6 +151,13 @@ public static class AuditActions
         LinkDownload => new("ファイルのダウンロード", "file downloaded"),
         LinkRefused => new("ダウンロードの拒否", "download refused"),
         LinkRevoke => new("ダウンロードリンクの取り消し", "download link revoked"),
+        IncidentReport => new("誤送信の報告", "misdelivery reported"),
+        IncidentContain => new("誤送信の報告による送信停止", "contained after a report"),
+        IncidentNotify => new("セキュリティ事務局へ通知", "security office notified"),
+        IncidentUpdate => new("誤送信対応の記録", "incident updated"),
+        IncidentClose => new("誤送信対応の完了", "incident closed"),
+        IncidentRefused => new("誤送信の報告・記録の拒否", "incident action refused"),
+        IncidentExport => new("誤送信記録の出力", "incidents exported"),
         _ => new(action, action),
     };
 }

@@ -5,6 +5,7 @@ using Miraie.SafeMail.Core.Policy;
 using Miraie.SafeMail.Gateway.Tests.Support;
 using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Accounts;
+using Miraie.SafeMail.Storage.Incidents;
 using Miraie.SafeMail.Storage.Passwords;
 using Miraie.SafeMail.Storage.Policy;
 
@@ -58,6 +59,12 @@ public class MigrateToPostgresTests
             await services.GetRequiredService<ArchivePasswords>().SaveAsync(
                 new NewArchive(archive, "tanaka@example.co.jp", ["buyer@customer.example.com"], "見積書.zip", "aes256", "Zq8-passw0rd-見積", new string('a', 64)),
                 DateTimeOffset.UtcNow, CancellationToken.None);
+            // An incident and its work log (ADR-020): the log refers to the incident, so the incident must be copied first.
+            var incident = await IncidentTable.InsertAsync(connection, null, new IncidentRecord
+            {
+                MessageHint = "移行前の報告", Reporter = "web:yamada", ReportedAt = DateTimeOffset.UtcNow, WrongRecipients = ["x@customer.example.com"],
+            });
+            await IncidentTable.AppendLogAsync(connection, null, new IncidentLogEntry(incident, DateTimeOffset.UtcNow, "web:yamada", "取引先に削除を依頼"));
         }
 
         (await d.OnSourceAsync(Password, "users", "add", "yamada", "--role", "admin")).ExitCode.Should().Be(0);
@@ -97,6 +104,10 @@ public class MigrateToPostgresTests
         (await SqliteDeployment.RowsAsync(target, Audit)).Should().Equal(auditBefore, "the audit log keeps its ids and entries");
         (await SqliteDeployment.RowsAsync(target, Policies)).Should().Equal(await SqliteDeployment.RowsAsync(source, Policies));
         (await SqliteDeployment.RowsAsync(target, Users)).Should().Equal(await SqliteDeployment.RowsAsync(source, Users));
+        const string Incidents = "SELECT id, message_hint, reporter, wrong_recipients, state FROM incidents ORDER BY id";
+        const string IncidentLog = "SELECT id, incident_id, author, text FROM incidents_log ORDER BY id";
+        (await SqliteDeployment.RowsAsync(target, Incidents)).Should().Equal(await SqliteDeployment.RowsAsync(source, Incidents)).And.HaveCount(1);
+        (await SqliteDeployment.RowsAsync(target, IncidentLog)).Should().Equal(await SqliteDeployment.RowsAsync(source, IncidentLog)).And.HaveCount(1);
         (await SqliteDeployment.RowsAsync(target, "SELECT id FROM messages WHERE segment IS NOT NULL OR file_path IS NOT NULL")).Should()
             .BeEmpty("no record points at the old node's disk");
         (await SqliteDeployment.RowsAsync(target, "SELECT node_id FROM node_status")).Should()
@@ -128,6 +139,8 @@ public class MigrateToPostgresTests
         await using (var connection = await target.OpenAsync())
         {
             (await PolicyVersions.SaveAsync(connection, "{}", "web:yamada", null, DateTimeOffset.UtcNow)).Should().Be(3);
+            (await IncidentTable.InsertAsync(connection, null, new IncidentRecord { Reporter = "web:yamada", ReportedAt = DateTimeOffset.UtcNow }))
+                .Should().Be(2, "the incidents' identity counter was moved too");
         }
     }
 

@@ -12,7 +12,7 @@ namespace Miraie.SafeMail.Cli.Tests.Commands;
 /// mail awaiting approval approved (delivered) or rejected with a reason (the sender told); late or unknown ids refused.
 /// </summary>
 [NonParallelizable]
-public class WaitingCommandsTests
+public partial class WaitingCommandsTests
 {
     private const string Sender = "tanaka@example.co.jp";
     private string _data = null!;

@@ -13,7 +13,7 @@ namespace Miraie.SafeMail.Web.Tests.AddIn;
 /// rejection needs a reason. Mail is held or awaits approval because the real gateway in the host decided so.
 /// </summary>
 [NonParallelizable]
-public class WaitingEndpointTests
+public partial class WaitingEndpointTests
 {
     private ConsoleHost _host = null!;
 
@@ -31,6 +31,7 @@ public class WaitingEndpointTests
         ["SafeMail:Policy:Rules:1:When:Recipients"] = "AnyExternal",
         ["SafeMail:Policy:Rules:2:Name"] = "default-pass",
         ["SafeMail:Policy:Rules:2:Action"] = "Pass",
+        ["SafeMail:Incidents:SecurityOffice:0"] = "security@example.co.jp",
     });
 
     [OneTimeTearDown]

@@ -12,7 +12,7 @@ namespace Miraie.SafeMail.Web.Tests.Browser;
 /// cancel button stops it — the message is cancelled and never delivered, while the one left alone leaves at its time.
 /// </summary>
 [NonParallelizable]
-public class HeldPaneBrowserTests
+public partial class HeldPaneBrowserTests
 {
     private const string Sender = "tanaka@example.co.jp";
 

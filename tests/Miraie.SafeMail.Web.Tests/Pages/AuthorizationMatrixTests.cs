@@ -39,6 +39,11 @@ public class AuthorizationMatrixTests
         ("/audit/export", "AU"),
         ("/held", "OAU"),
         ("/approvals", "OAU"),
+        ("/incidents", "OAU"),
+        ("/incidents?state=all", "OAU"),
+        ("/incidents/export", "OAU"),
+        ("/incidents/report", "OA"),
+        ("/incidents/report?id={id}", "OA"),
     ];
 
     private static readonly (string? User, char Role)[] Users = [(null, '-'), ("operator1", 'O'), ("admin1", 'A'), ("auditor1", 'U')];
@@ -88,6 +93,12 @@ public class AuthorizationMatrixTests
         ($"/held/{id}?handler=SendNow", new(), "OA"),
         ($"/approvals/{id}?handler=Approve", new(), "OA"),
         ($"/approvals/{id}?handler=Reject", new() { ["reason"] = "x" }, "OA"),
+        // 誤送信の報告: reported (the message passed, so "already left") by operators and admins; an incident that does not exist
+        // is a 404 for them, refused for auditors.
+        ("/incidents/report", new() { ["id"] = id }, "OA"),
+        ("/incidents/999999?handler=Log", new() { ["text"] = "x" }, "OA"),
+        ("/incidents/999999?handler=Findings", new() { ["rootCause"] = "x" }, "OA"),
+        ("/incidents/999999?handler=Close", new(), "OA"),
     ];
 
     [Test]

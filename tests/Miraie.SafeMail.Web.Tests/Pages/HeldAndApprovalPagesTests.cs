@@ -11,11 +11,12 @@ namespace Miraie.SafeMail.Web.Tests.Pages;
 /// Entra ID (senders and approvers, known by their address) may — only their own mail, only what names them.
 /// </summary>
 [NonParallelizable]
-public class HeldAndApprovalPagesTests
+public partial class HeldAndApprovalPagesTests
 {
     private const string Tanaka = "tanaka@example.co.jp";
     private const string Suzuki = "suzuki@example.co.jp";
     private const string Bucho = "bucho@example.co.jp";
+    private const string SecurityOffice = "security@example.co.jp";
 
     private FakeEntraId _entra = null!;
     private ConsoleHost _host = null!;
@@ -41,6 +42,7 @@ public class HeldAndApprovalPagesTests
             ["SafeMail:Policy:Rules:2:When:RecipientDomains:0"] = "kacho.example.com",
             ["SafeMail:Policy:Rules:3:Name"] = "default-pass",
             ["SafeMail:Policy:Rules:3:Action"] = "Pass",
+            ["SafeMail:Incidents:SecurityOffice:0"] = SecurityOffice,
         })
         {
             settings[key] = value;

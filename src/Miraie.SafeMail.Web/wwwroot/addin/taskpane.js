@@ -370,10 +370,17 @@
     state.language = language.indexOf("ja") === 0 ? "ja" : "en";
     document.documentElement.lang = state.language;
     Array.prototype.forEach.call(document.querySelectorAll("[data-text]"), function (e) { e.textContent = t(e.getAttribute("data-text")); });
-    SafeMailWaitingPane.start({ send: send, language: state.language }); // 送信保留中 / 承認待ち, composing or reading
+    var waiting = SafeMailWaitingPane.start({ send: send, language: state.language }); // 送信保留中 / 承認待ち, composing or reading
     if (!isCompose()) {
-      // Opened beside a message being read (Sent Items, just after Send): only the held mail and approvals.
+      // Opened beside a message being read (Sent Items, just after Send): the held mail and approvals, and 誤送信の報告 of
+      // this message (found by its Message-ID among the sender's own mail).
       Array.prototype.forEach.call(document.querySelectorAll(".compose"), function (e) { e.hidden = true; });
+      var read = item();
+      if (waiting && read && (read.internetMessageId || read.subject)) {
+        $("incident-hint").textContent = SafeMailIncidentLogic.texts(state.language).sentItem;
+        $("incident").appendChild(waiting.reportButton({ internetMessageId: read.internetMessageId, subject: read.subject }));
+        $("incident").hidden = false;
+      }
       return Promise.resolve();
     }
     $("encrypt").addEventListener("click", encrypt);

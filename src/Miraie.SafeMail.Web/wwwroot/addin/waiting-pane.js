@@ -96,8 +96,28 @@
         }
         return decide("/api/addin/held/" + encodeURIComponent(m.id) + "/send-now");
       }, "secondary send-now"));
+      actions.appendChild(reportButton({ id: m.id }));
       li.appendChild(actions);
       return li;
+    }
+
+    // 誤送信の報告 (incident-logic.js): cancels a held message at once and tells the security office; a second click confirms.
+    function reportButton(source) {
+      var r = global.SafeMailIncidentLogic;
+      return button(r.texts(deps.language).report, function (event) {
+        var b = event.currentTarget;
+        if (b.getAttribute("data-confirm") !== "1") {
+          b.setAttribute("data-confirm", "1");
+          b.textContent = r.texts(deps.language).confirm;
+          return undefined;
+        }
+        b.disabled = true;
+        return deps.send("/api/addin/incidents", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(r.reportBody(source)) })
+          .then(json).then(function (answer) {
+            say(r.reportAnswer(answer.body, answer.status, deps.language), answer.status !== 200);
+            return model.refresh();
+          }, function () { say(r.texts(deps.language).unreachable, true); b.disabled = false; });
+      }, "secondary report");
     }
 
     function approvalItem(m) {
@@ -205,7 +225,7 @@
     global.addEventListener("online", model.refresh);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { model.refresh(); } });
     model.refresh();
-    return model;
+    return { model: model, reportButton: reportButton };
   }
 
   global.SafeMailWaitingPane = { start: start };
