@@ -22,7 +22,7 @@ public static class ConsoleSettings
             errors.AddRange(e.Errors);
         }
 
-        CheckKnownProxies(options.KnownProxies, errors);
+        errors.AddRange(Core.Settings.ProxyNetworks.Check(options.KnownProxies, $"{ConsoleOptions.SectionName}:KnownProxies"));
         if (options.EntraId is { } entra)
         {
             CheckEntraId(entra, errors);
@@ -38,36 +38,7 @@ public static class ConsoleSettings
 
     /// <summary>The configured proxies as networks (a single address is a /32 or /128); call after <see cref="Bind"/>.</summary>
     public static IReadOnlyList<System.Net.IPNetwork> KnownProxyNetworks(ConsoleOptions options) =>
-        options.KnownProxies.Select(p => ParseNetwork(p)!.Value).ToList();
-
-    private static void CheckKnownProxies(List<string> proxies, List<string> errors)
-    {
-        for (var i = 0; i < proxies.Count; i++)
-        {
-            var key = $"{ConsoleOptions.SectionName}:KnownProxies:{i}";
-            if (ParseNetwork(proxies[i]) is not { } network)
-            {
-                errors.Add($"{key}: 「{proxies[i]}」は IP アドレス（127.0.0.1）かネットワーク（10.1.2.0/24）にしてください（ホスト名は使えません） / " +
-                           "must be an IP address (127.0.0.1) or a network (10.1.2.0/24), not a host name");
-            }
-            else if (network.PrefixLength == 0)
-            {
-                errors.Add($"{key}: 「{proxies[i]}」はすべてのアドレスを信用することになり、だれでも送信元を偽れます。プロキシのアドレスだけを書いてください / " +
-                           "would believe every address, so anyone could forge their address: list the proxy's own addresses only");
-            }
-        }
-    }
-
-    private static System.Net.IPNetwork? ParseNetwork(string text)
-    {
-        text = text.Trim();
-        if (System.Net.IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
-        {
-            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        return System.Net.IPNetwork.TryParse(text, out var network) ? network : null;
-    }
+        options.KnownProxies.Select(p => Core.Settings.ProxyNetworks.Parse(p)!.Value).ToList();
 
     private static void CheckEntraId(EntraSignInOptions entra, List<string> errors)
     {

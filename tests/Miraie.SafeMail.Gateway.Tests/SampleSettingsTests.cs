@@ -106,9 +106,11 @@ public class SampleSettingsTests
             PublicUrl = "files.example.co.jp",
             ExpireAfter = TimeSpan.FromMinutes(5),
             MaxCodeAttempts = 0,
+            KnownProxies = ["127.0.0.1", "proxy.example.co.jp", "0.0.0.0/0"],
         });
         problems.Select(p => p[..p.IndexOf(": ", StringComparison.Ordinal)]).Should().BeEquivalentTo(
-            "SafeMail:Download:Urls", "SafeMail:Download:PublicUrl", "SafeMail:Download:ExpireAfter", "SafeMail:Download:MaxCodeAttempts");
+            "SafeMail:Download:Urls", "SafeMail:Download:PublicUrl", "SafeMail:Download:ExpireAfter", "SafeMail:Download:MaxCodeAttempts",
+            "SafeMail:Download:KnownProxies:1", "SafeMail:Download:KnownProxies:2");
         problems[0].Should().Contain("SafeMail:Download:AllowRemote");
     }
 

@@ -25,6 +25,13 @@ public sealed class DownloadOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// The reverse proxies (addresses or networks) in front of the page whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed, nearest hop only: then the audit log names the recipient's address rather than
+    /// the proxy's, and cookies are Secure behind TLS. Default none (the headers are ignored).
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
     /// <summary>How long a link works (default 7 days, 1 hour – 90 days).</summary>
     public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromDays(7);
 

@@ -28,6 +28,7 @@ public sealed class DownloadOptionsValidator : IValidateOptions<DownloadOptions>
                 $"'{url}' must be https://HOST (e.g. https://files.example.co.jp)"));
         }
 
+        list.AddRange(Core.Settings.ProxyNetworks.Check(options.KnownProxies, $"{Section}:KnownProxies"));
         Range(list, "ExpireAfter", options.ExpireAfter, TimeSpan.FromHours(1), TimeSpan.FromDays(90), "1時間〜90日", "1 hour to 90 days");
         Range(list, "CodeLifetime", options.CodeLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), "1分〜1時間", "1 minute to 1 hour");
         Range(list, "SessionLifetime", options.SessionLifetime, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1), "5分〜1日", "5 minutes to 1 day");

@@ -84,7 +84,22 @@ public sealed class DownloadServer(IOptions<DownloadOptions> options, IServicePr
             o.FormFieldName = "__af";
         });
 
+        var proxies = options.Value.KnownProxies.Select(p => Core.Settings.ProxyNetworks.Parse(p)!.Value).ToList();
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear(); // the framework's default trusts loopback
+            o.KnownIPNetworks.Clear();
+            proxies.ForEach(o.KnownIPNetworks.Add);
+        });
+
         var app = builder.Build();
+        if (proxies.Count > 0)
+        {
+            app.UseForwardedHeaders(); // none configured: the headers are never read
+        }
+
         var linkService = services.GetRequiredService<LinkService>();
         var protector = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(SessionPurpose).ToTimeLimitedDataProtector();
         var time = services.GetRequiredService<TimeProvider>();

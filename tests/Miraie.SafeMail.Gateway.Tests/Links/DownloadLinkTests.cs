@@ -203,6 +203,26 @@ public partial class DownloadLinkTests
         (await gateway.Get<LinkService>().ListAsync(null)).Should().BeEmpty("no link was made");
     }
 
+    [TestCase(true, "203.0.113.9", TestName = "Behind a known proxy the audit log names the recipient's address from X-Forwarded-For")]
+    [TestCase(false, "127.0.0.1", TestName = "Without known proxies X-Forwarded-For is ignored: nobody can forge the address in the audit log")]
+    public async Task The_client_address_in_the_audit_log(bool behindProxy, string expected)
+    {
+        var settings = LinkExternal();
+        if (behindProxy)
+        {
+            settings["SafeMail:Download:KnownProxies:0"] = "127.0.0.1";
+        }
+
+        await using var gateway = await TestGateway.StartAsync(settings);
+        var id = Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp, TwoFiles(), Sender, Customer));
+        var url = LinkUrl().Match((await MailsAsync(gateway, 2)).Single(m => m.Subject == "見積書の送付").TextBody!).Value;
+        using var browser = Browser(out _);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        (await browser.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await gateway.HistoryAsync(id)).Should().ContainSingle(a => a.Action == AuditActions.LinkView).Which.Detail.Should().EndWith($"({expected})");
+    }
+
     private static async Task<List<MimeMessage>> MailsAsync(TestGateway gateway, int count) =>
         (await gateway.WaitForPickupAsync(count, TimeSpan.FromSeconds(30))).Select(f => MimeMessage.Load(f)).ToList();
 
