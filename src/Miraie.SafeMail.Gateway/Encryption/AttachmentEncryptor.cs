@@ -44,7 +44,11 @@ public static class AttachmentEncryptor
     }
 
     /// <summary>Makes the new message, or says why it cannot (in both languages).</summary>
-    public static async Task<EncryptionOutcome> EncryptAsync(MessageContent original, InspectionReport report, ZipEncryption encryption,
+    public static Task<EncryptionOutcome> EncryptAsync(MessageContent original, InspectionReport report, ZipEncryption encryption,
+        CancellationToken cancellationToken) =>
+        AttachmentParts.GuardAsync(() => RewriteAsync(original, report, encryption, cancellationToken), problem => new EncryptionOutcome(null, problem));
+
+    private static async Task<EncryptionOutcome> RewriteAsync(MessageContent original, InspectionReport report, ZipEncryption encryption,
         CancellationToken cancellationToken)
     {
         if (Refusal(report) is { } refusal)
@@ -72,8 +76,8 @@ public static class AttachmentEncryptor
         }
 
         var password = PasswordGenerator.Generate();
-        var names = parts.Select((p, i) => p.Part.FileName is { Length: > 0 } name ? name : $"attachment-{i + 1}").ToList();
-        var archiveName = parts.Count == 1 ? Path.GetFileNameWithoutExtension(Clean(names[0])) + ".zip" : ManyFilesName;
+        var names = parts.Select(AttachmentParts.FileNameOf).ToList();
+        var archiveName = parts.Count == 1 ? Path.GetFileNameWithoutExtension(names[0]) + ".zip" : ManyFilesName;
         var zip = new MemoryStream();
         try
         {
@@ -115,12 +119,6 @@ public static class AttachmentEncryptor
         }
 
         return part;
-    }
-
-    private static string Clean(string name)
-    {
-        var clean = new string(name.Where(c => !char.IsControl(c) && c is not ('/' or '\\')).ToArray()).Trim();
-        return clean.Length == 0 ? "attachment" : clean;
     }
 
     private static EncryptionOutcome Refused(string ja, string en) => new(null, new LocalizedText(ja, en));

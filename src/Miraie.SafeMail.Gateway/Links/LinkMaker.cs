@@ -19,7 +19,10 @@ namespace Miraie.SafeMail.Gateway.Links;
 public static partial class LinkMaker
 {
     /// <summary>The new message and the files that leave it (decoded, in the message's order), or why there is none.</summary>
-    public static async Task<LinkOutcome> MakeAsync(MessageContent original, InspectionReport report, string url, string expires, CancellationToken cancellationToken)
+    public static Task<LinkOutcome> MakeAsync(MessageContent original, InspectionReport report, string url, string expires, CancellationToken cancellationToken) =>
+        AttachmentParts.GuardAsync(() => RewriteAsync(original, report, url, expires, cancellationToken), problem => new LinkOutcome(null, [], problem));
+
+    private static async Task<LinkOutcome> RewriteAsync(MessageContent original, InspectionReport report, string url, string expires, CancellationToken cancellationToken)
     {
         MimeMessage message;
         await using (var stream = original.OpenRead())
@@ -38,8 +41,7 @@ public static partial class LinkMaker
             return LinkOutcome.Refused("添付ファイルをメールの中で特定できないため、隔離しました", "an attachment could not be singled out in the message, so it was quarantined");
         }
 
-        var files = parts.Select((p, i) => new LinkedFile(p.Part.FileName is { Length: > 0 } name ? Clean(name) : $"attachment-{i + 1}",
-            p.Part.ContentType.MimeType, p.Content)).ToList();
+        var files = parts.Select((p, i) => new LinkedFile(AttachmentParts.FileNameOf(p, i), p.Part.ContentType.MimeType, p.Content)).ToList();
         AttachmentParts.Replace(message, parts, null);
         AddNote(message, files, url, expires);
         return new LinkOutcome(await AttachmentParts.WriteAsync(message, original.Length, cancellationToken).ConfigureAwait(false), files, null);
@@ -105,12 +107,6 @@ public static partial class LinkMaker
         Multipart multipart => multipart.Select(e => FirstText(e, subtype)).FirstOrDefault(t => t is not null),
         _ => null,
     };
-
-    private static string Clean(string name)
-    {
-        var clean = new string(name.Where(c => !char.IsControl(c) && c is not ('/' or '\\')).ToArray()).Trim();
-        return clean.Length == 0 ? "attachment" : clean;
-    }
 
     [GeneratedRegex("<body[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex BodyTag();

@@ -81,6 +81,31 @@ public static class AttachmentParts
         }
     }
 
+    /// <summary>A found part's file name as its sender gave it, without control characters or path separators; <c>attachment-N</c> when it has none left.</summary>
+    public static string FileNameOf(FoundPart part, int index)
+    {
+        var clean = new string((part.Part.FileName ?? "").Where(c => !char.IsControl(c) && c is not ('/' or '\\')).ToArray()).Trim();
+        return clean.Length == 0 ? $"attachment-{index + 1}" : clean;
+    }
+
+    /// <summary>
+    /// Runs a rewrite (Encrypt, Link); anything it throws on the way — a MIME tree MimeKit reads differently from the
+    /// inspector, a write that fails — becomes a refusal, so the acceptor quarantines the message as it came rather than
+    /// answering 451 for ever to a message that will never rewrite.
+    /// </summary>
+    public static async Task<T> GuardAsync<T>(Func<Task<T>> rewrite, Func<Core.Text.LocalizedText, T> refused)
+    {
+        try
+        {
+            return await rewrite().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            return refused(new Core.Text.LocalizedText($"メールを変更できなかったため、隔離しました（{e.GetType().Name}）",
+                $"the message could not be changed, so it was quarantined ({e.GetType().Name}: {e.Message})"));
+        }
+    }
+
     /// <summary>The bytes as they travel (CRLF).</summary>
     public static async Task<Storage.Spool.MessageContent> WriteAsync(MimeMessage message, long sizeHint, CancellationToken cancellationToken)
     {
