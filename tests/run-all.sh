@@ -117,5 +117,25 @@ if [ "$addin_status" -ne 0 ] && [ "${addin_fail:-0}" -eq 0 ]; then
   tail -n 20 "$RESULTS/addin.tap"
   failed=$((failed + 1))   # npm or node failed before reporting: a failure, never a pass
 fi
+# The failed tests by name, with the first lines of their messages, just above the summary: a CI log is often read
+# from its end only.
+python3 - "$RESULTS" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+shown = 0
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    run = path[len(sys.argv[1]) + 1:].split("/")[0]
+    for r in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted", "Inconclusive"):
+            continue
+        if shown == 0:
+            print("== failed tests")
+        shown += 1
+        message = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+        print(f"FAILED [{run}] {r.get('testName')} ({r.get('duration')})")
+        for line in message[:6]:
+            print("    " + line[:300])
+PY
+grep -E '^not ok ' "$RESULTS/addin.tap" | sed 's/^/FAILED [add-in] /' || true
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,7 +12,21 @@ public static class Sql
     /// </summary>
     public static DbParameter Add<T>(DbCommand command, string name, T value)
     {
-        var parameter = command.CreateParameter();
+        var parameter = Fill(command.CreateParameter(), name, value);
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Adds a parameter to a statement of a <see cref="DbBatch"/>, as <see cref="Add{T}(DbCommand, string, T)"/> does to a command.</summary>
+    public static DbParameter Add<T>(DbBatchCommand command, string name, T value)
+    {
+        var parameter = Fill(command.CreateParameter(), name, value);
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static DbParameter Fill<T>(DbParameter parameter, string name, T value)
+    {
         parameter.ParameterName = name;
         object? boxed = value is bool flag ? (flag ? 1L : 0L) : value;
         parameter.Value = boxed ?? DBNull.Value;
@@ -21,7 +35,6 @@ public static class Sql
             parameter.DbType = type;
         }
 
-        command.Parameters.Add(parameter);
         return parameter;
     }
 

@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Audit;
 using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Storage.Spool;
-using Miraie.SafeMail.Storage;
 
 namespace Miraie.SafeMail.Gateway.Delivery;
 
@@ -283,6 +283,8 @@ public sealed class DeliveryService(
         var report = reported.Count > 0 ? await reporter.PrepareAsync(message, reported, cancellationToken).ConfigureAwait(false) : null;
         await writer.RunAsync(async (connection, transaction) =>
         {
+            // One round trip on PostgreSQL: the recipients' outcomes, the message's state, its password mails, its bytes.
+            var batch = new SqlBatch(connection, transaction);
             foreach (var outcome in final)
             {
                 var recipientState = outcome.Kind switch
@@ -291,15 +293,21 @@ public sealed class DeliveryService(
                     OutcomeKind.Permanent => RecipientState.Failed,
                     _ => RecipientState.Pending,
                 };
-                await MessageTable.SetRecipientAsync(connection, transaction, message.Id, outcome.Address, recipientState, outcome.Response, now).ConfigureAwait(false);
+                MessageTable.SetRecipient(batch, message.Id, outcome.Address, recipientState, outcome.Response, now);
             }
 
-            await MessageTable.UpdateStateAsync(connection, transaction, message.Id, MessageState.Queued, state, attempts, next, error,
-                retry ? null : now).ConfigureAwait(false);
+            MessageTable.UpdateState(batch, message.Id, MessageState.Queued, state, attempts, next, error, retry ? null : now);
             if (message.Origin == MessageOrigin.Smtp && final.Any(o => o.Kind == OutcomeKind.Delivered))
             {
-                await Storage.Passwords.PasswordMailTable.AddForDeliveredAsync(connection, transaction, message.Id, now).ConfigureAwait(false);
+                Storage.Passwords.PasswordMailTable.AddForDelivered(batch, message.Id, now);
             }
+
+            if (!retry)
+            {
+                store.ForgetIfFinished(batch, message.Id);
+            }
+
+            await batch.ExecuteAsync().ConfigureAwait(false);
             if (failures.Count > 0)
             {
                 await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Bounce, message.Id,

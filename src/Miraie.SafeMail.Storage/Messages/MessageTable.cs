@@ -24,65 +24,65 @@ public static class MessageTable
     public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, MessageRecord m, string? leaseOwner = null,
         DateTimeOffset? leaseUntil = null, CancellationToken cancellationToken = default)
     {
-        var insert = CommandCache.Get(connection, transaction, InsertMessage);
-        Sql.Add(insert, "@id", m.Id);
-        Sql.Add(insert, "@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@node_id", m.NodeId);
-        Sql.Add(insert, "@client_address", m.ClientAddress);
-        Sql.Add(insert, "@client_helo", m.ClientHelo);
-        Sql.Add(insert, "@received_header", m.ReceivedHeader);
-        Sql.Add(insert, "@auth_user", m.AuthUser);
-        Sql.Add(insert, "@envelope_from", m.EnvelopeFrom);
-        Sql.Add(insert, "@subject", m.Subject);
-        Sql.Add(insert, "@header_from", m.HeaderFrom);
-        Sql.Add(insert, "@message_id_header", m.MessageIdHeader);
-        Sql.Add(insert, "@size", m.Size);
-        Sql.Add(insert, "@segment", m.Segment);
-        Sql.Add(insert, "@segment_offset", m.SegmentOffset);
-        Sql.Add(insert, "@file_path", m.FilePath);
-        Sql.Add(insert, "@state", m.State);
-        Sql.Add(insert, "@verdict", m.Verdict);
-        Sql.Add(insert, "@rule", m.Rule);
-        Sql.Add(insert, "@confirmation", m.Confirmation);
-        Sql.Add(insert, "@external", m.External ? 1 : 0);
-        Sql.Add(insert, "@findings_json", m.FindingsJson);
-        Sql.Add(insert, "@inspection_json", m.InspectionJson);
-        Sql.Add(insert, "@attempts", m.Attempts);
-        Sql.Add(insert, "@next_attempt_at", m.NextAttemptAt?.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@expires_at", m.ExpiresAt?.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@last_error", m.LastError);
-        Sql.Add(insert, "@finished_at", m.FinishedAt?.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@origin", m.Origin);
-        Sql.Add(insert, "@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@released_by", m.ReleasedBy);
-        Sql.Add(insert, "@attachment_kinds", m.AttachmentKinds);
-        Sql.Add(insert, "@recipient_domains", DomainsOf(m.Recipients));
-        Sql.Add(insert, "@header_from_name", m.HeaderFromName);
-        Sql.Add(insert, "@approvers", ListText(m.Approvers));
-        Sql.Add(insert, "@decided_by", m.DecidedBy);
-        Sql.Add(insert, "@decided_at", m.DecidedAt?.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@decision_note", m.DecisionNote);
-        Sql.Add(insert, "@lease_owner", leaseOwner);
-        Sql.Add(insert, "@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new SqlBatch(connection, transaction);
+        Insert(batch, m, leaseOwner, leaseUntil);
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-        var recipient = CommandCache.Get(connection, transaction,
-            "INSERT INTO recipients (message_id, address, external, state, last_response, updated_at, ordinal) VALUES (@m, @a, @e, @s, @r, @u, @o)");
-        Sql.Add(recipient, "@m", m.Id);
-        var pa = Sql.Add(recipient, "@a", "");
-        var pe = Sql.Add(recipient, "@e", 0);
-        var ps = Sql.Add(recipient, "@s", "");
-        var pr = Sql.Add(recipient, "@r", (string?)null);
-        Sql.Add(recipient, "@u", m.ReceivedAt.ToUnixTimeMilliseconds());
-        var po = Sql.Add(recipient, "@o", 0);
+    /// <summary>Adds the statements of <see cref="InsertAsync"/> to <paramref name="batch"/>: the message's, then one per recipient.</summary>
+    public static void Insert(SqlBatch batch, MessageRecord m, string? leaseOwner = null, DateTimeOffset? leaseUntil = null)
+    {
+        var insert = batch.Add(InsertMessage);
+        insert.Add("@id", m.Id);
+        insert.Add("@received_at", m.ReceivedAt.ToUnixTimeMilliseconds());
+        insert.Add("@node_id", m.NodeId);
+        insert.Add("@client_address", m.ClientAddress);
+        insert.Add("@client_helo", m.ClientHelo);
+        insert.Add("@received_header", m.ReceivedHeader);
+        insert.Add("@auth_user", m.AuthUser);
+        insert.Add("@envelope_from", m.EnvelopeFrom);
+        insert.Add("@subject", m.Subject);
+        insert.Add("@header_from", m.HeaderFrom);
+        insert.Add("@message_id_header", m.MessageIdHeader);
+        insert.Add("@size", m.Size);
+        insert.Add("@segment", m.Segment);
+        insert.Add("@segment_offset", m.SegmentOffset);
+        insert.Add("@file_path", m.FilePath);
+        insert.Add("@state", m.State);
+        insert.Add("@verdict", m.Verdict);
+        insert.Add("@rule", m.Rule);
+        insert.Add("@confirmation", m.Confirmation);
+        insert.Add("@external", m.External ? 1 : 0);
+        insert.Add("@findings_json", m.FindingsJson);
+        insert.Add("@inspection_json", m.InspectionJson);
+        insert.Add("@attempts", m.Attempts);
+        insert.Add("@next_attempt_at", m.NextAttemptAt?.ToUnixTimeMilliseconds());
+        insert.Add("@expires_at", m.ExpiresAt?.ToUnixTimeMilliseconds());
+        insert.Add("@last_error", m.LastError);
+        insert.Add("@finished_at", m.FinishedAt?.ToUnixTimeMilliseconds());
+        insert.Add("@origin", m.Origin);
+        insert.Add("@released_at", m.ReleasedAt?.ToUnixTimeMilliseconds());
+        insert.Add("@released_by", m.ReleasedBy);
+        insert.Add("@attachment_kinds", m.AttachmentKinds);
+        insert.Add("@recipient_domains", DomainsOf(m.Recipients));
+        insert.Add("@header_from_name", m.HeaderFromName);
+        insert.Add("@approvers", ListText(m.Approvers));
+        insert.Add("@decided_by", m.DecidedBy);
+        insert.Add("@decided_at", m.DecidedAt?.ToUnixTimeMilliseconds());
+        insert.Add("@decision_note", m.DecisionNote);
+        insert.Add("@lease_owner", leaseOwner);
+        insert.Add("@lease_until", leaseUntil?.ToUnixTimeMilliseconds());
+        var ordinal = 0;
         foreach (var r in m.Recipients)
         {
-            po.Value = (int)po.Value! + 1;
-            pa.Value = r.Address;
-            pe.Value = r.External ? 1 : 0;
-            ps.Value = r.State;
-            pr.Value = (object?)r.LastResponse ?? DBNull.Value;
-            await recipient.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.Add("INSERT INTO recipients (message_id, address, external, state, last_response, updated_at, ordinal) VALUES (@m, @a, @e, @s, @r, @u, @o)")
+                .Add("@m", m.Id)
+                .Add("@a", r.Address)
+                .Add("@e", r.External ? 1 : 0)
+                .Add("@s", r.State)
+                .Add("@r", r.LastResponse)
+                .Add("@u", m.ReceivedAt.ToUnixTimeMilliseconds())
+                .Add("@o", ++ordinal);
         }
     }
 
@@ -208,14 +208,19 @@ public static class MessageTable
     public static async Task SetRecipientAsync(DbConnection connection, DbTransaction? transaction, string messageId, string address, string state,
         string? response, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var update = CommandCache.Get(connection, transaction, "UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a");
-        Sql.Add(update, "@s", state);
-        Sql.Add(update, "@r", response);
-        Sql.Add(update, "@u", at.ToUnixTimeMilliseconds());
-        Sql.Add(update, "@m", messageId);
-        Sql.Add(update, "@a", address);
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new SqlBatch(connection, transaction);
+        SetRecipient(batch, messageId, address, state, response, at);
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Adds the statement of <see cref="SetRecipientAsync"/> to <paramref name="batch"/>.</summary>
+    public static void SetRecipient(SqlBatch batch, string messageId, string address, string state, string? response, DateTimeOffset at) =>
+        batch.Add("UPDATE recipients SET state = @s, last_response = @r, updated_at = @u WHERE message_id = @m AND address = @a")
+            .Add("@s", state)
+            .Add("@r", response)
+            .Add("@u", at.ToUnixTimeMilliseconds())
+            .Add("@m", messageId)
+            .Add("@a", address);
 
     /// <summary>
     /// Sets a message's state, attempt count, next attempt and last error, and drops its lease; only when its state is
@@ -224,20 +229,26 @@ public static class MessageTable
     public static async Task<bool> UpdateStateAsync(DbConnection connection, DbTransaction? transaction, string id, string expectedState, string state,
         int attempts, DateTimeOffset? nextAttemptAt, string? lastError, DateTimeOffset? finishedAt, CancellationToken cancellationToken = default)
     {
-        var update = CommandCache.Get(connection, transaction, """
+        var batch = new SqlBatch(connection, transaction);
+        UpdateState(batch, id, expectedState, state, attempts, nextAttemptAt, lastError, finishedAt);
+        return (await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false))[0] == 1;
+    }
+
+    /// <summary>Adds the statement of <see cref="UpdateStateAsync"/> to <paramref name="batch"/> (it changed the row when it affected one).</summary>
+    public static void UpdateState(SqlBatch batch, string id, string expectedState, string state, int attempts, DateTimeOffset? nextAttemptAt,
+        string? lastError, DateTimeOffset? finishedAt) =>
+        batch.Add("""
             UPDATE messages SET state = @state, attempts = @attempts, next_attempt_at = @next, last_error = @error,
               finished_at = @finished, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND state = @expected
-            """);
-        Sql.Add(update, "@state", state);
-        Sql.Add(update, "@attempts", attempts);
-        Sql.Add(update, "@next", nextAttemptAt?.ToUnixTimeMilliseconds());
-        Sql.Add(update, "@error", lastError);
-        Sql.Add(update, "@finished", finishedAt?.ToUnixTimeMilliseconds());
-        Sql.Add(update, "@id", id);
-        Sql.Add(update, "@expected", expectedState);
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+            """)
+            .Add("@state", state)
+            .Add("@attempts", attempts)
+            .Add("@next", nextAttemptAt?.ToUnixTimeMilliseconds())
+            .Add("@error", lastError)
+            .Add("@finished", finishedAt?.ToUnixTimeMilliseconds())
+            .Add("@id", id)
+            .Add("@expected", expectedState);
 
     /// <summary>Moves a quarantined message back to the queue, once: true only for the caller that made the change.</summary>
     public static async Task<bool> ReleaseAsync(DbConnection connection, DbTransaction? transaction, string id, string actor, DateTimeOffset now,

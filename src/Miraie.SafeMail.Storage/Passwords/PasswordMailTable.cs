@@ -32,18 +32,22 @@ public static class PasswordMailTable
     /// </summary>
     public static async Task AddForDeliveredAsync(DbConnection connection, DbTransaction transaction, string messageId, DateTimeOffset now)
     {
-        // On every delivery: kept prepared, like the delivery path's other statements.
-        var insert = CommandCache.Get(connection, transaction, """
+        var batch = new SqlBatch(connection, transaction);
+        AddForDelivered(batch, messageId, now);
+        await batch.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the statement of <see cref="AddForDeliveredAsync"/> to <paramref name="batch"/> (the delivery's own).</summary>
+    public static void AddForDelivered(SqlBatch batch, string messageId, DateTimeOffset now) =>
+        batch.Add("""
             INSERT INTO password_mails (archive_id, message_id, recipient, state, created_at, next_attempt_at)
             SELECT a.archive_id, a.message_id, r.address, 'pending', @now, @now
             FROM message_archives a JOIN recipients r ON r.message_id = a.message_id
             WHERE a.message_id = @m AND r.state = 'delivered'
             ON CONFLICT DO NOTHING
-            """);
-        Sql.Add(insert, "@m", messageId);
-        Sql.Add(insert, "@now", now.ToUnixTimeMilliseconds());
-        await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
+            """)
+            .Add("@m", messageId)
+            .Add("@now", now.ToUnixTimeMilliseconds());
 
     /// <summary>Pending password mails whose time has come, oldest first.</summary>
     public static async Task<IReadOnlyList<DuePasswordMail>> DueAsync(DbConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)

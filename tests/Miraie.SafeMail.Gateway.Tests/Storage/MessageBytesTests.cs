@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Miraie.SafeMail.Gateway.Tests.Support;
+using Miraie.SafeMail.Storage;
 using Miraie.SafeMail.Storage.Messages;
 using Miraie.SafeMail.Storage.Spool;
 
@@ -7,7 +8,8 @@ namespace Miraie.SafeMail.Gateway.Tests.Storage;
 
 /// <summary>
 /// Message bytes in PostgreSQL: the node that just queued a message delivers it from the copy it still holds (no read
-/// back from the database); the database row stays the copy every other read uses.
+/// back from the database); the database row stays the copy every other read uses; it goes in the transaction that
+/// finishes the message, not a sweep later.
 /// </summary>
 [Category("PostgreSql")]
 public class MessageBytesTests
@@ -70,5 +72,68 @@ public class MessageBytesTests
 
         recent.Held.Should().Be(0, "the copy is let go once opened");
         await FluentActions.Awaiting(() => store.OpenAsync(record)).Should().ThrowAsync<InvalidDataException>("a later attempt reads the database");
+    }
+
+    [Test]
+    public async Task A_delivered_message_has_its_bytes_row_deleted_with_its_state_change_not_by_a_later_sweep()
+    {
+        await using var gateway = await TestGateway.StartAsync(dataDirectory: _data);
+        var reply = await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "社内連絡", TestMessages.Pdf),
+            "tanaka@example.co.jp", "suzuki@example.co.jp");
+        var id = Mailer.QueueIdOf(reply);
+        await gateway.WaitForPickupAsync(1);
+
+        // The sweep ran when the gateway started and runs again only after a minute: a row gone now went with the delivery.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        MessageRecord? record;
+        while ((record = await gateway.RecordAsync(id))!.State != MessageState.Delivered && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        record.State.Should().Be(MessageState.Delivered);
+        (await gateway.HasStoredBytesAsync(record)).Should().BeFalse("the delivery's transaction deletes the bytes row of a finished message");
+    }
+
+    [TestCase(MessageState.Delivered, false)]
+    [TestCase(MessageState.Failed, false)]
+    [TestCase(MessageState.Queued, true)]
+    [TestCase(MessageState.Quarantined, true)]
+    [TestCase(MessageState.Held, true)]
+    public async Task The_bytes_row_goes_with_the_state_change_only_when_the_message_waits_for_nothing_any_more(string state, bool kept)
+    {
+        using var database = TestDatabase.Open(_data);
+        await database.MigrateAsync();
+        var store = new MessageStore(database, new SpoolStore(_data));
+        var record = new MessageRecord
+        {
+            Id = "R000000000000002", ReceivedAt = DateTimeOffset.UtcNow, NodeId = "node-a", EnvelopeFrom = "tanaka@example.co.jp",
+            Size = 5, External = true, State = MessageState.Queued, Verdict = "pass", Rule = "r", Confirmation = "absent",
+            FindingsJson = "[]", Origin = MessageOrigin.Smtp, NextAttemptAt = DateTimeOffset.UtcNow,
+            Recipients = [new RecipientRecord("buyer@customer.example.com", true, RecipientState.Pending, null)],
+        };
+
+        await using var connection = await database.OpenAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        using (var content = MessageContent.FromBytes("hello"u8.ToArray()))
+        {
+            await MessageStore.InsertAsync(connection, transaction, record.Id, content, DateTimeOffset.UtcNow);
+            await MessageTable.InsertAsync(connection, transaction, record);
+            await transaction.CommitAsync();
+        }
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var batch = new SqlBatch(connection, transaction);
+            MessageTable.UpdateState(batch, record.Id, MessageState.Queued, state, 1, null, null, DateTimeOffset.UtcNow);
+            store.ForgetIfFinished(batch, record.Id);
+            var changed = await batch.ExecuteAsync();
+            changed.Should().Equal(1, kept ? 0 : 1);
+            await transaction.CommitAsync();
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM message_bytes";
+        ((long)(await count.ExecuteScalarAsync())!).Should().Be(kept ? 1 : 0);
     }
 }
