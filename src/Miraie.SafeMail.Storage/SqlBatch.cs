@@ -84,6 +84,16 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
             Parameters.Add(new Parameter<T>(name, value));
             return this;
         }
+
+        /// <summary>
+        /// Adds a binary parameter read from <paramref name="stream"/> while the statement is sent (Npgsql streams it into
+        /// the bytea; the bytes are never one array). The caller keeps the stream open until the batch has run.
+        /// </summary>
+        public Statement AddBytes(string name, Stream stream, long length)
+        {
+            Parameters.Add(new BytesParameter(name, stream, checked((int)length)));
+            return this;
+        }
     }
 
     internal interface IParameter
@@ -96,5 +106,20 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
     {
         public void ToBatch(DbBatchCommand command) => Storage.Sql.Add(command, Name, Value);
         public void ToCommand(DbCommand command) => Storage.Sql.Add(command, Name, Value);
+    }
+
+    private sealed record BytesParameter(string Name, Stream Stream, int Length) : IParameter
+    {
+        public void ToBatch(DbBatchCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
+        public void ToCommand(DbCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
+
+        private DbParameter Fill(DbParameter parameter)
+        {
+            parameter.ParameterName = Name;
+            parameter.DbType = System.Data.DbType.Binary;
+            parameter.Value = Stream;
+            parameter.Size = Length;
+            return parameter;
+        }
     }
 }

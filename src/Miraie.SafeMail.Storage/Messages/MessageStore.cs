@@ -44,22 +44,26 @@ public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool, Re
     public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, string id, MessageContent content, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
-        await using var stream = content.OpenRead();
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        var batch = new SqlBatch(connection, transaction);
+        await using var stream = Insert(batch, id, content, now);
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds the statement of <see cref="InsertAsync"/> to <paramref name="batch"/>; returns the stream its bytes are read
+    /// from, which the caller disposes once the batch has run.
+    /// </summary>
+    public static Stream Insert(SqlBatch batch, string id, MessageContent content, DateTimeOffset now)
+    {
+        var stream = content.OpenRead();
+        batch.Add("""
             INSERT INTO message_bytes (message_id, created_at, content) VALUES (@id, @at, @content)
             ON CONFLICT (message_id) DO UPDATE SET created_at = excluded.created_at, content = excluded.content
-            """;
-        Sql.Add(insert, "@id", id);
-        Sql.Add(insert, "@at", now.ToUnixTimeMilliseconds());
-        var bytes = insert.CreateParameter();
-        bytes.ParameterName = "@content";
-        bytes.DbType = DbType.Binary;
-        bytes.Value = stream; // Npgsql streams a Stream parameter into the bytea; the message is never one array
-        bytes.Size = checked((int)content.Length);
-        insert.Parameters.Add(bytes);
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            """)
+            .Add("@id", id)
+            .Add("@at", now.ToUnixTimeMilliseconds())
+            .AddBytes("@content", stream, content.Length); // Npgsql streams it into the bytea: the message is never one array
+        return stream;
     }
 
     /// <summary>Opens a stored message's bytes exactly as received, seekable, wherever they are kept.</summary>
@@ -70,9 +74,14 @@ public sealed class MessageStore(SafeMailDatabase database, SpoolStore spool, Re
             return spool.OpenMessage(message);
         }
 
-        if (recent?.Take(message.Id) is { } kept && kept.LongLength == message.Size)
+        if (recent?.Take(message.Id) is { } kept)
         {
-            return new MemoryStream(kept, writable: false);
+            if (kept.Length == message.Size)
+            {
+                return new OwningStream(kept.OpenRead(), kept);
+            }
+
+            kept.Dispose();
         }
 
         var copy = new MessageContent(ReadSpillThreshold, spool.Incoming);

@@ -1,3 +1,5 @@
+using Miraie.SafeMail.Storage.Spool;
+
 namespace Miraie.SafeMail.Storage.Messages;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// <c>message_bytes</c> stays the durable copy: a message delivered by another node, retried later or not kept here is
 /// read from the database as before. Bounded: messages up to <see cref="MaxMessageBytes"/>, <see cref="Budget"/> in all;
 /// a new copy that does not fit lets the oldest ones go (a copy another node's delivery made useless is never taken, and
-/// must not hold the budget for good).
+/// must not hold the budget for good). The copies live in <see cref="MessageContent"/>'s pooled chunks: a 100 KB message
+/// copied into one array would be a large-object-heap allocation per message, and the collections that come with them.
 /// </summary>
 public sealed class RecentBytes
 {
@@ -18,8 +21,8 @@ public sealed class RecentBytes
     public const long Budget = 16L * 1024 * 1024;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, LinkedListNode<(string Id, byte[] Bytes)>> _kept = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Id, byte[] Bytes)> _oldestFirst = new();
+    private readonly Dictionary<string, LinkedListNode<(string Id, MessageContent Bytes)>> _kept = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Id, MessageContent Bytes)> _oldestFirst = new();
     private long _held;
 
     /// <summary>Bytes held now.</summary>
@@ -35,12 +38,12 @@ public sealed class RecentBytes
     }
 
     /// <summary>
-    /// Keeps <paramref name="bytes"/> for message <paramref name="id"/>, letting the oldest copies go when the budget
-    /// would be passed. False when the message is too large or already kept.
+    /// Keeps <paramref name="bytes"/> for message <paramref name="id"/> (this takes it over), letting the oldest copies go
+    /// when the budget would be passed. False when the message is too large or already kept: the caller still owns it.
     /// </summary>
-    public bool TryKeep(string id, byte[] bytes)
+    public bool TryKeep(string id, MessageContent bytes)
     {
-        if (bytes.LongLength > MaxMessageBytes)
+        if (bytes.Length > MaxMessageBytes)
         {
             return false;
         }
@@ -52,19 +55,20 @@ public sealed class RecentBytes
                 return false;
             }
 
-            while (_held + bytes.LongLength > Budget && _oldestFirst.First is { } oldest)
+            while (_held + bytes.Length > Budget && _oldestFirst.First is { } oldest)
             {
                 Remove(oldest);
+                oldest.Value.Bytes.Dispose();
             }
 
             _kept[id] = _oldestFirst.AddLast((id, bytes));
-            _held += bytes.LongLength;
+            _held += bytes.Length;
             return true;
         }
     }
 
-    /// <summary>The bytes kept for <paramref name="id"/>, once (they are let go), or null.</summary>
-    public byte[]? Take(string id)
+    /// <summary>The bytes kept for <paramref name="id"/>, once (the caller now owns them and disposes them), or null.</summary>
+    public MessageContent? Take(string id)
     {
         lock (_lock)
         {
@@ -78,24 +82,13 @@ public sealed class RecentBytes
         }
     }
 
-    /// <summary>A copy of <paramref name="content"/> when it is small enough to be kept, else null.</summary>
-    public static byte[]? CopyOf(Spool.MessageContent content)
-    {
-        if (content.Length > MaxMessageBytes)
-        {
-            return null;
-        }
+    /// <summary>A copy of <paramref name="content"/> in memory when it is small enough to be kept, else null.</summary>
+    public static MessageContent? CopyOf(MessageContent content) => content.Length > MaxMessageBytes ? null : content.CopyInMemory();
 
-        var copy = GC.AllocateUninitializedArray<byte>(checked((int)content.Length)); // filled at once below: no need to zero it first
-        using var stream = content.OpenRead();
-        stream.ReadExactly(copy);
-        return copy;
-    }
-
-    private void Remove(LinkedListNode<(string Id, byte[] Bytes)> node)
+    private void Remove(LinkedListNode<(string Id, MessageContent Bytes)> node)
     {
         _oldestFirst.Remove(node);
         _kept.Remove(node.Value.Id);
-        _held -= node.Value.Bytes.LongLength;
+        _held -= node.Value.Bytes.Length;
     }
 }

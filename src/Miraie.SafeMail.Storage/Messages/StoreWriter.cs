@@ -13,8 +13,8 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// one transaction (each in its own savepoint, so one bad item fails alone; with PostgreSQL savepoints only when an item
 /// failed, see <see cref="CommitAsync"/>) and commits — then completes them all.
 /// A 250 reply waits for that commit, so durability costs one fsync per batch instead of one per message.
-/// With PostgreSQL the bytes go into <c>message_bytes</c> inside the same transaction instead of a segment: the one
-/// commit (<c>synchronous_commit</c> on: one WAL flush) makes the whole batch, bytes and records, durable on the server.
+/// With PostgreSQL the bytes go into <c>message_bytes</c> inside the same transaction instead of a segment (all of a
+/// batch's rows in one round trip, <see cref="SqlBatch"/>): the one commit (<c>synchronous_commit</c> on: one WAL flush) makes the whole batch, bytes and records, durable on the server.
 /// </summary>
 public sealed class StoreWriter : IAsyncDisposable
 {
@@ -209,7 +209,11 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         if (item.Copy is { } copy)
         {
-            _recent?.TryKeep(item.Bytes!.Id, copy);
+            if (_recent?.TryKeep(item.Bytes!.Id, copy) != true)
+            {
+                copy.Dispose();
+            }
+
             item.Copy = null;
         }
 
@@ -221,11 +225,18 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
         {
+            var bytesStored = false;
             foreach (var item in batch.Where(i => !i.Failed))
             {
                 try
                 {
-                    await ExecuteAsync(connection, transaction, item, now).ConfigureAwait(false);
+                    if (!bytesStored)
+                    {
+                        await InsertBytesAsync(connection, transaction, batch, now).ConfigureAwait(false);
+                        bytesStored = true;
+                    }
+
+                    await ExecuteAsync(connection, transaction, item, now, bytesStored).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -256,12 +267,43 @@ public sealed class StoreWriter : IAsyncDisposable
         return true;
     }
 
-    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, WorkItem item, DateTimeOffset now)
+    /// <summary>
+    /// The bytes rows of every message in the batch, in one round trip (PostgreSQL). A failure fails the attempt as a
+    /// whole; the batch then runs item by item, each inserting its own bytes (<see cref="ExecuteAsync"/>).
+    /// </summary>
+    private static async Task InsertBytesAsync(DbConnection connection, DbTransaction transaction, List<WorkItem> batch, DateTimeOffset now)
+    {
+        var statements = new SqlBatch(connection, transaction);
+        var streams = new List<Stream>();
+        try
+        {
+            foreach (var item in batch.Where(i => !i.Failed && i.Bytes is not null))
+            {
+                streams.Add(MessageStore.Insert(statements, item.Bytes!.Id, item.Bytes.Bytes, now));
+            }
+
+            await statements.ExecuteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, WorkItem item, DateTimeOffset now, bool bytesStored = false)
     {
         if (_bytesInDatabase && item.Bytes is { } bytes)
         {
-            await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+            if (!bytesStored)
+            {
+                await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+            }
+
             // Taken now, while the session still holds the content (it may let go of it once the item completes).
+            item.Copy?.Dispose(); // an earlier try of this batch took one
             item.Copy = _recent is null || !bytes.KeepCopy ? null : RecentBytes.CopyOf(bytes.Bytes);
         }
 
@@ -279,7 +321,7 @@ public sealed class StoreWriter : IAsyncDisposable
     {
         public SpooledBytes? Bytes { get; } = bytes;
         public SegmentLocation? Location { get; set; }
-        public byte[]? Copy { get; set; }
+        public MessageContent? Copy { get; set; }
         public bool Failed { get; private set; }
 
         public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction);
@@ -288,6 +330,8 @@ public sealed class StoreWriter : IAsyncDisposable
 
         public void Fail(Exception e)
         {
+            Copy?.Dispose();
+            Copy = null;
             if (!Failed)
             {
                 Failed = true;

@@ -110,6 +110,47 @@ public sealed class MessageContent : IDisposable
         source.CopyTo(destination, ChunkSize);
     }
 
+    /// <summary>
+    /// A copy held in memory whatever its size (the same pooled chunks, never one large array for the GC's large-object
+    /// heap), read from this content's chunks or its spilled file. Dispose it to give the chunks back.
+    /// </summary>
+    public MessageContent CopyInMemory()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var copy = new MessageContent(long.MaxValue, _spillDirectory);
+        if (_file is null)
+        {
+            foreach (var segment in AsSequence())
+            {
+                copy.Append(segment.Span);
+            }
+
+            return copy;
+        }
+
+        var buffer = Pool.Rent(ChunkSize);
+        try
+        {
+            using var source = OpenRead();
+            int read;
+            while ((read = source.Read(buffer, 0, ChunkSize)) > 0)
+            {
+                copy.Append(buffer.AsSpan(0, read));
+            }
+
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+        finally
+        {
+            Pool.Return(buffer);
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
