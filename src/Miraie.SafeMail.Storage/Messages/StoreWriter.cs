@@ -8,13 +8,16 @@ using Miraie.SafeMail.Storage.Spool;
 namespace Miraie.SafeMail.Storage.Messages;
 
 /// <summary>
-/// The one writer of the gateway's database and spool segments: group commit. Work items queue up; the writer takes
+/// The writer of the gateway's database and spool segments: group commit. Work items queue up; the writer takes
 /// everything waiting, appends the batch's message bytes to the current segment, fsyncs once, runs every item's SQL in
 /// one transaction (each in its own savepoint, so one bad item fails alone; with PostgreSQL savepoints only when an item
 /// failed, see <see cref="CommitAsync"/>) and commits — then completes them all.
 /// A 250 reply waits for that commit, so durability costs one fsync per batch instead of one per message.
 /// With PostgreSQL the bytes go into <c>message_bytes</c> inside the same transaction instead of a segment (all of a
-/// batch's rows in one round trip, <see cref="SqlBatch"/>): the one commit (<c>synchronous_commit</c> on: one WAL flush) makes the whole batch, bytes and records, durable on the server.
+/// batch's rows in one round trip, <see cref="SqlBatch"/>): the one commit (<c>synchronous_commit</c> on: one WAL flush)
+/// makes the whole batch, bytes and records, durable on the server; <see cref="PostgreSqlWriters"/> writers, each with its
+/// own connection, take batches in turn, so that one batch's statements go while the other's commit waits for its flush.
+/// Items of one caller that awaits each still commit in order; items of different callers never depended on an order.
 /// </summary>
 public sealed class StoreWriter : IAsyncDisposable
 {
@@ -24,12 +27,20 @@ public sealed class StoreWriter : IAsyncDisposable
     private readonly SafeMailDatabase _database;
     private readonly SpoolStore _spool;
     private readonly ILogger _logger;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    /// <summary>
+    /// PostgreSQL: group commits in flight at once. A commit waits for the server's WAL flush; with one writer, the next
+    /// batch could not even be sent meanwhile (measured: a quarter of the CPU idle under load at 100 KB per message).
+    /// Two writers overlap one batch's flush with the next batch's statements, and PostgreSQL flushes concurrent commits
+    /// together. SQLite has one write lock: one writer.
+    /// </summary>
+    public const int PostgreSqlWriters = 2;
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
+    private readonly SemaphoreSlim _turn = new(1, 1); // held by the writer that gathers a batch and sends its statements
+    private readonly Task[] _loops;
     private readonly bool _bytesInDatabase;
     private readonly StorageMetrics? _metrics;
     private readonly RecentBytes? _recent;
-    private bool _committing; // set when a batch's COMMIT is sent: past that point its outcome is unknown, never run again
 
     /// <summary>
     /// Starts the writer loop. With <paramref name="metrics"/>, each group commit's time is measured; with
@@ -43,7 +54,7 @@ public sealed class StoreWriter : IAsyncDisposable
         _spool = spool;
         _logger = logger;
         _bytesInDatabase = database.Provider == DatabaseProvider.PostgreSql;
-        _loop = Task.Run(RunAsync);
+        _loops = Enumerable.Range(0, _bytesInDatabase ? PostgreSqlWriters : 1).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     /// <summary>
@@ -69,9 +80,30 @@ public sealed class StoreWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        var lane = new Lane(_turn);
         DbConnection? connection = null;
         var batch = new List<WorkItem>(MaxBatchItems);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // One writer at a time gathers a batch and sends its statements; it passes the turn on when it sends COMMIT.
+            // The next batch then gathers what arrived meanwhile, as large as with one writer, while this one's flush goes on.
+            await lane.TakeTurnAsync().ConfigureAwait(false);
+            try
+            {
+                await RunBatchAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                lane.PassTurn();
+            }
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        async Task RunBatchAsync()
         {
             batch.Clear();
             long bytes = 0;
@@ -79,6 +111,11 @@ public sealed class StoreWriter : IAsyncDisposable
             {
                 batch.Add(next);
                 bytes += next.Bytes?.Bytes.Length ?? 0;
+            }
+
+            if (batch.Count == 0)
+            {
+                return; // another writer took them
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -90,12 +127,12 @@ public sealed class StoreWriter : IAsyncDisposable
                     AppendAndSync(batch);
                 }
 
-                _committing = false;
+                lane.Committing = false;
                 try
                 {
-                    await CommitAsync(connection, batch).ConfigureAwait(false);
+                    await CommitAsync(connection, batch, lane).ConfigureAwait(false);
                 }
-                catch (Exception lost) when (_bytesInDatabase && !_committing && connection.State != ConnectionState.Open && batch.TrueForAll(i => !i.Failed))
+                catch (Exception lost) when (_bytesInDatabase && !lane.Committing && connection.State != ConnectionState.Open && batch.TrueForAll(i => !i.Failed))
                 {
                     // The connection this writer keeps died while idle (PostgreSQL restarted, a failover): the batch's first
                     // statement found it so, before anything of it ran and long before the commit. Run it once more on a new
@@ -105,7 +142,7 @@ public sealed class StoreWriter : IAsyncDisposable
                     await connection.DisposeAsync().ConfigureAwait(false);
                     connection = null;
                     connection = await _database.OpenAsync().ConfigureAwait(false);
-                    await CommitAsync(connection, batch).ConfigureAwait(false);
+                    await CommitAsync(connection, batch, lane).ConfigureAwait(false);
                 }
 
                 _metrics?.Committed(started);
@@ -124,11 +161,6 @@ public sealed class StoreWriter : IAsyncDisposable
                     connection = null;
                 }
             }
-        }
-
-        if (connection is not null)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -156,7 +188,7 @@ public sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(DbConnection connection, List<WorkItem> batch)
+    private async Task CommitAsync(DbConnection connection, List<WorkItem> batch, Lane lane)
     {
         var now = DateTimeOffset.UtcNow;
         // PostgreSQL: a savepoint and its release are two more round trips to the server per item, as many as the item's
@@ -164,7 +196,7 @@ public sealed class StoreWriter : IAsyncDisposable
         // of its items fails is the transaction rolled back and the batch run again, item by item in savepoints, so that the
         // failing item fails alone as before. The work items only run SQL, so running them twice changes nothing. SQLite
         // runs in this process: its savepoints cost nothing.
-        if (_bytesInDatabase && await TryAllAtOnceAsync(connection, batch, now).ConfigureAwait(false))
+        if (_bytesInDatabase && await TryAllAtOnceAsync(connection, batch, now, lane).ConfigureAwait(false))
         {
             return;
         }
@@ -196,7 +228,8 @@ public sealed class StoreWriter : IAsyncDisposable
             }
         }
 
-        _committing = true;
+        lane.Committing = true;
+        lane.PassTurn();
         await transaction.CommitAsync().ConfigureAwait(false);
         foreach (var item in batch.Where(i => !i.Failed))
         {
@@ -221,7 +254,7 @@ public sealed class StoreWriter : IAsyncDisposable
     }
 
     /// <summary>Runs and commits the whole batch in one transaction without savepoints; false (nothing committed) when an item failed.</summary>
-    private async Task<bool> TryAllAtOnceAsync(DbConnection connection, List<WorkItem> batch, DateTimeOffset now)
+    private async Task<bool> TryAllAtOnceAsync(DbConnection connection, List<WorkItem> batch, DateTimeOffset now, Lane lane)
     {
         await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
         {
@@ -255,7 +288,8 @@ public sealed class StoreWriter : IAsyncDisposable
                 }
             }
 
-            _committing = true;
+            lane.Committing = true;
+            lane.PassTurn();
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 
@@ -314,7 +348,32 @@ public sealed class StoreWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    /// <summary>One writer loop's state.</summary>
+    private sealed class Lane(SemaphoreSlim turn)
+    {
+        private bool _hasTurn;
+
+        /// <summary>Set when a batch's COMMIT is sent: past that point its outcome is unknown, and it is never run again.</summary>
+        public bool Committing { get; set; }
+
+        public async Task TakeTurnAsync()
+        {
+            await turn.WaitAsync().ConfigureAwait(false);
+            _hasTurn = true;
+        }
+
+        /// <summary>Lets the next writer gather its batch; once per turn taken (later calls do nothing).</summary>
+        public void PassTurn()
+        {
+            if (_hasTurn)
+            {
+                _hasTurn = false;
+                turn.Release();
+            }
+        }
     }
 
     private abstract class WorkItem(SpooledBytes? bytes)
