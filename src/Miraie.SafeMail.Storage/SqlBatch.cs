@@ -85,9 +85,17 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
             return this;
         }
 
+        /// <summary>Adds a binary parameter from memory the caller keeps valid until the batch has run (e.g. a pooled array).</summary>
+        public Statement AddBytes(string name, ReadOnlyMemory<byte> bytes)
+        {
+            Parameters.Add(new MemoryParameter(name, bytes));
+            return this;
+        }
+
         /// <summary>
-        /// Adds a binary parameter read from <paramref name="stream"/> while the statement is sent (Npgsql streams it into
-        /// the bytea; the bytes are never one array). The caller keeps the stream open until the batch has run.
+        /// Adds a binary parameter read from <paramref name="stream"/> when the statement is sent. Npgsql 10 copies a stream
+        /// parameter into one MemoryStream of its whole length first: prefer <see cref="AddBytes(string, ReadOnlyMemory{byte})"/>
+        /// from pooled memory where the size allows. The caller keeps the stream open until the batch has run.
         /// </summary>
         public Statement AddBytes(string name, Stream stream, long length)
         {
@@ -106,6 +114,20 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
     {
         public void ToBatch(DbBatchCommand command) => Storage.Sql.Add(command, Name, Value);
         public void ToCommand(DbCommand command) => Storage.Sql.Add(command, Name, Value);
+    }
+
+    private sealed record MemoryParameter(string Name, ReadOnlyMemory<byte> Bytes) : IParameter
+    {
+        public void ToBatch(DbBatchCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
+        public void ToCommand(DbCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
+
+        private DbParameter Fill(DbParameter parameter)
+        {
+            parameter.ParameterName = Name;
+            parameter.DbType = System.Data.DbType.Binary;
+            parameter.Value = Bytes;
+            return parameter;
+        }
     }
 
     private sealed record BytesParameter(string Name, Stream Stream, int Length) : IParameter

@@ -308,21 +308,21 @@ public sealed class StoreWriter : IAsyncDisposable
     private static async Task InsertBytesAsync(DbConnection connection, DbTransaction transaction, List<WorkItem> batch, DateTimeOffset now)
     {
         var statements = new SqlBatch(connection, transaction);
-        var streams = new List<Stream>();
+        var held = new List<IDisposable>();
         try
         {
             foreach (var item in batch.Where(i => !i.Failed && i.Bytes is not null))
             {
-                streams.Add(MessageStore.Insert(statements, item.Bytes!.Id, item.Bytes.Bytes, now));
+                held.Add(MessageStore.Insert(statements, item.Bytes!.Id, item.Bytes.Bytes, now));
             }
 
             await statements.ExecuteAsync().ConfigureAwait(false);
         }
         finally
         {
-            foreach (var stream in streams)
+            foreach (var bytes in held)
             {
-                await stream.DisposeAsync().ConfigureAwait(false);
+                bytes.Dispose();
             }
         }
     }
