@@ -88,7 +88,7 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
         /// <summary>Adds a binary parameter from memory the caller keeps valid until the batch has run (e.g. a pooled array).</summary>
         public Statement AddBytes(string name, ReadOnlyMemory<byte> bytes)
         {
-            Parameters.Add(new MemoryParameter(name, bytes));
+            Parameters.Add(new BinaryParameter(name, bytes, null));
             return this;
         }
 
@@ -99,7 +99,7 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
         /// </summary>
         public Statement AddBytes(string name, Stream stream, long length)
         {
-            Parameters.Add(new BytesParameter(name, stream, checked((int)length)));
+            Parameters.Add(new BinaryParameter(name, stream, checked((int)length)));
             return this;
         }
     }
@@ -116,7 +116,8 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
         public void ToCommand(DbCommand command) => Storage.Sql.Add(command, Name, Value);
     }
 
-    private sealed record MemoryParameter(string Name, ReadOnlyMemory<byte> Bytes) : IParameter
+    /// <summary>A bytea parameter: pooled memory, or a stream with its length.</summary>
+    private sealed record BinaryParameter(string Name, object Value, int? Length) : IParameter
     {
         public void ToBatch(DbBatchCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
         public void ToCommand(DbCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
@@ -125,22 +126,12 @@ public sealed class SqlBatch(DbConnection connection, DbTransaction? transaction
         {
             parameter.ParameterName = Name;
             parameter.DbType = System.Data.DbType.Binary;
-            parameter.Value = Bytes;
-            return parameter;
-        }
-    }
+            parameter.Value = Value;
+            if (Length is { } length)
+            {
+                parameter.Size = length;
+            }
 
-    private sealed record BytesParameter(string Name, Stream Stream, int Length) : IParameter
-    {
-        public void ToBatch(DbBatchCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
-        public void ToCommand(DbCommand command) => command.Parameters.Add(Fill(command.CreateParameter()));
-
-        private DbParameter Fill(DbParameter parameter)
-        {
-            parameter.ParameterName = Name;
-            parameter.DbType = System.Data.DbType.Binary;
-            parameter.Value = Stream;
-            parameter.Size = Length;
             return parameter;
         }
     }

@@ -136,4 +136,41 @@ public class MessageBytesTests
         count.CommandText = "SELECT COUNT(*) FROM message_bytes";
         ((long)(await count.ExecuteScalarAsync())!).Should().Be(kept ? 1 : 0);
     }
+
+    [TestCase(139_287)]
+    [TestCase(PooledBytes.MaxLength)]
+    [TestCase(PooledBytes.MaxLength + 1)]
+    public async Task Bytes_stored_from_a_pooled_copy_or_as_a_stream_read_back_exactly(int size)
+    {
+        using var database = TestDatabase.Open(_data);
+        await database.MigrateAsync();
+        var store = new MessageStore(database, new SpoolStore(_data));
+        var content = Enumerable.Range(0, size).Select(i => (byte)(i * 31 + (i >> 13))).ToArray();
+        var record = new MessageRecord
+        {
+            Id = "R000000000000003", ReceivedAt = DateTimeOffset.UtcNow, NodeId = "node-a", EnvelopeFrom = "tanaka@example.co.jp",
+            Size = size, External = false, State = MessageState.Queued, Verdict = "pass", Rule = "internal", Confirmation = "absent",
+            FindingsJson = "[]", Origin = MessageOrigin.Smtp, NextAttemptAt = DateTimeOffset.UtcNow,
+            Recipients = [new RecipientRecord("suzuki@example.co.jp", false, RecipientState.Pending, null)],
+        };
+
+        // Two in one group commit: their bytes rows go in one round trip, each from its own pooled array or stream.
+        await using (var writer = new StoreWriter(database, new SpoolStore(_data), NullLogger<StoreWriter>.Instance))
+        using (var received = MessageContent.FromBytes(content))
+        using (var other = MessageContent.FromBytes("other"u8))
+        {
+            await Task.WhenAll(
+                writer.RunAsync<bool>(async (connection, transaction, _) =>
+                {
+                    await MessageTable.InsertAsync(connection, transaction, record);
+                    return true;
+                }, new SpooledBytes(record.Id, received)),
+                writer.RunAsync<bool>((_, _, _) => Task.FromResult(true), new SpooledBytes("R000000000000004", other)));
+        }
+
+        await using var read = await store.OpenAsync(record);
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy);
+        copy.ToArray().Should().Equal(content);
+    }
 }
