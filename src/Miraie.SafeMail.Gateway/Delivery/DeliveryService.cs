@@ -281,10 +281,28 @@ public sealed class DeliveryService(
         var error = final.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered)?.Response;
 
         var report = reported.Count > 0 ? await reporter.PrepareAsync(message, reported, cancellationToken).ConfigureAwait(false) : null;
-        await writer.RunAsync(async (connection, transaction) =>
+        // The recipients' outcomes, the message's state, its password mails, its bytes and its audit entries: with the rest
+        // of the group commit in one round trip on PostgreSQL.
+        await writer.RunStatementsAsync((batch, _) =>
         {
-            // One round trip on PostgreSQL: the recipients' outcomes, the message's state, its password mails, its bytes.
-            var batch = new SqlBatch(connection, transaction);
+            AddOutcome(batch);
+            return true;
+        }).ConfigureAwait(false);
+
+        if (report is not null)
+        {
+            handoff.Enqueue(report.Id);
+        }
+
+        metrics.Delivered(final);
+        LastDelivery = (now, !retry && failures.Count == 0, error ?? "ok");
+        logger.LogInformation("{QueueId} attempt {Attempt}: delivered={Delivered} deferred={Deferred} failed={Failed} state={State}{Next}{Report}",
+            message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,
+            next is null ? "" : " next=" + next.Value.ToString("u", CultureInfo.InvariantCulture),
+            report is null ? "" : " dsn=" + report.Id);
+
+        void AddOutcome(SqlBatch batch)
+        {
             foreach (var outcome in final)
             {
                 var recipientState = outcome.Kind switch
@@ -302,62 +320,46 @@ public sealed class DeliveryService(
                 Storage.Passwords.PasswordMailTable.AddForDelivered(batch, message.Id, now);
             }
 
+            if (failures.Count > 0)
+            {
+                AuditLog.Append(batch, now, AuditLog.System, AuditActions.Bounce, message.Id, string.Join("; ", failures.Select(f => $"{f.Address}: {f.Response}")));
+            }
+
             if (!retry)
             {
                 store.ForgetIfFinished(batch, message.Id);
             }
 
-            await batch.ExecuteAsync().ConfigureAwait(false);
-            if (failures.Count > 0)
-            {
-                await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Bounce, message.Id,
-                    string.Join("; ", failures.Select(f => $"{f.Address}: {f.Response}"))).ConfigureAwait(false);
-            }
-
             if (message.ReleasedAt is not null)
             {
-                await AuditReleasedAsync(connection, transaction, message.Id, final, next, now).ConfigureAwait(false);
+                AuditReleased(batch, message.Id, final, next, now);
             }
 
             if (report is not null)
             {
-                await MessageTable.InsertAsync(connection, transaction, report, identity.NodeId, now + options.Value.LeaseTime).ConfigureAwait(false);
+                MessageTable.Insert(batch, report, identity.NodeId, now + options.Value.LeaseTime);
             }
-        }).ConfigureAwait(false);
-
-        if (report is not null)
-        {
-            handoff.Enqueue(report.Id);
         }
-
-        metrics.Delivered(final);
-        LastDelivery = (now, !retry && failures.Count == 0, error ?? "ok");
-        logger.LogInformation("{QueueId} attempt {Attempt}: delivered={Delivered} deferred={Deferred} failed={Failed} state={State}{Next}{Report}",
-            message.Id, attempts, final.Count(o => o.Kind == OutcomeKind.Delivered), final.Count(o => o.Kind == OutcomeKind.Temporary), failures.Count, state,
-            next is null ? "" : " next=" + next.Value.ToString("u", CultureInfo.InvariantCulture),
-            report is null ? "" : " dsn=" + report.Id);
     }
 
     /// <summary>
     /// Mail that came out of the quarantine is followed into the audit log: which recipients took it and which are
     /// retried (those refused for good are already there as a bounce), so the record of a release ends with its outcome.
     /// </summary>
-    private static async Task AuditReleasedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id,
-        IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset? next, DateTimeOffset now)
+    private static void AuditReleased(SqlBatch batch, string id, IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset? next, DateTimeOffset now)
     {
         var delivered = outcomes.Where(o => o.Kind == OutcomeKind.Delivered).ToList();
         if (delivered.Count > 0)
         {
-            await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Deliver, id,
-                string.Join("; ", delivered.Select(o => $"{o.Address}: {o.Response}"))).ConfigureAwait(false);
+            AuditLog.Append(batch, now, AuditLog.System, AuditActions.Deliver, id, string.Join("; ", delivered.Select(o => $"{o.Address}: {o.Response}")));
         }
 
         var deferred = outcomes.Where(o => o.Kind == OutcomeKind.Temporary).ToList();
         if (deferred.Count > 0)
         {
-            await AuditLog.AppendAsync(connection, transaction, now, AuditLog.System, AuditActions.Defer, id,
+            AuditLog.Append(batch, now, AuditLog.System, AuditActions.Defer, id,
                 string.Join("; ", deferred.Select(o => $"{o.Address}: {o.Response}")) +
-                (next is { } retry ? "; next attempt " + retry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "")).ConfigureAwait(false);
+                (next is { } retry ? "; next attempt " + retry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : ""));
         }
     }
 

@@ -147,14 +147,12 @@ public sealed class MessageAcceptor(
         return new ArchiveClaims(accepted, refused);
     }
 
-    private static async Task RecordClaimsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
-        MessageRecord record, ArchiveClaims claims)
+    private static void RecordClaims(Storage.SqlBatch batch, MessageRecord record, ArchiveClaims claims)
     {
-        await Storage.Passwords.PasswordMailTable.LinkAsync(connection, transaction, record.Id, claims.Accepted).ConfigureAwait(false);
+        Storage.Passwords.PasswordMailTable.Link(batch, record.Id, claims.Accepted);
         if (claims.Refused.Count > 0)
         {
-            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.PasswordRefused, record.Id,
-                string.Join("; ", claims.Refused)).ConfigureAwait(false);
+            AuditLog.Append(batch, record.ReceivedAt, AuditLog.System, AuditActions.PasswordRefused, record.Id, string.Join("; ", claims.Refused));
         }
     }
 
@@ -347,25 +345,32 @@ public sealed class MessageAcceptor(
             NextAttemptAt = now,
             ExpiresAt = now + delivery.Value.MaxLifetime,
         };
-        var stored = await writer.RunAsync(async (connection, transaction, location) =>
-        {
-            var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
-            await MessageTable.InsertAsync(connection, transaction, located, identity.NodeId, now + delivery.Value.LeaseTime).ConfigureAwait(false);
-            if (audit is { } entry)
+        var spooled = new SpooledBytes(record.Id, bytes ?? message.Bytes);
+        var stored = alsoInCommit is null
+            ? await writer.RunStatementsAsync((batch, location) => Store(batch, location), spooled).ConfigureAwait(false)
+            : await writer.RunAsync(async (connection, transaction, location) =>
             {
-                await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, entry.Action, record.Id, entry.Detail).ConfigureAwait(false);
-            }
-
-            if (alsoInCommit is not null)
-            {
+                var batch = new Storage.SqlBatch(connection, transaction);
+                var located = Store(batch, location);
+                await batch.ExecuteAsync().ConfigureAwait(false);
                 await alsoInCommit(connection, transaction).ConfigureAwait(false);
-            }
-
-            await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
-            return located;
-        }, new SpooledBytes(record.Id, bytes ?? message.Bytes)).ConfigureAwait(false);
+                return located;
+            }, spooled).ConfigureAwait(false);
         queue.Enqueue(record.Id, stored);
         return new AcceptResult(AcceptOutcome.Queued, record.Id, $"2.0.0 Ok: queued as {record.Id}");
+
+        MessageRecord Store(Storage.SqlBatch batch, Storage.Messages.SegmentLocation? location)
+        {
+            var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
+            MessageTable.Insert(batch, located, identity.NodeId, now + delivery.Value.LeaseTime);
+            if (audit is { } entry)
+            {
+                AuditLog.Append(batch, record.ReceivedAt, AuditLog.System, entry.Action, record.Id, entry.Detail);
+            }
+
+            RecordClaims(batch, located, claims);
+            return located;
+        }
     }
 
     /// <summary>
@@ -405,12 +410,12 @@ public sealed class MessageAcceptor(
 
     /// <summary>Held and approval mail is stored as queued mail is (group commit), with an audit entry, and not handed to delivery.</summary>
     private async Task StoreWaitingAsync(ReceivedMessage message, MessageRecord record, ArchiveClaims claims, string action, string detail) =>
-        await writer.RunAsync(async (connection, transaction, location) =>
+        await writer.RunStatementsAsync((batch, location) =>
         {
             var located = record with { Segment = location?.Segment, SegmentOffset = location?.Offset };
-            await MessageTable.InsertAsync(connection, transaction, located).ConfigureAwait(false);
-            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, action, record.Id, detail).ConfigureAwait(false);
-            await RecordClaimsAsync(connection, transaction, located, claims).ConfigureAwait(false);
+            MessageTable.Insert(batch, located);
+            AuditLog.Append(batch, record.ReceivedAt, AuditLog.System, action, record.Id, detail);
+            RecordClaims(batch, located, claims);
             return located;
         }, new SpooledBytes(record.Id, message.Bytes, KeepCopy: false)).ConfigureAwait(false); // not delivered now: no copy kept for delivery
 
@@ -418,11 +423,12 @@ public sealed class MessageAcceptor(
     {
         var path = await store.KeepAsync("quarantine", record.Id, message.Bytes).ConfigureAwait(false);
         record = record with { State = MessageState.Quarantined, FilePath = path };
-        await writer.RunAsync(async (connection, transaction) =>
+        await writer.RunStatementsAsync((batch, _) =>
         {
-            await MessageTable.InsertAsync(connection, transaction, record).ConfigureAwait(false);
-            await AuditLog.AppendAsync(connection, transaction, record.ReceivedAt, AuditLog.System, AuditActions.Quarantine, record.Id, record.Rule).ConfigureAwait(false);
-            await RecordClaimsAsync(connection, transaction, record, claims).ConfigureAwait(false);
+            MessageTable.Insert(batch, record);
+            AuditLog.Append(batch, record.ReceivedAt, AuditLog.System, AuditActions.Quarantine, record.Id, record.Rule);
+            RecordClaims(batch, record, claims);
+            return true;
         }).ConfigureAwait(false);
         if (quarantine.Value.NotifySender)
         {

@@ -15,14 +15,19 @@ public static class AuditLog
     public static async Task AppendAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset at, string actor, string action,
         string? messageId, string? detail, CancellationToken cancellationToken = default)
     {
-        var insert = CommandCache.Get(connection, transaction, "INSERT INTO audit (at, actor, action, message_id, detail) VALUES (@at, @actor, @action, @m, @d)");
-        Sql.Add(insert, "@at", at.ToUnixTimeMilliseconds());
-        Sql.Add(insert, "@actor", actor);
-        Sql.Add(insert, "@action", action);
-        Sql.Add(insert, "@m", messageId);
-        Sql.Add(insert, "@d", detail);
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new SqlBatch(connection, transaction);
+        Append(batch, at, actor, action, messageId, detail);
+        await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Adds the statement of <see cref="AppendAsync"/> to <paramref name="batch"/>.</summary>
+    public static void Append(SqlBatch batch, DateTimeOffset at, string actor, string action, string? messageId, string? detail) =>
+        batch.Add("INSERT INTO audit (at, actor, action, message_id, detail) VALUES (@at, @actor, @action, @m, @d)")
+            .Add("@at", at.ToUnixTimeMilliseconds())
+            .Add("@actor", actor)
+            .Add("@action", action)
+            .Add("@m", messageId)
+            .Add("@d", detail);
 
     /// <summary>Entries for one message, oldest first.</summary>
     public static async Task<IReadOnlyList<AuditEntry>> ForMessageAsync(DbConnection connection, string messageId, CancellationToken cancellationToken = default)

@@ -70,6 +70,20 @@ public sealed class StoreWriter : IAsyncDisposable
         return item.Completion.Task;
     }
 
+    /// <summary>
+    /// Like <see cref="RunAsync{T}(Func{DbConnection, DbTransaction, SegmentLocation?, Task{T}}, SpooledBytes?)"/> for work
+    /// that only writes: <paramref name="build"/> adds its statements (and returns the item's result) without running
+    /// them. On PostgreSQL every such item's statements, with the batch's bytes rows, go to the server in one round trip;
+    /// a busy node spent most of a group commit's time waiting for round trips one item after another. The builder may
+    /// be called more than once (a failed batch runs again, item by item): it must only add statements.
+    /// </summary>
+    public Task<T> RunStatementsAsync<T>(Func<SqlBatch, SegmentLocation?, T> build, SpooledBytes? bytes = null)
+    {
+        var item = new StatementsItem<T>(build, bytes);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        return item.Completion.Task;
+    }
+
     /// <summary>Runs <paramref name="work"/> inside the next batch's transaction.</summary>
     public Task RunAsync(Func<DbConnection, DbTransaction, Task> work) =>
         RunAsync<bool>(async (c, t, _) =>
@@ -253,38 +267,60 @@ public sealed class StoreWriter : IAsyncDisposable
         item.Complete();
     }
 
-    /// <summary>Runs and commits the whole batch in one transaction without savepoints; false (nothing committed) when an item failed.</summary>
+    /// <summary>
+    /// Runs and commits the whole batch in one transaction without savepoints; false (nothing committed) when an item
+    /// failed. The bytes rows and every statements item go to the server together (<see cref="SqlBatch"/>: one round
+    /// trip), then the items that run their own SQL, one after another.
+    /// </summary>
     private async Task<bool> TryAllAtOnceAsync(DbConnection connection, List<WorkItem> batch, DateTimeOffset now, Lane lane)
     {
         await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
         {
-            var bytesStored = false;
-            foreach (var item in batch.Where(i => !i.Failed))
+            var together = new SqlBatch(connection, transaction);
+            var held = new List<IDisposable>();
+            try
             {
+                var separately = new List<WorkItem>();
+                foreach (var item in batch.Where(i => !i.Failed))
+                {
+                    if (item.Bytes is { } bytes)
+                    {
+                        held.Add(MessageStore.Insert(together, bytes.Id, bytes.Bytes, now));
+                        KeepCopy(item);
+                    }
+
+                    if (!item.Build(together))
+                    {
+                        separately.Add(item);
+                    }
+                }
+
+                await together.ExecuteAsync().ConfigureAwait(false);
+                foreach (var item in separately)
+                {
+                    await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogDebug(e, "a batch of {Count} failed: it runs again, item by item", batch.Count);
                 try
                 {
-                    if (!bytesStored)
-                    {
-                        await InsertBytesAsync(connection, transaction, batch, now).ConfigureAwait(false);
-                        bytesStored = true;
-                    }
-
-                    await ExecuteAsync(connection, transaction, item, now, bytesStored).ConfigureAwait(false);
+                    await transaction.RollbackAsync().ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OutOfMemoryException)
+                catch (Exception rollback) when (rollback is not OutOfMemoryException)
                 {
-                    _logger.LogDebug(e, "an item of a batch of {Count} failed: the batch runs again, item by item", batch.Count);
-                    try
-                    {
-                        await transaction.RollbackAsync().ConfigureAwait(false);
-                    }
-                    catch (Exception rollback) when (rollback is not OutOfMemoryException)
-                    {
-                        // The connection is gone: the whole batch fails, with the error that says why (as below).
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-                    }
+                    // The connection is gone: the whole batch fails, with the error that says why (as below).
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                }
 
-                    return false;
+                return false;
+            }
+            finally
+            {
+                foreach (var bytes in held)
+                {
+                    bytes.Dispose();
                 }
             }
 
@@ -301,47 +337,23 @@ public sealed class StoreWriter : IAsyncDisposable
         return true;
     }
 
-    /// <summary>
-    /// The bytes rows of every message in the batch, in one round trip (PostgreSQL). A failure fails the attempt as a
-    /// whole; the batch then runs item by item, each inserting its own bytes (<see cref="ExecuteAsync"/>).
-    /// </summary>
-    private static async Task InsertBytesAsync(DbConnection connection, DbTransaction transaction, List<WorkItem> batch, DateTimeOffset now)
-    {
-        var statements = new SqlBatch(connection, transaction);
-        var held = new List<IDisposable>();
-        try
-        {
-            foreach (var item in batch.Where(i => !i.Failed && i.Bytes is not null))
-            {
-                held.Add(MessageStore.Insert(statements, item.Bytes!.Id, item.Bytes.Bytes, now));
-            }
-
-            await statements.ExecuteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var bytes in held)
-            {
-                bytes.Dispose();
-            }
-        }
-    }
-
-    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, WorkItem item, DateTimeOffset now, bool bytesStored = false)
+    private async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, WorkItem item, DateTimeOffset now)
     {
         if (_bytesInDatabase && item.Bytes is { } bytes)
         {
-            if (!bytesStored)
-            {
-                await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
-            }
-
-            // Taken now, while the session still holds the content (it may let go of it once the item completes).
-            item.Copy?.Dispose(); // an earlier try of this batch took one
-            item.Copy = _recent is null || !bytes.KeepCopy ? null : RecentBytes.CopyOf(bytes.Bytes);
+            await MessageStore.InsertAsync(connection, transaction, bytes.Id, bytes.Bytes, now).ConfigureAwait(false);
+            KeepCopy(item);
         }
 
         await item.ExecuteAsync(connection, transaction).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the copy of a queued message's bytes its delivery will read (PostgreSQL, <see cref="RecentBytes"/>).</summary>
+    private void KeepCopy(WorkItem item)
+    {
+        // Taken now, while the session still holds the content (it may let go of it once the item completes).
+        item.Copy?.Dispose(); // an earlier try of this batch took one
+        item.Copy = _recent is null || !item.Bytes!.KeepCopy ? null : RecentBytes.CopyOf(item.Bytes.Bytes);
     }
 
     /// <inheritdoc/>
@@ -384,6 +396,10 @@ public sealed class StoreWriter : IAsyncDisposable
         public bool Failed { get; private set; }
 
         public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction);
+
+        /// <summary>Adds this item's statements to <paramref name="batch"/>; false for an item that runs its own SQL.</summary>
+        public virtual bool Build(SqlBatch batch) => false;
+
         public abstract void Complete();
         protected abstract void SetException(Exception e);
 
@@ -407,6 +423,30 @@ public sealed class StoreWriter : IAsyncDisposable
 
         public override async Task ExecuteAsync(DbConnection connection, DbTransaction transaction) =>
             _result = await work(connection, transaction, Location).ConfigureAwait(false);
+
+        public override void Complete() => Completion.TrySetResult(_result!);
+
+        protected override void SetException(Exception e) => Completion.TrySetException(e);
+    }
+
+    private sealed class StatementsItem<T>(Func<SqlBatch, SegmentLocation?, T> build, SpooledBytes? bytes) : WorkItem(bytes)
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool Build(SqlBatch batch)
+        {
+            _result = build(batch, Location);
+            return true;
+        }
+
+        public override async Task ExecuteAsync(DbConnection connection, DbTransaction transaction)
+        {
+            var batch = new SqlBatch(connection, transaction);
+            _result = build(batch, Location);
+            await batch.ExecuteAsync().ConfigureAwait(false);
+        }
 
         public override void Complete() => Completion.TrySetResult(_result!);
 

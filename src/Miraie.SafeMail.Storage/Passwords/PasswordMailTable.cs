@@ -15,14 +15,19 @@ public static class PasswordMailTable
     /// <summary>Records the archives a received message may claim (in the accept path's transaction).</summary>
     public static async Task LinkAsync(DbConnection connection, DbTransaction transaction, string messageId, IReadOnlyList<string> archiveIds)
     {
+        var batch = new SqlBatch(connection, transaction);
+        Link(batch, messageId, archiveIds);
+        await batch.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the statements of <see cref="LinkAsync"/> to <paramref name="batch"/> (none without archives).</summary>
+    public static void Link(SqlBatch batch, string messageId, IReadOnlyList<string> archiveIds)
+    {
         foreach (var archive in archiveIds)
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO message_archives (message_id, archive_id) VALUES (@m, @a) ON CONFLICT DO NOTHING";
-            Sql.Add(insert, "@m", messageId);
-            Sql.Add(insert, "@a", archive);
-            await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+            batch.Add("INSERT INTO message_archives (message_id, archive_id) VALUES (@m, @a) ON CONFLICT DO NOTHING")
+                .Add("@m", messageId)
+                .Add("@a", archive);
         }
     }
 
