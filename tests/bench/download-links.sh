@@ -10,7 +10,7 @@
 #
 #   tests/bench/download-links.sh                                  # SQLite (files under DATA/links)
 #   PROVIDER=PostgreSql tests/bench/download-links.sh              # PostgreSQL (1 MiB chunks), a cluster of its own
-#   SAFEMAIL_PG_CONNECTION="$(cat /tmp/pg-lead/connection)" PROVIDER=PostgreSql tests/bench/download-links.sh
+#   SAFEMAIL_PG_CONNECTION="$(cat "$SAFEMAIL_PG_DIR/connection")" PROVIDER=PostgreSql tests/bench/download-links.sh
 #       # a given cluster: a schema of this script's own (dl_bench_PID), dropped at the end; its CPU not counted
 #
 # The mail is sent with Python's smtplib; the link and the code are read from the pickup folder; the address is proven

@@ -306,6 +306,14 @@ public sealed class MessageAcceptor(
         };
         logger.LogInformation("{QueueId} files by recipient domain: {Mode}", record.Id, mode);
         record = record with { Verdict = JsonNamingPolicy.KebabCaseLower.ConvertName(done.ToString()) };
+        if (mode == FileDeliveryMode.Plain && Encryption.AttachmentEncryptor.Refusal(report) is not null)
+        {
+            // "Plain" lets unprotected files through, not files the inspector could not identify or that hide what they are.
+            return QuarantineAsItCameAsync(message, record with { Verdict = "quarantine" }, verdict, claims, new Core.Text.LocalizedText(
+                "判別できない、偽装された、または実行可能な添付ファイルがあるため、そのまま送らずに隔離しました",
+                "an attachment could not be identified or holds disguised or executable content, so it was quarantined instead of sent as it is"));
+        }
+
         if (mode != FileDeliveryMode.Block)
         {
             return done switch
@@ -326,7 +334,7 @@ public sealed class MessageAcceptor(
     private Task<AcceptResult> QuarantineAsItCameAsync(ReceivedMessage message, MessageRecord record, Verdict verdict, ArchiveClaims claims,
         Core.Text.LocalizedText problem)
     {
-        logger.LogWarning("{QueueId} not encrypted: {Problem}", record.Id, problem.En);
+        logger.LogWarning("{QueueId} quarantined as it came: {Problem}", record.Id, problem.En);
         var findings = verdict.Findings.Append(new Finding("encryption-refused", null, problem, Decisive: true)).ToList();
         return QuarantineAsync(message, record with
         {

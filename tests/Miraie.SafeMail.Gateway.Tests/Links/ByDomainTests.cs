@@ -55,6 +55,29 @@ public class ByDomainTests
         mails.Should().NotContain(m => m.Subject == "送らない");
     }
 
+    [Test]
+    public async Task A_plain_domain_still_gets_no_file_that_could_not_be_identified()
+    {
+        await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["SafeMail:Policy:FileDelivery:Default"] = "Plain",
+            ["SafeMail:Policy:Rules:0:Name"] = "by-domain",
+            ["SafeMail:Policy:Rules:0:Action"] = "ByDomain",
+            ["SafeMail:Policy:Rules:0:When:Recipients"] = "AnyExternal",
+            ["SafeMail:Policy:Rules:1:Name"] = "default-pass",
+            ["SafeMail:Policy:Rules:1:Action"] = "Pass",
+        });
+        var noise = new byte[4096];
+        new Random(7).NextBytes(noise); // random bytes: no kind the inspector knows
+
+        var id = Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail(Sender, ["a@plain.example.com"], "不明なファイル", noise, "data.bin"),
+            Sender, "a@plain.example.com"));
+
+        var record = (await gateway.RecordAsync(id))!;
+        record.State.Should().Be(MessageState.Quarantined);
+        record.FindingsJson.Should().Contain("そのまま送らずに隔離しました").And.Contain("instead of sent as it is");
+    }
+
     private static async Task<string> SendAsync(TestGateway gateway, string to, string subject) =>
         Mailer.QueueIdOf(await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail(Sender, [to], subject, TestMessages.Pdf), Sender, to));
 }
