@@ -9,6 +9,7 @@
 #
 # No fixed port, no password in the repository: the port is chosen free at start, the password made at random then.
 # The cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit on) — the gateway's 250 relies on them.
+# SAFEMAIL_PG_SERVER_OPTIONS: more server settings for the start, as postgres options ("-c name=value ...").
 # DIR: $SAFEMAIL_PG_DIR, default /tmp/safemail-pg. Needs Debian's postgresql package (tests/apt-packages.txt).
 set -euo pipefail
 DIR=${SAFEMAIL_PG_DIR:-/tmp/safemail-pg}
@@ -23,7 +24,7 @@ as_owner() {
 
 serve() {
   as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $1 -k $DIR -c max_connections=400 -c shared_buffers=128MB" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $1 -k $DIR -c max_connections=400 -c shared_buffers=128MB ${SAFEMAIL_PG_SERVER_OPTIONS:-}" start >/dev/null
 }
 
 case "${1:-}" in

@@ -132,6 +132,7 @@ public static class GatewayServices
         services.AddSingleton<Incidents.IncidentService>();
         services.AddSingleton<SmtpListenerService>();
         services.AddSingleton<DeliveryService>();
+        services.AddSingleton<BytesVacuumService>();
         services.AddSingleton<RetentionService>();
         services.AddSingleton<Health.HealthReporter>();
         if (!run)
@@ -143,6 +144,7 @@ public static class GatewayServices
         services.AddHostedService(sp => sp.GetRequiredService<PolicyVersionWatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListenerService>());
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.AddHostedService(sp => sp.GetRequiredService<BytesVacuumService>());
         services.AddHostedService(sp => sp.GetRequiredService<PasswordMailService>());
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddHostedService(sp => sp.GetRequiredService<Health.HealthReporter>());
