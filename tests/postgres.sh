@@ -6,9 +6,13 @@
 #   tests/postgres.sh stop     stop it and remove the folder
 #   tests/postgres.sh halt     stop the server at once, as a crash would (pg_ctl -m immediate), keeping its data
 #   tests/postgres.sh resume   start a halted server again on the same port
+#   tests/postgres.sh warm-wal make min_wal_size of WAL segments and checkpoint, so that the cluster reuses them as a
+#                              server that has been running does (a new cluster writes each new 16 MB segment full of
+#                              zeroes first, in the commit that reaches it): for the benchmarks
 #
 # No fixed port, no password in the repository: the port is chosen free at start, the password made at random then.
 # The cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit on) — the gateway's 250 relies on them.
+# SAFEMAIL_PG_CONF: a postgresql.conf file whose settings are added to the new cluster's (e.g. docs/deploy/postgresql-safemail.conf).
 # SAFEMAIL_PG_SERVER_OPTIONS: more server settings for the start, as postgres options ("-c name=value ...").
 # DIR: $SAFEMAIL_PG_DIR, default /tmp/safemail-pg. Needs Debian's postgresql package (tests/apt-packages.txt).
 set -euo pipefail
@@ -38,6 +42,9 @@ start)
   password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   as_owner "$BIN/initdb" -D "$DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$DIR/initdb.log"
   echo "$port" >"$DIR/port"
+  if [ -n "${SAFEMAIL_PG_CONF:-}" ]; then
+    { echo; echo "# from $SAFEMAIL_PG_CONF"; cat "$SAFEMAIL_PG_CONF"; } >>"$DIR/data/postgresql.conf"
+  fi
   serve "$port"
   as_owner "$BIN/psql" -h "$DIR" -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE safemail LOGIN CREATEDB PASSWORD '$password'" -c "CREATE DATABASE safemail OWNER safemail"
@@ -46,6 +53,13 @@ start)
   echo "$connection" >"$DIR/connection"
   [ "$(id -u)" -ne 0 ] || chmod 0644 "$DIR/connection"
   echo "$connection"
+  ;;
+warm-wal)
+  # One small insert and a segment switch per segment (a switch with no WAL since the last one does nothing), then a
+  # checkpoint: segments before it are kept for reuse up to min_wal_size.
+  as_owner "$BIN/psql" -h "$DIR" -p "$(cat "$DIR/port")" -U postgres -d postgres -q -v ON_ERROR_STOP=1 -c "CREATE TABLE wal_warm_up (n integer)" \
+    -c "DO \$\$ BEGIN FOR i IN 1..(SELECT pg_size_bytes(current_setting('min_wal_size')) / pg_size_bytes(current_setting('wal_segment_size')) + 2) LOOP INSERT INTO wal_warm_up VALUES (i); PERFORM pg_switch_wal(); END LOOP; END \$\$" \
+    -c "DROP TABLE wal_warm_up" -c "CHECKPOINT"
   ;;
 halt)
   as_owner "$BIN/pg_ctl" -D "$DIR/data" -m immediate -w stop >/dev/null
@@ -58,7 +72,7 @@ stop)
   rm -rf "$DIR"
   ;;
 *)
-  sed -n '2,14p' "$0" >&2
+  sed -n '2,/^# DIR:/p' "$0" >&2
   exit 64
   ;;
 esac

@@ -55,9 +55,11 @@ PY
 
 bash "$SHARED_BENCH/make-eml.sh" 100k "$OUT/att-100k.eml" aeszip >&2 || die "make-eml.sh failed"
 log "PostgreSQL with pg_stat_statements in $SAFEMAIL_PG_DIR"
-"$ROOT/tests/postgres.sh" start >/dev/null || die "tests/postgres.sh start failed"
+SAFEMAIL_PG_CONF=${SAFEMAIL_PG_CONF:-$ROOT/docs/deploy/postgresql-safemail.conf} "$ROOT/tests/postgres.sh" start >/dev/null || die "tests/postgres.sh start failed"
 admin -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
 "$ROOT/tests/postgres.sh" halt && "$ROOT/tests/postgres.sh" resume || die "restart failed"
+# As safemail-for-bench.sh: the recommended server settings, WAL segments made beforehand (SAFEMAIL_PG_FRESH=1: not).
+[ "${SAFEMAIL_PG_FRESH:-0}" = 1 ] || "$ROOT/tests/postgres.sh" warm-wal || die "tests/postgres.sh warm-wal failed"
 admin -c "CREATE EXTENSION pg_stat_statements"
 PG_PID=$(head -n 1 "$SAFEMAIL_PG_DIR/data/postmaster.pid")
 

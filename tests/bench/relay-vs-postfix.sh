@@ -16,8 +16,9 @@
 # SAFEMAIL_PROVIDERS="Sqlite PostgreSql" starts SAFEMAIL_CMD once per word, with SAFEMAIL_PROVIDER set to it (see
 # safemail-for-bench.sh), as targets safemail-sqlite and safemail-postgresql of the same interleaved runs. A word may also
 # be LABEL=PROVIDER@DLL (target safemail-LABEL, SAFEMAIL_DLL=DLL: another build, e.g. of an earlier commit, for a
-# before/after pair in one run); each gateway gets its own SAFEMAIL_DATA and SAFEMAIL_PG_DIR. Each gateway's
-# CPU time is that of the process tree SAFEMAIL_CMD starts: with safemail-for-bench.sh and PostgreSql, PostgreSQL's own
+# before/after pair in one run; "@DLL" may be left out); each gateway gets its own SAFEMAIL_DATA and SAFEMAIL_PG_DIR.
+# A LABEL containing "fresh" starts its PostgreSQL cluster as initdb left it (SAFEMAIL_PG_FRESH=1, safemail-for-bench.sh).
+# Each gateway's CPU time is that of the process tree SAFEMAIL_CMD starts: with safemail-for-bench.sh and PostgreSql, PostgreSQL's own
 # processes are in that tree (its own cluster), so "relay CPU" is gateway + database.
 #
 # Runs (targets interleaved: postfix, safemail, sink):
@@ -77,6 +78,8 @@ start_safemail() {  # $1 label  [$2 provider, exported to SAFEMAIL_CMD as SAFEMA
   if [ -n "${2:-}" ]; then
     export SAFEMAIL_PROVIDER=$2 SAFEMAIL_DATA=/var/tmp/$label SAFEMAIL_PG_DIR=/var/tmp/$label-pg
     if [ -n "${3:-}" ]; then export SAFEMAIL_DLL=$3; else unset SAFEMAIL_DLL; fi
+    # a label with "fresh" in it: its PostgreSQL cluster as initdb left it (safemail-for-bench.sh SAFEMAIL_PG_FRESH)
+    if [[ $label == *fresh* ]]; then export SAFEMAIL_PG_FRESH=1; else unset SAFEMAIL_PG_FRESH; fi
   fi
   log "starting $label on 127.0.0.1:$port: ${2:+SAFEMAIL_PROVIDER=$2 }${3:+SAFEMAIL_DLL=$3 }$SAFEMAIL_CMD"
   (cd "$ROOT" && exec setsid bash -c "$SAFEMAIL_CMD") > "$OUT/$label.log" 2>&1 &

@@ -14,6 +14,8 @@
 #   password through SafeMail__Gateway__DatabasePassword, as in production. PostgreSQL keeps its durable defaults
 #   (fsync on, synchronous_commit on): every 250 waits for a WAL flush.
 #   SAFEMAIL_PG_OPTIONS: more Npgsql connection-string keywords for the gateway (e.g. "Max Auto Prepare=0").
+#   Its own cluster gets the server settings of SAFEMAIL_PG_CONF (default docs/deploy/postgresql-safemail.conf, the
+#   recommended ones) and its WAL segments made beforehand (tests/postgres.sh warm-wal), unless SAFEMAIL_PG_FRESH=1.
 # SAFEMAIL_DLL: another build of the gateway (e.g. of an earlier commit, for a before/after pair), default this tree's Release build.
 # SAFEMAIL_PICKUP=1: no smarthost (SINK_PORT not needed), delivered mail goes to DATA/pickup as .eml files.
 # SAFEMAIL_NODE_ID names the node (default: the host name); SAFEMAIL_DATA the data directory (emptied at start).
@@ -63,7 +65,11 @@ fi
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 export SAFEMAIL_PG_DIR=${SAFEMAIL_PG_DIR:-/var/tmp/safemail-bench-pg}
 if [ "$OWN_CLUSTER" = 1 ]; then
-  "$ROOT/tests/postgres.sh" start >/dev/null
+  # Its settings are those docs/deploy recommends for the gateway's database; its WAL segments are made before the
+  # measurement, as on a server that has been running (SAFEMAIL_PG_FRESH=1: as initdb left it, each new segment zero-filled
+  # by the commit that reaches it).
+  SAFEMAIL_PG_CONF=${SAFEMAIL_PG_CONF:-$ROOT/docs/deploy/postgresql-safemail.conf} "$ROOT/tests/postgres.sh" start >/dev/null
+  [ "${SAFEMAIL_PG_FRESH:-0}" = 1 ] || "$ROOT/tests/postgres.sh" warm-wal
   SAFEMAIL_PG_CONNECTION=$(cat "$SAFEMAIL_PG_DIR/connection")
 fi
 # Host=..;Port=..;Username=..;Password=..;Database=.. -> its parts (keys as tests/postgres.sh writes them, any order)
@@ -78,7 +84,7 @@ psql_bench() {
 if [ "${SAFEMAIL_PG_KEEP:-0}" != 1 ]; then
   psql_bench -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" 2>&1 | grep -v '^NOTICE' >&2 || true
 fi
-echo "bench-info: PostgreSQL $(psql_bench -c 'SHOW server_version'), $([ "$OWN_CLUSTER" = 1 ] && echo "own cluster in $SAFEMAIL_PG_DIR (its CPU counted with the relay's)" || echo "given cluster (its CPU not counted)"): fsync=$(psql_bench -c 'SHOW fsync'), synchronous_commit=$(psql_bench -c 'SHOW synchronous_commit'), wal_sync_method=$(psql_bench -c 'SHOW wal_sync_method'), shared_buffers=$(psql_bench -c 'SHOW shared_buffers'), schema $SCHEMA${SAFEMAIL_PG_OPTIONS:+, connection options: $SAFEMAIL_PG_OPTIONS}"
+echo "bench-info: PostgreSQL $(psql_bench -c 'SHOW server_version'), $([ "$OWN_CLUSTER" = 1 ] && echo "own cluster in $SAFEMAIL_PG_DIR (its CPU counted with the relay's)" || echo "given cluster (its CPU not counted)"): fsync=$(psql_bench -c 'SHOW fsync'), synchronous_commit=$(psql_bench -c 'SHOW synchronous_commit'), wal_sync_method=$(psql_bench -c 'SHOW wal_sync_method'), shared_buffers=$(psql_bench -c 'SHOW shared_buffers'), min_wal_size=$(psql_bench -c 'SHOW min_wal_size'), max_wal_size=$(psql_bench -c 'SHOW max_wal_size'), $([ "$OWN_CLUSTER" = 1 ] && { [ "${SAFEMAIL_PG_FRESH:-0}" = 1 ] && echo "WAL segments as initdb left them (fresh), " || echo "WAL segments made before the runs, "; })schema $SCHEMA${SAFEMAIL_PG_OPTIONS:+, connection options: $SAFEMAIL_PG_OPTIONS}"
 export SafeMail__Gateway__DatabaseProvider=PostgreSql
 export SafeMail__Gateway__ConnectionString="Host=${part[Host]};Port=${part[Port]};Username=${part[Username]};Database=${part[Database]};Search Path=$SCHEMA${SAFEMAIL_PG_OPTIONS:+;$SAFEMAIL_PG_OPTIONS}"
 export SafeMail__Gateway__DatabasePassword=${part[Password]:-}

@@ -44,7 +44,9 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 [ -f "$ROOT/src/Miraie.SafeMail.Gateway/bin/Release/net10.0/safemail-gateway.dll" ] || dotnet build -c Release "$ROOT/src/Miraie.SafeMail.Gateway" -nologo -v q >&2
 bash "$SHARED_BENCH/make-eml.sh" 100k "$OUT/att-100k.eml" aeszip >&2 || die "make-eml.sh failed"
 log "PostgreSQL: tests/postgres.sh start in $SAFEMAIL_PG_DIR"
-"$ROOT/tests/postgres.sh" start >/dev/null || die "tests/postgres.sh start failed"
+SAFEMAIL_PG_CONF=${SAFEMAIL_PG_CONF:-$ROOT/docs/deploy/postgresql-safemail.conf} "$ROOT/tests/postgres.sh" start >/dev/null || die "tests/postgres.sh start failed"
+# As safemail-for-bench.sh: the recommended server settings, WAL segments made beforehand (SAFEMAIL_PG_FRESH=1: not).
+[ "${SAFEMAIL_PG_FRESH:-0}" = 1 ] || "$ROOT/tests/postgres.sh" warm-wal || die "tests/postgres.sh warm-wal failed"
 export SAFEMAIL_PG_CONNECTION; SAFEMAIL_PG_CONNECTION=$(cat "$SAFEMAIL_PG_DIR/connection")
 export SAFEMAIL_PG_SCHEMA=two_nodes SAFEMAIL_PROVIDER=PostgreSql
 export SINK_PORT; SINK_PORT=$(free_port)
