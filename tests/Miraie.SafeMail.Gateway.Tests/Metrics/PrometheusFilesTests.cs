@@ -31,13 +31,22 @@ public class PrometheusFilesTests
     {
         await using var gateway = await TestGateway.StartAsync(observability: true);
         await Mailer.SendAsync(gateway.Smtp, TestMessages.Mail("tanaka@example.co.jp", ["suzuki@example.co.jp"], "社内連絡"), "tanaka@example.co.jp", "suzuki@example.co.jp");
-        var served = (await PrometheusText.ScrapeUntilAsync(gateway.Observability, s => s.Value("safemail_inspection_duration_seconds_count") == 1)).Text; // a histogram appears with its first value
+        // PostgreSQL only: a node's vacuum of the mail-bytes tables (SQLite has none); the PostgreSQL run shows it served.
+        string[] postgreSqlOnly = ["safemail_database_vacuum_duration_seconds"];
+        if (TestDatabase.IsPostgreSql)
+        {
+            (await gateway.Get<SafeMail.Gateway.Delivery.BytesVacuumService>().RunOnceAsync(threshold: 0)).Should().NotBeEmpty();
+        }
+
+        var served = (await PrometheusText.ScrapeUntilAsync(gateway.Observability, s => s.Value("safemail_inspection_duration_seconds_count") == 1
+            && (!TestDatabase.IsPostgreSql || s.Sum("safemail_database_vacuum_duration_seconds_count") >= 1))).Text; // a histogram appears with its first value
         foreach (var file in new[] { Deploy("safemail-alerts.yml"), Path.Combine(Promtool.Root(), "README.md") })
         {
             var text = await File.ReadAllTextAsync(file);
             var named = System.Text.RegularExpressions.Regex.Matches(text, @"\bsafemail_[a-z_]+").Select(m => m.Value).Distinct().ToList();
             named.Should().HaveCountGreaterThan(3, file);
-            named.Should().OnlyContain(name => served.Contains("\n" + name, StringComparison.Ordinal), $"{file}: a name nobody serves never moves");
+            named.Should().OnlyContain(name => served.Contains("\n" + name, StringComparison.Ordinal) || (!TestDatabase.IsPostgreSql && postgreSqlOnly.Contains(name)),
+                $"{file}: a name nobody serves never moves");
         }
     }
 }
