@@ -6,9 +6,9 @@ namespace Miraie.SafeMail.Storage.Messages;
 /// PostgreSQL only: makes the space of deleted mail bytes reusable while it is still in the server's buffers. Every queued
 /// message's bytes go into <c>message_bytes</c> (TOAST chunks of ~2 kB) and are deleted moments later with its delivery;
 /// left to autovacuum (at most once a minute per database) the table grows by a minute of mail, every insert extends a
-/// file, and every page is written out once more although what it holds is dead. Measured under 100 KB load on this
-/// machine (docs/benchmarks.md): PostgreSQL's CPU per message 1.54 → 1.15 ms, the bytes insert's server time
-/// 0.88 → 0.38 ms. So a node vacuums these tables itself when their dead rows pass <see cref="DeadRowsThreshold"/>;
+/// file, and every page is written out once more although what it holds is dead. Measured under 100 KB load
+/// (docs/benchmarks.md, "fourth figures"): the bytes insert's server time 0.66 → 0.22 ms per message, the relay 0.78× →
+/// 0.96× Postfix in one run. So a node vacuums these tables itself when their dead rows pass <see cref="DeadRowsThreshold"/>;
 /// PostgreSQL's statistics are shared, so the count is the cluster's and a vacuum by one node clears it for all
 /// (ADR-014).
 /// </summary>
