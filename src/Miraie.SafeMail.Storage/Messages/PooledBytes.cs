@@ -4,16 +4,15 @@ using Miraie.SafeMail.Storage.Spool;
 namespace Miraie.SafeMail.Storage.Messages;
 
 /// <summary>
-/// A message's bytes copied into one array borrowed from a pool of its own, for a statement parameter that must be
-/// contiguous; the array goes back to the pool on <see cref="Dispose"/>. The pool keeps a few arrays per size up to
-/// <see cref="MaxLength"/>, so a busy node reuses the same ones instead of allocating one per message.
+/// A message's bytes copied into one array borrowed from the shared array pool, for a statement parameter that must be
+/// contiguous; the array goes back on <see cref="Dispose"/>, so a busy node reuses the same arrays instead of allocating
+/// one per message. The shared pool, as everywhere else in the product: it lets unused arrays go after a while and under
+/// memory pressure, where a pool of its own would keep up to 16 arrays of every size up to 4 MiB (~128 MiB) for good.
 /// </summary>
 public sealed class PooledBytes : IDisposable
 {
     /// <summary>The largest message copied this way.</summary>
     public const int MaxLength = 4 * 1024 * 1024;
-
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(MaxLength, maxArraysPerBucket: 16);
 
     private byte[]? _array;
     private readonly int _length;
@@ -32,7 +31,7 @@ public sealed class PooledBytes : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(content.Length, MaxLength);
         var length = (int)content.Length;
-        var array = Pool.Rent(length);
+        var array = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             using var stream = content.OpenRead();
@@ -41,7 +40,7 @@ public sealed class PooledBytes : IDisposable
         }
         catch
         {
-            Pool.Return(array);
+            ArrayPool<byte>.Shared.Return(array);
             throw;
         }
     }
@@ -52,7 +51,7 @@ public sealed class PooledBytes : IDisposable
         if (_array is { } array)
         {
             _array = null;
-            Pool.Return(array);
+            ArrayPool<byte>.Shared.Return(array);
         }
     }
 }
